@@ -1,0 +1,22 @@
+// Package channel is the contract every Switchboard adapter shares: normalized
+// messages and events, the Sender and Handler interfaces, the errors callers
+// act on, and the middlewares that sit between a shop's code and a platform.
+//
+// An adapter (whatsapp, messenger, line, wechat) turns platform webhooks into
+// Events and sends Messages. Everything in this package is platform neutral,
+// so the same bot code serves every channel:
+//
+//	send := channel.Chain(waClient,
+//		channel.RateLimit(rate.Limit(80), 80, nil),
+//		channel.PerRecipient(channel.RecipientLimitConfig{Every: 6 * time.Second, Burst: 2}),
+//		windows.Middleware(),
+//		channel.MediaLimit(channel.DefaultMediaLimits),
+//	)
+//
+// Errors are values: errors.Is(err, channel.ErrRateLimited) works on every
+// adapter's *APIError whose platform code means throttling, and IsRetryable
+// and RetryAfter answer for any error in the chain.
+//
+// Time is injected wherever it matters (windows, quotas, dedupe TTLs) through
+// a Clock, so tests move time instead of sleeping.
+package channel

@@ -1,0 +1,124 @@
+package channel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Adapters' typed errors answer errors.Is for the sentinel
+// their platform code means, so callers need not import the adapter.
+var (
+	// ErrRateLimited: a limit (local or the platform's) refused the send; wait
+	// (see RetryAfter) and try again.
+	ErrRateLimited = errors.New("channel: rate limited")
+	// ErrWindowClosed: the customer-service window is closed; only a Template
+	// (or a tagged message where the platform has tags) may be sent.
+	ErrWindowClosed = errors.New("channel: customer-service window closed")
+	// ErrInvalidRecipient: the recipient is empty, unknown or unreachable.
+	ErrInvalidRecipient = errors.New("channel: invalid recipient")
+	// ErrUnauthorized: the credentials were refused (expired or wrong token).
+	ErrUnauthorized = errors.New("channel: unauthorized")
+	// ErrMediaTooLarge: the media exceeds the channel's size limit.
+	ErrMediaTooLarge = errors.New("channel: media too large")
+	// ErrUnsupported: the channel cannot send this kind of message.
+	ErrUnsupported = errors.New("channel: unsupported")
+	// ErrInvalidMessage: the message is malformed (nil, empty, bad template
+	// parameters, too long, too many buttons).
+	ErrInvalidMessage = errors.New("channel: invalid message")
+)
+
+// RetryableError is implemented by errors that know whether the failed call
+// may be retried and after how long. Every adapter's *APIError implements it.
+type RetryableError interface {
+	error
+	// Retryable reports whether the same call may succeed later.
+	Retryable() bool
+	// RetryDelay is how long the platform asked to wait (Retry-After), or 0.
+	RetryDelay() time.Duration
+}
+
+// IsRetryable reports whether err is worth retrying: a RetryableError in the
+// chain says so, or the error is ErrRateLimited. Context cancellation and
+// deadline errors are never retryable.
+func IsRetryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var re RetryableError
+	if errors.As(err, &re) {
+		return re.Retryable()
+	}
+	return errors.Is(err, ErrRateLimited)
+}
+
+// RetryAfter returns how long to wait before retrying err, when anything in
+// its chain knows (a platform's Retry-After or a local limiter's estimate).
+func RetryAfter(err error) (time.Duration, bool) {
+	var re RetryableError
+	if errors.As(err, &re) {
+		if d := re.RetryDelay(); d > 0 {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// APIError is a platform-neutral error: the fake channel and local middlewares
+// return it, and adapters that need nothing richer may too. Adapters with a
+// richer error shape define their own *APIError implementing RetryableError.
+type APIError struct {
+	Channel    Kind
+	StatusCode int    // HTTP status, 0 when no HTTP call was made
+	Code       int    // platform error code
+	Subcode    int    // platform error subcode
+	Message    string // platform message, never a token or raw body
+	Temporary  bool   // whether retrying may succeed
+	Wait       time.Duration
+	// Err is the sentinel this error maps to (ErrRateLimited, ...), or nil.
+	Err error
+}
+
+// Error describes the failure without secrets.
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("%s: api error", e.Channel)
+	if e.StatusCode != 0 {
+		s += fmt.Sprintf(" (http %d)", e.StatusCode)
+	}
+	if e.Code != 0 {
+		s += fmt.Sprintf(" code %d", e.Code)
+		if e.Subcode != 0 {
+			s += fmt.Sprintf("/%d", e.Subcode)
+		}
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Unwrap returns the sentinel the error maps to.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Retryable implements RetryableError.
+func (e *APIError) Retryable() bool { return e.Temporary || errors.Is(e.Err, ErrRateLimited) }
+
+// RetryDelay implements RetryableError.
+func (e *APIError) RetryDelay() time.Duration { return e.Wait }
+
+// limitError is what the local limiters return: ErrRateLimited with a wait.
+type limitError struct {
+	what string
+	wait time.Duration
+}
+
+func (e *limitError) Error() string {
+	if e.wait > 0 {
+		return fmt.Sprintf("%v: %s (retry in %v)", ErrRateLimited, e.what, e.wait)
+	}
+	return fmt.Sprintf("%v: %s", ErrRateLimited, e.what)
+}
+func (e *limitError) Unwrap() error             { return ErrRateLimited }
+func (e *limitError) Retryable() bool           { return true }
+func (e *limitError) RetryDelay() time.Duration { return e.wait }
