@@ -103,7 +103,7 @@ func (w *Windows) Track(h Handler) Handler {
 }
 
 // ClosesAt returns when a's window closes and whether the channel has a
-// window and a was ever seen. A time in the past means it is closed.
+// window and a was ever seen (in UTC). A time in the past means it is closed.
 func (w *Windows) ClosesAt(a Address) (time.Time, bool) {
 	d, ok := w.durations[a.Channel]
 	if !ok {
@@ -115,7 +115,7 @@ func (w *Windows) ClosesAt(a Address) (time.Time, bool) {
 	if !seen {
 		return time.Time{}, false
 	}
-	return time.Unix(0, n).Add(d), true
+	return time.Unix(0, n).UTC().Add(d), true
 }
 
 // Open reports whether a free-form message may be sent to a now: always on a
