@@ -1,0 +1,369 @@
+package wechat
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/transport"
+)
+
+// DefaultBaseURL is WeChat's API host.
+const DefaultBaseURL = "https://api.weixin.qq.com"
+
+// Defaults of Config's zero fields.
+const (
+	DefaultRefreshMargin   = 5 * time.Minute
+	DefaultReplayTolerance = 5 * time.Minute
+	DefaultMaxBodyBytes    = 256 << 10
+	// DefaultDedupeKeys is the size of the in-memory dedupe store a Client
+	// creates when Config.Dedupe is nil. WeChat redelivers within about 15
+	// seconds, so the store only has to outlast that.
+	DefaultDedupeKeys = 64 << 10
+)
+
+// maxResponseBytes caps what is read of any API answer.
+const maxResponseBytes = 1 << 20
+
+// Config configures a Client. AppID, AppSecret and Token are required. New
+// copies it; changing a Config afterwards does not affect the Client.
+type Config struct {
+	// AppID and AppSecret identify the Official Account (开发者ID/密码).
+	AppID     string
+	AppSecret string
+	// Token is the server-URL token (服务器配置 Token) that signs webhooks.
+	Token string
+	// EncodingAESKey (43 characters) turns on safe mode (安全模式): webhooks
+	// must then arrive encrypted and passive replies go out encrypted. Empty
+	// means plaintext mode.
+	EncodingAESKey string
+
+	// BaseURL overrides DefaultBaseURL (the fake in wechattest, a proxy).
+	BaseURL string
+	// HTTPClient makes the API calls; nil means a client with a 30 s
+	// timeout (never http.DefaultClient).
+	HTTPClient *http.Client
+	// MaxAttempts is the number of attempts per API call, the first
+	// included: 0 means 4, 1 disables retries. Only errors that are safe to
+	// retry are retried (see Client.Send).
+	MaxAttempts int
+	// MinBackoff is the first wait between attempts; 0 means 250 ms.
+	MinBackoff time.Duration
+	// MaxBackoff caps the wait between attempts, Retry-After included; 0
+	// means 15 s.
+	MaxBackoff time.Duration
+
+	// TokenStore shares the access token between instances; nil means a
+	// MemoryTokenStore private to this Client.
+	TokenStore TokenStore
+	// StableToken fetches tokens from /cgi-bin/stable_token (recommended by
+	// WeChat: its normal mode returns the current token instead of
+	// invalidating it) rather than /cgi-bin/token.
+	StableToken bool
+	// RefreshMargin refreshes the token this long before it expires; 0
+	// means 5 minutes.
+	RefreshMargin time.Duration
+
+	// Dedupe remembers handled webhook message ids; nil means an in-memory
+	// store of DefaultDedupeKeys ids private to this Client.
+	Dedupe channel.DedupeStore
+	// ReplayTolerance rejects webhooks whose timestamp is further than this
+	// from now; 0 means 5 minutes, negative disables the check.
+	ReplayTolerance time.Duration
+	// MaxBodyBytes caps a webhook body; 0 means 256 KiB.
+	MaxBodyBytes int64
+
+	// Clock is the time source for token expiry, replay checks and dedupe;
+	// nil means time.Now.
+	Clock channel.Clock
+}
+
+// Client sends customer-service messages (客服消息) through the WeChat
+// Official Account API and serves the account's webhook. It is a
+// channel.Sender. A Client is immutable after New and safe for concurrent use.
+type Client struct {
+	cfg     Config
+	base    string
+	http    *retryablehttp.Client // idempotent calls: token, upload
+	sendTry *retryablehttp.Client // sends: retried only where nothing was delivered
+	tokens  *tokens
+	box     *box // nil in plaintext mode
+}
+
+// New validates cfg and returns a Client. It makes no network call.
+func New(cfg Config) (*Client, error) {
+	switch {
+	case strings.TrimSpace(cfg.AppID) == "":
+		return nil, errors.New("wechat: Config.AppID is required")
+	case strings.TrimSpace(cfg.AppSecret) == "":
+		return nil, errors.New("wechat: Config.AppSecret is required")
+	case strings.TrimSpace(cfg.Token) == "":
+		return nil, errors.New("wechat: Config.Token (the server-URL token) is required")
+	}
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}
+	if c.base == "" {
+		c.base = DefaultBaseURL
+	}
+	if u, err := url.Parse(c.base); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New("wechat: Config.BaseURL must be an absolute http(s) URL")
+	}
+	if cfg.EncodingAESKey != "" {
+		b, err := newBox(cfg.EncodingAESKey, cfg.AppID)
+		if err != nil {
+			return nil, err
+		}
+		c.box = b
+	}
+	if c.cfg.RefreshMargin <= 0 {
+		c.cfg.RefreshMargin = DefaultRefreshMargin
+	}
+	if c.cfg.ReplayTolerance == 0 {
+		c.cfg.ReplayTolerance = DefaultReplayTolerance
+	}
+	if c.cfg.MaxBodyBytes <= 0 {
+		c.cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.cfg.TokenStore == nil {
+		c.cfg.TokenStore = NewMemoryTokenStore()
+	}
+	if c.cfg.Dedupe == nil {
+		c.cfg.Dedupe = channel.NewMemoryDedupeStore(DefaultDedupeKeys)
+	}
+	retry := transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff}
+	c.http = transport.NewClient(cfg.HTTPClient, retry, checkRetry(true))
+	c.sendTry = transport.NewClient(cfg.HTTPClient, retry, checkRetry(false))
+	c.tokens = &tokens{
+		store:  c.cfg.TokenStore,
+		fetch:  c.fetchToken,
+		clock:  cfg.Clock,
+		margin: c.cfg.RefreshMargin,
+		lease:  30 * time.Second,
+		poll:   100 * time.Millisecond,
+	}
+	return c, nil
+}
+
+func (c *Client) now() time.Time {
+	if c.cfg.Clock == nil {
+		return time.Now()
+	}
+	return c.cfg.Clock()
+}
+
+// AccessToken returns the current access token, fetching it if needed, for
+// calling WeChat APIs this package does not cover. Keep it out of logs.
+func (c *Client) AccessToken(ctx context.Context) (Token, error) {
+	return c.tokens.get(ctx, "")
+}
+
+// apiStatus is the errcode/errmsg pair every WeChat answer may carry.
+type apiStatus struct {
+	ErrCode int    `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// request describes one API call; body is rebuilt per attempt by retryablehttp.
+type request struct {
+	op          string
+	method      string
+	path        string
+	query       url.Values // without access_token
+	body        []byte
+	contentType string
+	idempotent  bool
+}
+
+// call performs r with the access token. When WeChat refuses the token
+// (40001, 40014, 42001) it refreshes the token, replacing the refused one
+// only if it is still current, and retries r once. out, if not nil, receives
+// the JSON answer.
+func (c *Client) call(ctx context.Context, r request, out any) error {
+	tok, err := c.tokens.get(ctx, "")
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		q := url.Values{}
+		for k, v := range r.query {
+			q[k] = v
+		}
+		q.Set("access_token", tok.Value)
+		err := c.do(ctx, r, q, out)
+		var apiErr *APIError
+		if attempt == 0 && errors.As(err, &apiErr) && isTokenCode(apiErr.ErrCode) {
+			if tok, err = c.tokens.get(ctx, tok.Value); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// do sends one request (with transport retries) and decodes the answer.
+func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error {
+	u := c.base + r.path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var body any
+	if r.body != nil {
+		body = r.body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return fmt.Errorf("wechat: %s: building request: %w", r.op, redact(err))
+	}
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	hc := c.sendTry
+	if r.idempotent {
+		hc = c.http
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		return fmt.Errorf("wechat: %s: %w", r.op, redact(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return fmt.Errorf("wechat: %s: reading answer: %w", r.op, redact(err))
+	}
+	var st apiStatus
+	jsonErr := json.Unmarshal(data, &st)
+	if resp.StatusCode != http.StatusOK || st.ErrCode != 0 {
+		e := &APIError{Op: r.op, StatusCode: resp.StatusCode, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
+		if d, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()); ok {
+			e.RetryAfter = d
+		}
+		return e
+	}
+	if jsonErr != nil {
+		return fmt.Errorf("wechat: %s: answer is not JSON (http %d)", r.op, resp.StatusCode)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("wechat: %s: decoding answer: %w", r.op, err)
+		}
+	}
+	return nil
+}
+
+// checkRetry is the retry policy. Every call retries WeChat's "try again
+// later" answers, which arrive as HTTP 200 with errcode -1 (system busy) or
+// 45011 (API frequency), and 429. Idempotent calls (token, upload) also
+// retry connection errors and 5xx like transport.DefaultCheck. A send is
+// only retried when it certainly was not delivered: a failed dial, 429, 503
+// or one of those errcodes, so a customer never gets a message twice. Token
+// errcodes are not retried here: call refreshes the token first.
+func checkRetry(idempotent bool) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			if idempotent {
+				return transport.DefaultCheck(ctx, resp, err)
+			}
+			var op *net.OpError
+			return errors.As(err, &op) && op.Op == "dial", nil
+		}
+		switch {
+		case resp.StatusCode == http.StatusOK:
+			code, ok := peekErrCode(resp)
+			return ok && (code == CodeSystemBusy || code == CodeAPIFrequency), nil
+		case idempotent:
+			return transport.RetryableStatus(resp.StatusCode), nil
+		default:
+			return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
+		}
+	}
+}
+
+// peekErrCode reads resp's errcode and puts the body back for the caller.
+func peekErrCode(resp *http.Response) (int, bool) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return 0, false
+	}
+	var st apiStatus
+	if json.Unmarshal(data, &st) != nil {
+		return 0, false
+	}
+	return st.ErrCode, true
+}
+
+// redact strips the request URL (it carries access_token or secret) from
+// err, keeping the operation and the cause.
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &redactedError{op: ue.Op, err: ue.Err}
+	}
+	return err
+}
+
+type redactedError struct {
+	op  string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.op + " request: " + e.err.Error() }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// tokenAnswer is the answer of /cgi-bin/token and /cgi-bin/stable_token.
+type tokenAnswer struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+// fetchToken gets a new access token from WeChat (獲取 access_token): GET
+// /cgi-bin/token, or POST /cgi-bin/stable_token when Config.StableToken is
+// set (force asks the stable endpoint for a forced refresh, which WeChat
+// allows 20 times a day).
+func (c *Client) fetchToken(ctx context.Context, force bool) (Token, error) {
+	now := c.now()
+	var ans tokenAnswer
+	var err error
+	if c.cfg.StableToken {
+		body, _ := json.Marshal(map[string]any{
+			"grant_type": "client_credential", "appid": c.cfg.AppID, "secret": c.cfg.AppSecret, "force_refresh": force,
+		})
+		err = c.do(ctx, request{op: "token", method: http.MethodPost, path: "/cgi-bin/stable_token",
+			body: body, contentType: "application/json", idempotent: !force}, nil, &ans)
+	} else {
+		q := url.Values{"grant_type": {"client_credential"}, "appid": {c.cfg.AppID}, "secret": {c.cfg.AppSecret}}
+		err = c.do(ctx, request{op: "token", method: http.MethodGet, path: "/cgi-bin/token", idempotent: true}, q, &ans)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	if ans.AccessToken == "" || ans.ExpiresIn <= 0 {
+		return Token{}, errors.New("wechat: token: answer without access_token or expires_in")
+	}
+	return Token{Value: ans.AccessToken, ExpiresAt: now.Add(time.Duration(ans.ExpiresIn) * time.Second)}, nil
+}

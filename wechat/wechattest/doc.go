@@ -1,0 +1,18 @@
+// Package wechattest is a fake of the WeChat Official Account API for tests,
+// in the spirit of net/http/httptest: NewServer starts an httptest server that
+// speaks WeChat's wire protocol (access tokens, customer-service sends, typing,
+// media upload), answers with WeChat's errcode JSON, and delivers signed —
+// and, in safe mode, encrypted — webhooks to a handler, reading back the
+// passive reply.
+//
+//	srv := wechattest.NewServer(wechattest.Options{SafeMode: true})
+//	defer srv.Close()
+//	client, _ := wechat.New(srv.Config())
+//	d, _ := srv.Deliver(client.Webhook(h), srv.Text("oCustomer", "hello"))
+//	// d.Reply is the decrypted passive reply, if h set one.
+//
+// The fake answers like WeChat (expired tokens get 42001, unknown ones 40001)
+// and is stricter where that catches bugs: a token is refused as soon as a
+// newer one was issued (WeChat keeps it about 5 minutes; Options.Grace
+// restores that). FailSends injects any errcode (45015, 45047, 40001, -1, ...).
+package wechattest
