@@ -121,10 +121,11 @@ type dedupeKey struct{ a, b uint64 }
 type dedupeShard struct {
 	mu    sync.Mutex
 	table dedupeTable
-	ring  []dedupeSlot // insertion order, for eviction
-	head  int          // next slot to overwrite once the ring is full
+	ring  []dedupeSlot // insertion order, for eviction; grows up to limit
+	limit int
+	head  int // next slot to overwrite once the ring is full
 	seq   uint64
-	_     [24]byte // keep shards on separate cache lines
+	_     [16]byte // keep shards on separate cache lines
 }
 
 type dedupeSlot struct {
@@ -133,7 +134,8 @@ type dedupeSlot struct {
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (at least
-// one per shard; 0 or less means DefaultDedupeKeys).
+// one per shard; 0 or less means DefaultDedupeKeys). Memory grows with the
+// keys actually held, about 60 bytes a key, up to that bound.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
@@ -141,7 +143,7 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	per := max(1, (maxKeys+dedupeShards-1)/dedupeShards)
 	s := &MemoryDedupeStore{seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
 	for i := range s.shards {
-		s.shards[i].ring = make([]dedupeSlot, 0, per)
+		s.shards[i].limit = per
 	}
 	return s
 }
@@ -174,7 +176,7 @@ func (s *MemoryDedupeStore) claim(k dedupeKey, now time.Time, ttl time.Duration)
 	}
 	sh.seq++
 	slot := dedupeSlot{key: k, seq: sh.seq}
-	if len(sh.ring) < cap(sh.ring) {
+	if len(sh.ring) < sh.limit {
 		sh.ring = append(sh.ring, slot)
 	} else {
 		old := sh.ring[sh.head]
