@@ -1,0 +1,428 @@
+package linetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// Defaults used when Config leaves a field empty.
+const (
+	DefaultAccessToken   = "linetest-channel-access-token"
+	DefaultChannelSecret = "linetest-channel-secret"
+	DefaultBotUserID     = "U0000000000000000000000000000b07"
+	DefaultReplyTokenTTL = time.Minute
+)
+
+// maxRequestBody is LINE's request size limit (413 above it).
+const maxRequestBody = 2 << 20
+
+// Config configures a Server. The zero value is ready to use.
+type Config struct {
+	// ChannelAccessToken is the bearer token the server accepts;
+	// empty means DefaultAccessToken.
+	ChannelAccessToken string
+	// ChannelSecret signs delivered webhooks; empty means
+	// DefaultChannelSecret.
+	ChannelSecret string
+	// BotUserID is the webhook "destination"; empty means DefaultBotUserID.
+	BotUserID string
+	// ReplyTokenTTL is how long an issued reply token stays valid; 0 means
+	// DefaultReplyTokenTTL.
+	ReplyTokenTTL time.Duration
+	// Clock drives reply-token expiry and event timestamps; nil means
+	// time.Now. Move it to expire tokens without sleeping.
+	Clock channel.Clock
+	// MonthlyQuota limits additional messages (push, multicast, broadcast)
+	// per recipient, as LINE's plans do; 0 means no limit.
+	MonthlyQuota int64
+	// Followers is the number of recipients a broadcast counts against the
+	// quota.
+	Followers int64
+}
+
+// Server is a fake of the LINE Messaging API (api.line.me and
+// api-data.line.me on one httptest server). It checks what LINE checks (the
+// bearer token, request shapes, at most 5 messages, single-use and expiring
+// reply tokens, retry keys), answers with LINE's status codes and error
+// bodies, records every request, injects faults on demand, and signs and
+// delivers webhooks whose reply tokens it then accepts.
+//
+// A Server is safe for concurrent use.
+type Server struct {
+	// URL is the base URL for both line.Config.BaseURL and DataBaseURL.
+	URL string
+
+	srv *httptest.Server
+	cfg Config
+
+	mu           sync.Mutex
+	seq          int64
+	requests     []Request
+	sent         []Sent
+	replyTokens  map[string]*replyToken
+	acceptedKeys map[string]string // retry key → request id
+	faults       []Fault
+	unknownUsers map[string]bool
+	contents     map[string]content
+	usage        int64
+}
+
+type replyToken struct {
+	chat   string
+	issued time.Time
+	used   bool
+}
+
+type content struct {
+	typ  string
+	data []byte
+}
+
+// Request is one request the server received, as received, with the status
+// it answered.
+type Request struct {
+	Method   string
+	Path     string
+	Header   http.Header
+	Body     []byte
+	Status   int
+	RetryKey string
+}
+
+// Sent is one accepted send: a reply, push, multicast or broadcast.
+type Sent struct {
+	// Kind is "reply", "push", "multicast" or "broadcast".
+	Kind string
+	// To holds the chat ids the messages went to (none for a broadcast).
+	To         []string
+	ReplyToken string
+	RetryKey   string
+	RequestID  string
+	Messages   []Message
+	// IDs are the message ids the server returned, one per message (reply
+	// and push only: LINE returns none for multicast and broadcast).
+	IDs []string
+}
+
+// Fault makes the server fail requests on demand.
+type Fault struct {
+	// Path limits the fault to one endpoint ("/v2/bot/message/push"); empty
+	// matches every request.
+	Path string
+	// Status is the HTTP status to answer: 429, 500, 503...
+	Status int
+	// RetryAfter, when set, is sent as a Retry-After header (whole seconds).
+	RetryAfter time.Duration
+	// AfterAccept processes the request first (the message is sent, the
+	// retry key and reply token are used) and then answers Status, as when a
+	// response is lost on its way back.
+	AfterAccept bool
+	// Times is how many requests fail; 0 means 1.
+	Times int
+}
+
+// NewServer starts a fake LINE API. Close it when done.
+func NewServer(cfg Config) *Server {
+	if cfg.ChannelAccessToken == "" {
+		cfg.ChannelAccessToken = DefaultAccessToken
+	}
+	if cfg.ChannelSecret == "" {
+		cfg.ChannelSecret = DefaultChannelSecret
+	}
+	if cfg.BotUserID == "" {
+		cfg.BotUserID = DefaultBotUserID
+	}
+	if cfg.ReplyTokenTTL <= 0 {
+		cfg.ReplyTokenTTL = DefaultReplyTokenTTL
+	}
+	s := &Server{
+		cfg:          cfg,
+		replyTokens:  make(map[string]*replyToken),
+		acceptedKeys: make(map[string]string),
+		unknownUsers: make(map[string]bool),
+		contents:     make(map[string]content),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// AccessToken is the bearer token the server accepts.
+func (s *Server) AccessToken() string { return s.cfg.ChannelAccessToken }
+
+// ChannelSecret is the secret webhooks are signed with.
+func (s *Server) ChannelSecret() string { return s.cfg.ChannelSecret }
+
+// BotUserID is the webhook destination.
+func (s *Server) BotUserID() string { return s.cfg.BotUserID }
+
+// Requests returns a copy of every request received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Sent returns a copy of every accepted send so far, in order.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// Usage is the number of additional messages counted this "month".
+func (s *Server) Usage() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.usage
+}
+
+// Inject queues f: the next matching requests fail with its status.
+func (s *Server) Inject(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// ForgetUser makes userID behave like a user id that does not exist: pushes
+// to it answer 400 "Failed to send messages".
+func (s *Server) ForgetUser(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unknownUsers[userID] = true
+}
+
+// SetContent stores the content served for messageID on the data host.
+func (s *Server) SetContent(messageID, contentType string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contents[messageID] = content{typ: contentType, data: append([]byte(nil), data...)}
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock()
+	}
+	return time.Now()
+}
+
+// answer is a response before it is written.
+type answer struct {
+	status int
+	body   any    // JSON-encoded
+	raw    []byte // written as is (content), when body is nil
+	typ    string
+	header map[string]string
+}
+
+func errorAnswer(status int, message string, details ...errorDetail) answer {
+	return answer{status: status, body: errorBody{Message: message, Details: details}}
+}
+
+type errorBody struct {
+	Message string        `json:"message"`
+	Details []errorDetail `json:"details,omitempty"`
+}
+
+type errorDetail struct {
+	Message  string `json:"message"`
+	Property string `json:"property"`
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	reqID := fmt.Sprintf("00000000-0000-4000-8000-%012d", s.seq)
+	rec := Request{
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		Header:   r.Header.Clone(),
+		Body:     body,
+		RetryKey: r.Header.Get("X-Line-Retry-Key"),
+	}
+	var a answer
+	switch {
+	case err != nil:
+		a = errorAnswer(http.StatusBadRequest, "The request body could not be read")
+	case len(body) > maxRequestBody:
+		a = errorAnswer(http.StatusRequestEntityTooLarge, "Request entity too large")
+	default:
+		a = s.handle(r, body, reqID)
+	}
+	rec.Status = a.status
+	s.requests = append(s.requests, rec)
+	w.Header().Set("X-Line-Request-Id", reqID)
+	for k, v := range a.header {
+		w.Header().Set(k, v)
+	}
+	if a.body != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		_ = json.NewEncoder(w).Encode(a.body)
+		return
+	}
+	if a.typ != "" {
+		w.Header().Set("Content-Type", a.typ)
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.raw)
+}
+
+// handle authenticates, applies faults and routes. s.mu is held.
+func (s *Server) handle(r *http.Request, body []byte, reqID string) answer {
+	if r.Header.Get("Authorization") != "Bearer "+s.cfg.ChannelAccessToken {
+		return errorAnswer(http.StatusUnauthorized,
+			"Authentication failed. Confirm that the access token in the authorization header is valid.")
+	}
+	fault, ok := s.takeFault(r.URL.Path)
+	if ok && !fault.AfterAccept {
+		return faultAnswer(fault)
+	}
+	a := s.route(r, body, reqID)
+	if ok {
+		return faultAnswer(fault)
+	}
+	return a
+}
+
+func (s *Server) takeFault(path string) (Fault, bool) {
+	for i, f := range s.faults {
+		if f.Path != "" && f.Path != path {
+			continue
+		}
+		s.faults[i].Times--
+		if s.faults[i].Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return f, true
+	}
+	return Fault{}, false
+}
+
+func faultAnswer(f Fault) answer {
+	msg := "An error occurred in the LINE Platform"
+	if f.Status == http.StatusTooManyRequests {
+		msg = "The API rate limit has been exceeded. Try again later."
+	}
+	a := errorAnswer(f.Status, msg)
+	if f.RetryAfter > 0 {
+		a.header = map[string]string{"Retry-After": fmt.Sprint(int((f.RetryAfter + time.Second - 1) / time.Second))}
+	}
+	return a
+}
+
+// takesRetryKey reports whether path accepts X-Line-Retry-Key (Messaging
+// API, "Retry failed API requests"); any other endpoint answers 400 to one.
+func takesRetryKey(path string) bool {
+	switch path {
+	case "/v2/bot/message/push", "/v2/bot/message/multicast",
+		"/v2/bot/message/narrowcast", "/v2/bot/message/broadcast":
+		return true
+	}
+	return false
+}
+
+func (s *Server) route(r *http.Request, body []byte, reqID string) answer {
+	path := r.URL.Path
+	key := r.Header.Get("X-Line-Retry-Key")
+	if key != "" {
+		if !takesRetryKey(path) {
+			return errorAnswer(http.StatusBadRequest, "The X-Line-Retry-Key header is not supported by this endpoint")
+		}
+		if !isUUID(key) {
+			return errorAnswer(http.StatusBadRequest, "The value for the 'X-Line-Retry-Key' header is invalid")
+		}
+		if accepted, ok := s.acceptedKeys[key]; ok {
+			a := errorAnswer(http.StatusConflict, "The retry key is already accepted")
+			a.header = map[string]string{"X-Line-Accepted-Request-Id": accepted}
+			return a
+		}
+	}
+	post := func(fn func([]byte, string, string) answer) answer {
+		if r.Method != http.MethodPost {
+			return errorAnswer(http.StatusMethodNotAllowed, "Method not allowed")
+		}
+		a := fn(body, key, reqID)
+		if key != "" && a.status/100 == 2 {
+			s.acceptedKeys[key] = reqID
+		}
+		return a
+	}
+	get := func(fn func() answer) answer {
+		if r.Method != http.MethodGet {
+			return errorAnswer(http.StatusMethodNotAllowed, "Method not allowed")
+		}
+		return fn()
+	}
+	switch {
+	case path == "/v2/bot/message/reply":
+		return post(s.reply)
+	case path == "/v2/bot/message/push":
+		return post(s.push)
+	case path == "/v2/bot/message/multicast":
+		return post(s.multicast)
+	case path == "/v2/bot/message/broadcast":
+		return post(s.broadcast)
+	case path == "/v2/bot/chat/loading/start":
+		return post(s.loading)
+	case path == "/v2/bot/message/quota":
+		return get(s.quota)
+	case path == "/v2/bot/message/quota/consumption":
+		return get(func() answer { return answer{status: http.StatusOK, body: map[string]int64{"totalUsage": s.usage}} })
+	case strings.HasPrefix(path, "/v2/bot/message/") && strings.HasSuffix(path, "/content"):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, "/v2/bot/message/"), "/content")
+		return get(func() answer { return s.content(id) })
+	}
+	return errorAnswer(http.StatusNotFound, "Not found")
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (s *Server) quota() answer {
+	if s.cfg.MonthlyQuota <= 0 {
+		return answer{status: http.StatusOK, body: map[string]string{"type": "none"}}
+	}
+	return answer{status: http.StatusOK, body: map[string]any{"type": "limited", "value": s.cfg.MonthlyQuota}}
+}
+
+func (s *Server) content(id string) answer {
+	c, ok := s.contents[id]
+	if !ok {
+		return errorAnswer(http.StatusNotFound, "Not found")
+	}
+	return answer{status: http.StatusOK, raw: c.data, typ: c.typ}
+}
