@@ -1,0 +1,143 @@
+package fedex_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/internal/transport"
+	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/fedex"
+	"github.com/switchboard-go/switchboard/tracking/trackingtest"
+)
+
+var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+
+func setup(t *testing.T) (*trackingtest.FedEx, *trackingtest.Clock, *fedex.Client) {
+	t.Helper()
+	clock := trackingtest.NewClock(start)
+	srv := trackingtest.NewFedEx(trackingtest.Options{Clock: clock.Now})
+	t.Cleanup(srv.Close)
+	srv.Add(trackingtest.Script{Number: "123456789012", Signer: "J.DOE", Steps: []trackingtest.Step{
+		{At: start.Add(-3 * time.Hour), Status: tracking.StatusInfoReceived, Description: "Shipment information sent to FedEx"},
+		{At: start.Add(-time.Hour), Status: tracking.StatusInTransit, Code: "PU", Description: "Picked up", City: "Richmond", CountryCode: "US"},
+		{At: start.Add(5 * time.Hour), Status: tracking.StatusDelivered, Description: "Delivered", City: "Norton", CountryCode: "US"},
+	}})
+	c, err := fedex.New(fedex.Config{
+		ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(),
+		Clock: clock.Now, Retry: transport.Retry{MaxAttempts: 1},
+	})
+	require.NoError(t, err)
+	return srv, clock, c
+}
+
+func TestNewValidates(t *testing.T) {
+	t.Parallel()
+	_, err := fedex.New(fedex.Config{ClientID: "x"})
+	assert.Error(t, err)
+}
+
+func TestTrackBatch(t *testing.T) {
+	t.Parallel()
+	srv, clock, c := setup(t)
+	ctx := context.Background()
+	rs, err := c.TrackBatch(ctx, []string{"1234 5678 9012", "999999999999"})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	require.NoError(t, rs[0].Err)
+	assert.Equal(t, tracking.StatusInTransit, rs[0].Shipment.Status)
+	assert.Equal(t, "PU", rs[0].Shipment.RawCode)
+	assert.True(t, rs[0].Shipment.FetchedAt.Equal(start))
+	assert.ErrorIs(t, rs[1].Err, tracking.ErrNotFound)
+	assert.Equal(t, 1, srv.Calls())
+
+	clock.Advance(6 * time.Hour)
+	s, err := c.Track(ctx, "123456789012")
+	require.NoError(t, err)
+	assert.Equal(t, tracking.StatusDelivered, s.Status)
+	assert.Equal(t, "J.DOE", s.Signer)
+
+	_, err = c.TrackBatch(ctx, make([]string, 31))
+	assert.Error(t, err)
+}
+
+func TestTokenCaching(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("one fetch for concurrent callers", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t)
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				_, err := c.Track(ctx, "123456789012")
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, 1, srv.TokenCalls())
+		assert.Equal(t, 16, srv.Calls())
+	})
+	t.Run("refresh before expiry", func(t *testing.T) {
+		t.Parallel()
+		srv, clock, c := setup(t)
+		_, err := c.Track(ctx, "123456789012")
+		require.NoError(t, err)
+		clock.Advance(50 * time.Minute)
+		_, err = c.Track(ctx, "123456789012")
+		require.NoError(t, err)
+		assert.Equal(t, 1, srv.TokenCalls(), "token still valid")
+		clock.Advance(9 * time.Minute) // 59 min: inside the 2 min refresh margin
+		_, err = c.Track(ctx, "123456789012")
+		require.NoError(t, err)
+		assert.Equal(t, 2, srv.TokenCalls())
+	})
+	t.Run("401 refetches once", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t)
+		_, err := c.Track(ctx, "123456789012")
+		require.NoError(t, err)
+		srv.Expire()
+		_, err = c.Track(ctx, "123456789012")
+		require.NoError(t, err)
+		assert.Equal(t, 2, srv.TokenCalls())
+	})
+	t.Run("bad credentials", func(t *testing.T) {
+		t.Parallel()
+		srv, _, _ := setup(t)
+		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: transport.Retry{MaxAttempts: 1}})
+		require.NoError(t, err)
+		_, err = c.Track(ctx, "123456789012")
+		require.ErrorIs(t, err, tracking.ErrUnauthorized)
+		assert.NotContains(t, err.Error(), "s3cret-value")
+	})
+}
+
+func TestTrackErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("429", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t)
+		srv.Fail(http.StatusTooManyRequests, 1, 10*time.Second)
+		_, err := c.Track(ctx, "123456789012")
+		require.ErrorIs(t, err, tracking.ErrRateLimited)
+		d, _ := tracking.RetryAfter(err)
+		assert.Equal(t, 10*time.Second, d)
+	})
+	t.Run("503", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t)
+		srv.Fail(http.StatusServiceUnavailable, 1, 0)
+		_, err := c.Track(ctx, "123456789012")
+		var ae *tracking.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.True(t, ae.Retryable())
+		assert.Equal(t, "SCRIPTED.ERROR", ae.Code)
+	})
+}

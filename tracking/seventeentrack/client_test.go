@@ -1,0 +1,101 @@
+package seventeentrack_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/internal/transport"
+	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/seventeentrack"
+	"github.com/switchboard-go/switchboard/tracking/trackingtest"
+)
+
+var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+
+func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *trackingtest.Clock, *seventeentrack.Client) {
+	t.Helper()
+	clock := trackingtest.NewClock(start)
+	srv := trackingtest.NewSeventeenTrack(trackingtest.Options{Clock: clock.Now})
+	t.Cleanup(srv.Close)
+	srv.Add(trackingtest.Script{Number: "RR123456785CN", Service: "China Post", Steps: []trackingtest.Step{
+		{At: start.Add(-48 * time.Hour), Status: tracking.StatusInTransit, Code: "InTransit_PickedUp", Description: "Posting/Collection", City: "SHENZHEN", CountryCode: "CN"},
+		{At: start.Add(2 * time.Hour), Status: tracking.StatusCustomsHeld, Description: "Customs clearance", City: "BANGKOK", CountryCode: "TH"},
+		{At: start.Add(30 * time.Hour), Status: tracking.StatusDelivered, Description: "Delivered", City: "BANGKOK", CountryCode: "TH"},
+	}})
+	c, err := seventeentrack.New(seventeentrack.Config{Token: srv.Token, AutoRegister: auto, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: transport.Retry{MaxAttempts: 1}})
+	require.NoError(t, err)
+	return srv, clock, c
+}
+
+func TestNewValidates(t *testing.T) {
+	t.Parallel()
+	_, err := seventeentrack.New(seventeentrack.Config{})
+	assert.Error(t, err)
+}
+
+func TestUnregisteredIsNotFound(t *testing.T) {
+	t.Parallel()
+	srv, _, c := setup(t, false)
+	_, err := c.Track(context.Background(), "RR123456785CN")
+	require.ErrorIs(t, err, tracking.ErrNotFound)
+	assert.Equal(t, 0, srv.Registrations())
+}
+
+func TestAutoRegisterAndAdvance(t *testing.T) {
+	t.Parallel()
+	srv, clock, c := setup(t, true)
+	ctx := context.Background()
+	rs, err := c.TrackBatch(ctx, []string{"RR123456785CN", "EE000000006HK"})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	require.NoError(t, rs[0].Err)
+	assert.Equal(t, tracking.StatusInTransit, rs[0].Shipment.Status)
+	assert.Equal(t, "InTransit_PickedUp", rs[0].Shipment.RawCode)
+	assert.Equal(t, "China Post", rs[0].Shipment.Service)
+	require.NoError(t, rs[1].Err)
+	assert.Equal(t, tracking.StatusUnknown, rs[1].Shipment.Status, "registered but unknown to the carrier")
+	assert.Equal(t, 1, srv.Registrations())
+	assert.Equal(t, 2, srv.Calls())
+
+	clock.Advance(3 * time.Hour)
+	s, err := c.Track(ctx, "RR123456785CN")
+	require.NoError(t, err)
+	assert.Equal(t, tracking.StatusCustomsHeld, s.Status)
+	assert.Equal(t, 1, srv.Registrations(), "no second registration")
+
+	require.NoError(t, c.Register(ctx, []string{"RR123456785CN"}), "already registered is fine")
+}
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("429", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t, true)
+		srv.Fail(http.StatusTooManyRequests, 1, 5*time.Second)
+		_, err := c.Track(ctx, "RR123456785CN")
+		require.ErrorIs(t, err, tracking.ErrRateLimited)
+		d, _ := tracking.RetryAfter(err)
+		assert.Equal(t, 5*time.Second, d)
+	})
+	t.Run("bad token", func(t *testing.T) {
+		t.Parallel()
+		srv, _, _ := setup(t, true)
+		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: transport.Retry{MaxAttempts: 1}})
+		require.NoError(t, err)
+		_, err = c.Track(ctx, "RR123456785CN")
+		require.ErrorIs(t, err, tracking.ErrUnauthorized)
+		assert.NotContains(t, err.Error(), "wrong-token-x")
+	})
+	t.Run("too many", func(t *testing.T) {
+		t.Parallel()
+		_, _, c := setup(t, true)
+		_, err := c.TrackBatch(ctx, make([]string, 41))
+		assert.Error(t, err)
+	})
+}

@@ -1,0 +1,124 @@
+package ups_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/internal/transport"
+	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/trackingtest"
+	"github.com/switchboard-go/switchboard/tracking/ups"
+)
+
+var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+
+const number = "1Z999AA10123456784"
+
+func setup(t *testing.T) (*trackingtest.UPS, *trackingtest.Clock, *ups.Client) {
+	t.Helper()
+	clock := trackingtest.NewClock(start)
+	srv := trackingtest.NewUPS(trackingtest.Options{Clock: clock.Now, TokenTTL: 4 * time.Hour})
+	t.Cleanup(srv.Close)
+	cst := time.FixedZone("", 8*3600)
+	srv.Add(trackingtest.Script{Number: number, Signer: "FRONT DESK", ETA: start.Add(48 * time.Hour), Steps: []trackingtest.Step{
+		{At: start.Add(-5 * time.Hour).In(cst), Status: tracking.StatusInfoReceived, Description: "Label created"},
+		{At: start.Add(-time.Hour).In(cst), Status: tracking.StatusInTransit, Code: "P", Description: "Pickup Scan", City: "SHENZHEN", CountryCode: "CN"},
+		{At: start.Add(30 * time.Hour), Status: tracking.StatusOutForDelivery, Description: "Out For Delivery Today", City: "ATLANTA", CountryCode: "US"},
+		{At: start.Add(36 * time.Hour), Status: tracking.StatusDelivered, Description: "DELIVERED", City: "ATLANTA", CountryCode: "US"},
+	}})
+	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: transport.Retry{MaxAttempts: 1}})
+	require.NoError(t, err)
+	return srv, clock, c
+}
+
+func TestNewValidates(t *testing.T) {
+	t.Parallel()
+	_, err := ups.New(ups.Config{ClientSecret: "x"})
+	assert.Error(t, err)
+}
+
+func TestTrack(t *testing.T) {
+	t.Parallel()
+	srv, clock, c := setup(t)
+	ctx := context.Background()
+	s, err := c.Track(ctx, number)
+	require.NoError(t, err)
+	assert.Equal(t, tracking.StatusInTransit, s.Status)
+	assert.Equal(t, "P", s.RawCode)
+	assert.Equal(t, "SHENZHEN", s.Location.City)
+	assert.True(t, s.LastUpdate.Equal(start.Add(-time.Hour)))
+	_, off := s.LastUpdate.Zone()
+	assert.Equal(t, 8*3600, off, "time keeps the carrier's zone")
+	assert.Equal(t, start.Add(48*time.Hour), s.ETA.From)
+
+	clock.Advance(40 * time.Hour)
+	s, err = c.Track(ctx, number)
+	require.NoError(t, err)
+	assert.Equal(t, tracking.StatusDelivered, s.Status)
+	assert.Equal(t, "FRONT DESK", s.Signer)
+	assert.Len(t, s.Events, 4)
+
+	ids := srv.TransIDs()
+	require.Len(t, ids, 2)
+	assert.NotEqual(t, ids[0], ids[1], "transId is unique per request")
+	assert.Len(t, ids[0], 32)
+	assert.Equal(t, 2, srv.TokenCalls(), "the 4 h token expired during the 40 h")
+}
+
+func TestTokenSharedAndRefreshed(t *testing.T) {
+	t.Parallel()
+	srv, clock, c := setup(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := c.Track(ctx, number)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 1, srv.TokenCalls())
+	clock.Advance(4*time.Hour - time.Minute)
+	_, err := c.Track(ctx, number)
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.TokenCalls())
+}
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("not found", func(t *testing.T) {
+		t.Parallel()
+		_, _, c := setup(t)
+		_, err := c.Track(ctx, "1Z0000000000000000")
+		require.ErrorIs(t, err, tracking.ErrNotFound)
+		var ae *tracking.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, ups.NotFoundCode, ae.Code)
+	})
+	t.Run("429", func(t *testing.T) {
+		t.Parallel()
+		srv, _, c := setup(t)
+		srv.Fail(http.StatusTooManyRequests, 1, 2*time.Second)
+		_, err := c.Track(ctx, number)
+		require.ErrorIs(t, err, tracking.ErrRateLimited)
+		d, ok := tracking.RetryAfter(err)
+		require.True(t, ok)
+		assert.Equal(t, 2*time.Second, d)
+	})
+	t.Run("bad credentials", func(t *testing.T) {
+		t.Parallel()
+		srv, _, _ := setup(t)
+		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: transport.Retry{MaxAttempts: 1}})
+		require.NoError(t, err)
+		_, err = c.Track(ctx, number)
+		require.ErrorIs(t, err, tracking.ErrUnauthorized)
+		assert.NotContains(t, err.Error(), "nope-secret")
+	})
+}
