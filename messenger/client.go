@@ -1,0 +1,126 @@
+package messenger
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/transport"
+)
+
+// DefaultAPIVersion is the Graph API version used when Config.APIVersion is
+// empty: v26.0, the newest version (released 29 July 2026) per the Graph
+// API changelog.
+const DefaultAPIVersion = "v26.0"
+
+// DefaultBaseURL is the Graph API host.
+const DefaultBaseURL = "https://graph.facebook.com"
+
+// Config configures a Client. PageAccessToken is required to send;
+// AppSecret and VerifyToken are required by Webhook.
+type Config struct {
+	// PageAccessToken is the Page's access token with pages_messaging.
+	PageAccessToken string
+	// AppSecret keys the X-Hub-Signature-256 of incoming webhooks.
+	AppSecret string
+	// VerifyToken is the token you entered when subscribing the webhook.
+	VerifyToken string
+	// APIVersion is the Graph API version, "v26.0" form; empty means
+	// DefaultAPIVersion.
+	APIVersion string
+	// BaseURL overrides DefaultBaseURL (the fake server's URL in tests).
+	BaseURL string
+	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+
+	// MaxAttempts is the total number of attempts per call, retries
+	// included; 0 means 4 and 1 disables retries.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the wait between attempts (0: 250 ms
+	// and 15 s). MaxBackoff also caps a Retry-After.
+	MinBackoff, MaxBackoff time.Duration
+
+	// MaxBodyBytes caps a webhook body; 0 means 1 MiB. Larger bodies get 413.
+	MaxBodyBytes int64
+	// Dedupe remembers handled webhook event ids so a redelivery reaches the
+	// handler once; nil means an in-memory store.
+	Dedupe channel.DedupeStore
+	// DedupeTTL is how long an id is remembered; 0 means 24 h.
+	DedupeTTL time.Duration
+	// Clock is the time source for dedupe and Retry-After dates; nil means
+	// time.Now.
+	Clock channel.Clock
+}
+
+// Client sends messages through the Messenger Send API and serves the Page
+// webhook. It is immutable after New and safe for concurrent use.
+type Client struct {
+	cfg    Config
+	base   string
+	api    *meta.Caller
+	dedupe channel.DedupeStore
+	verify *meta.Verifier
+}
+
+// New validates cfg and returns a Client. It fails when PageAccessToken is
+// missing, when the base URL does not parse, or when the API version is not
+// of the "v26.0" form.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.PageAccessToken) == "" {
+		return nil, errors.New("messenger: Config.PageAccessToken is required")
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if !validVersion(cfg.APIVersion) {
+		return nil, fmt.Errorf("messenger: Config.APIVersion %q is not of the form v26.0", cfg.APIVersion)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New("messenger: Config.BaseURL must be an absolute http(s) URL")
+	}
+	if cfg.Dedupe == nil {
+		cfg.Dedupe = channel.NewMemoryDedupeStore(channel.DefaultDedupeKeys)
+	}
+	return &Client{
+		cfg:  cfg,
+		base: strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
+		api: &meta.Caller{
+			Name: "messenger",
+			HTTP: transport.NewClient(cfg.HTTPClient, transport.Retry{
+				MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
+			}, meta.CheckRetry(retryableCode)),
+			Token:    cfg.PageAccessToken,
+			Now:      cfg.Clock,
+			NewError: func(f meta.Failure) error { return newAPIError(f) },
+		},
+		dedupe: cfg.Dedupe,
+		verify: meta.NewVerifier([]byte(cfg.AppSecret)),
+	}, nil
+}
+
+func validVersion(v string) bool {
+	if len(v) < 4 || v[0] != 'v' {
+		return false
+	}
+	dot := strings.IndexByte(v, '.')
+	if dot < 2 || dot == len(v)-1 {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if i != dot && (v[i] < '0' || v[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+var _ channel.Sender = (*Client)(nil)

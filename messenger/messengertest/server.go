@@ -1,0 +1,224 @@
+package messengertest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/messenger"
+)
+
+// Config configures a fake server. The zero value is ready: every empty
+// field gets a test default.
+type Config struct {
+	PageAccessToken string // default "test-page-token"
+	PageID          string // default "110912345678901"
+	AppSecret       string // default "test-app-secret"
+	VerifyToken     string // default "test-verify-token"
+	// Clock stamps webhook payloads; nil means time.Now.
+	Clock channel.Clock
+}
+
+// Server is a running fake Send API. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL to use as messenger.Config.BaseURL.
+	URL string
+	cfg Config
+	srv *httptest.Server
+
+	faults meta.Faults
+
+	mu          sync.Mutex
+	requests    []Request
+	sent        []Sent
+	actions     []string
+	attachments map[string]bool
+	closed      map[string]bool
+	unavailable map[string]bool
+}
+
+// Request is one request the server received, with the token redacted.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+}
+
+// Sent is a message the server accepted.
+type Sent struct {
+	ID            string // the mid it answered
+	To            string // PSID
+	MessagingType string
+	Tag           string
+	Text          string
+	// Attachment is "type:url" or "type:#attachment_id" for an attachment.
+	Attachment string
+	// QuickReplies are the quick-reply titles.
+	QuickReplies []string
+	Body         []byte
+}
+
+// NewServer starts a fake server; call Close when done.
+func NewServer(cfg Config) *Server {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&cfg.PageAccessToken, "test-page-token")
+	def(&cfg.PageID, "110912345678901")
+	def(&cfg.AppSecret, "test-app-secret")
+	def(&cfg.VerifyToken, "test-verify-token")
+	s := &Server{
+		cfg:         cfg,
+		attachments: make(map[string]bool),
+		closed:      make(map[string]bool),
+		unavailable: make(map[string]bool),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Client returns an *http.Client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Config returns the server's configuration with defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// ClientConfig returns a messenger.Config wired to this server, with short
+// backoffs so retry tests run fast.
+func (s *Server) ClientConfig() messenger.Config {
+	return messenger.Config{
+		PageAccessToken: s.cfg.PageAccessToken,
+		AppSecret:       s.cfg.AppSecret,
+		VerifyToken:     s.cfg.VerifyToken,
+		BaseURL:         s.URL,
+		HTTPClient:      s.srv.Client(),
+		MinBackoff:      time.Millisecond,
+		MaxBackoff:      10 * time.Millisecond,
+	}
+}
+
+// Requests returns a copy of every request received, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Sent returns a copy of every message accepted, in order.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// Actions returns the sender actions accepted, as "psid:action".
+func (s *Server) Actions() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.actions...)
+}
+
+// CloseWindow makes RESPONSE and UPDATE sends to psid fail with 10/2018278,
+// as 24 h after the person's last message; tagged sends still go.
+func (s *Server) CloseWindow(psid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed[psid] = true
+}
+
+// OpenWindow undoes CloseWindow.
+func (s *Server) OpenWindow(psid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.closed, psid)
+}
+
+// MakeUnavailable makes every send to psid fail with 551 (the person blocked
+// the Page or deactivated their account).
+func (s *Server) MakeUnavailable(psid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unavailable[psid] = true
+}
+
+// Fault is a failure the server answers instead of handling one API request.
+type Fault struct {
+	// Status is the HTTP status; 0 means 400 when Code is set.
+	Status int
+	// Code and Subcode are Meta's error code and subcode.
+	Code, Subcode int
+	// Message overrides the realistic default message.
+	Message string
+	// RetryAfter, when positive, is sent as a Retry-After header.
+	RetryAfter time.Duration
+	// Delay holds the answer back; alone, it makes a slow success.
+	Delay time.Duration
+}
+
+// Throttle is the fault Meta answers over a rate limit (613, 4), with
+// Retry-After.
+func Throttle(code int, retryAfter time.Duration) Fault {
+	return Fault{Status: http.StatusBadRequest, Code: code, RetryAfter: retryAfter}
+}
+
+// TooManyRequests is an HTTP 429 with code 613.
+func TooManyRequests(retryAfter time.Duration) Fault {
+	return Fault{Status: http.StatusTooManyRequests, Code: messenger.CodeRateLimit, RetryAfter: retryAfter}
+}
+
+// ServerError is an HTTP 500 with code 2 ("unexpected error, retry later").
+func ServerError() Fault {
+	return Fault{Status: http.StatusInternalServerError, Code: messenger.CodeTemporary}
+}
+
+// OutsideWindow is the outside-window error 10/2018278.
+func OutsideWindow() Fault {
+	return Fault{Status: http.StatusBadRequest, Code: messenger.CodePermission, Subcode: messenger.SubcodeOutsideWindow}
+}
+
+// Slow delays one answer by d and then handles the request normally.
+func Slow(d time.Duration) Fault { return Fault{Delay: d} }
+
+// FailNext queues faults; each answers one API request, in order.
+func (s *Server) FailNext(faults ...Fault) {
+	for _, f := range faults {
+		s.faults.Push(meta.Fault(f), 1)
+	}
+}
+
+// Deliver signs body with the app secret and posts it to h as Meta would.
+func (s *Server) Deliver(ctx context.Context, h http.Handler, body []byte) (int, error) {
+	return meta.Deliver(ctx, h, "", nil, body, []byte(s.cfg.AppSecret))
+}
+
+// DeliverURL signs body and posts it to a webhook URL with hc (nil: a
+// client with a timeout).
+func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, body []byte) (int, error) {
+	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock()
+	}
+	return time.Now()
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,274 @@
+package messenger_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/messenger"
+	"github.com/switchboard-go/switchboard/messenger/messengertest"
+)
+
+type got struct {
+	Type          channel.EventType
+	ID            string
+	From, To      string
+	Text, Payload string
+	ReplyTo       string
+	Media         string
+	Postback      string
+	State         channel.State
+	StatusMID     string
+}
+
+func summarize(t *testing.T, e channel.Event) got {
+	t.Helper()
+	assert.Equal(t, channel.Messenger, e.Channel)
+	assert.NotEmpty(t, e.Raw, "raw payload")
+	assert.False(t, e.Time.IsZero(), "time")
+	g := got{Type: e.Type, ID: e.ID, From: e.From.ID, To: e.To.ID}
+	if m := e.Message; m != nil {
+		g.Text, g.Payload, g.ReplyTo = m.Text, m.Payload, m.ReplyTo
+		if m.Media != nil {
+			g.Media = string(m.Media.Type) + ":" + m.Media.URL
+		}
+	}
+	if p := e.Postback; p != nil {
+		g.Postback = p.Title + "/" + p.Payload
+	}
+	if s := e.Status; s != nil {
+		g.State, g.StatusMID = s.State, s.MessageID
+	}
+	return g
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+func TestParseWebhook(t *testing.T) {
+	t.Parallel()
+	const page, psid = "110912345678901", "6789012345678901"
+	tests := []struct {
+		file string
+		want []got
+	}{
+		{"text.json", []got{{Type: channel.EventMessage, ID: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P",
+			From: psid, To: page, Text: "Where is my parcel?", ReplyTo: "m_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU"}}},
+		{"attachments.json", []got{
+			{Type: channel.EventMessage, ID: "m_photos1", From: psid, To: page, Media: "image:https://scontent.xx.fbcdn.net/v/t1.15752-9/box1.jpg"},
+			{Type: channel.EventMessage, ID: "m_photos1#2", From: psid, To: page, Media: "image:https://scontent.xx.fbcdn.net/v/t1.15752-9/box2.jpg"},
+			{Type: channel.EventMessage, ID: "m_photos1#3", From: psid, To: page, Media: "document:https://cdn.fbsbx.com/v/t59.2708-21/receipt.pdf"},
+		}},
+		{"quick_reply.json", []got{{Type: channel.EventMessage, ID: "m_qr1", From: psid, To: page, Text: "Track parcel", Payload: "TRACK_PARCEL"}}},
+		{"postback.json", []got{{Type: channel.EventPostback, ID: "m_pb1", From: psid, To: page, Postback: "Talk to an agent/HANDOFF"}}},
+		{"delivery_read.json", []got{
+			{Type: channel.EventStatus, ID: "delivery:m_out1", From: page, To: psid, State: channel.StateDelivered, StatusMID: "m_out1"},
+			{Type: channel.EventStatus, ID: "delivery:m_out2", From: page, To: psid, State: channel.StateDelivered, StatusMID: "m_out2"},
+			{Type: channel.EventStatus, ID: "read:6789012345678901:1750300004000", From: page, To: psid, State: channel.StateRead},
+		}},
+		{"echo.json", nil},
+		{"multi.json", []got{
+			{Type: channel.EventMessage, ID: "m_a1", From: "1111111111111111", To: page, Text: "hello"},
+			{Type: channel.EventMessage, ID: "m_b1", From: "2222222222222222", To: page, Text: "สวัสดีครับ"},
+			{Type: channel.EventPostback, ID: "postback:3333333333333333:1750300005003", From: "3333333333333333", To: "110912345678902", Postback: "Get Started/GET_STARTED"},
+		}},
+		{"unknown.json", []got{{Type: channel.EventUnknown, From: psid, To: page}}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.file, ".json"), func(t *testing.T) {
+			t.Parallel()
+			events, err := messenger.ParseWebhook(readFile(t, tt.file))
+			require.NoError(t, err)
+			var gots []got
+			for _, e := range events {
+				gots = append(gots, summarize(t, e))
+			}
+			assert.Equal(t, tt.want, gots)
+		})
+	}
+}
+
+func TestParseWebhookUnknownCarriesItem(t *testing.T) {
+	t.Parallel()
+	events, err := messenger.ParseWebhook(readFile(t, "unknown.json"))
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Contains(t, string(events[0].Raw), `"reaction"`)
+	assert.NotContains(t, string(events[0].Raw), `"object"`, "the item, not the whole body")
+	assert.Equal(t, time.UnixMilli(1750300006999).UTC(), events[0].Time)
+}
+
+func TestParseWebhookMalformed(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"empty":          "",
+		"not json":       "<xml/>",
+		"truncated":      `{"object":"page","entry":[{"messaging":[{`,
+		"item not array": `{"object":"page","entry":[{"messaging":{}}]}`,
+		"bad item":       `{"object":"page","entry":[{"messaging":[{"timestamp":"soon"}]}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := messenger.ParseWebhook([]byte(body))
+			assert.ErrorIs(t, err, messenger.ErrMalformedWebhook)
+		})
+	}
+}
+
+type recorder struct {
+	mu     sync.Mutex
+	seen   []string
+	failOn map[string]int
+}
+
+func (r *recorder) HandleEvent(_ context.Context, e channel.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = append(r.seen, e.ID)
+	if r.failOn[e.ID] > 0 {
+		r.failOn[e.ID]--
+		return errors.New("crm unavailable")
+	}
+	return nil
+}
+
+func (r *recorder) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
+}
+
+func newClient(t *testing.T, srv *messengertest.Server, edit func(*messenger.Config)) *messenger.Client {
+	t.Helper()
+	cfg := srv.ClientConfig()
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := messenger.New(cfg)
+	require.NoError(t, err)
+	return c
+}
+
+func TestWebhookHTTP(t *testing.T) {
+	t.Parallel()
+	body := readFile(t, "text.json")
+	secret := []byte("test-app-secret")
+	tests := []struct {
+		name, method, target string
+		body                 []byte
+		signature            string
+		maxBody              int64
+		status, handled      int
+	}{
+		{"handshake", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=CHALLENGE_ACCEPTED", nil, "", 0, 200, 0},
+		{"handshake wrong token", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", nil, "", 0, 403, 0},
+		{"valid", http.MethodPost, "/", body, meta.Sign(body, secret), 0, 200, 1},
+		{"no signature", http.MethodPost, "/", body, "", 0, 401, 0},
+		{"bad signature", http.MethodPost, "/", body, "sha256=" + strings.Repeat("0", 64), 0, 401, 0},
+		{"too large", http.MethodPost, "/", body, meta.Sign(body, secret), 64, 413, 0},
+		{"malformed", http.MethodPost, "/", []byte("{"), meta.Sign([]byte("{"), secret), 0, 400, 0},
+		{"delete", http.MethodDelete, "/", nil, "", 0, 405, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := messengertest.NewServer(messengertest.Config{})
+			defer srv.Close()
+			rec := &recorder{}
+			h := newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
+			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(string(tt.body)))
+			if tt.signature != "" {
+				req.Header.Set(meta.SignatureHeader, tt.signature)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			assert.Equal(t, tt.status, w.Code)
+			assert.Len(t, rec.ids(), tt.handled)
+			if tt.name == "handshake" {
+				assert.Equal(t, "CHALLENGE_ACCEPTED", w.Body.String())
+			}
+		})
+	}
+}
+
+func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
+	t.Parallel()
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	ctx := context.Background()
+	rec := &recorder{failOn: map[string]int{"m_b1": 1}}
+	h := newClient(t, srv, nil).Webhook(rec)
+	body := readFile(t, "multi.json")
+
+	status, err := srv.Deliver(ctx, h, body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusInternalServerError, status)
+	status, err = srv.Deliver(ctx, h, body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status)
+	status, err = srv.Deliver(ctx, h, body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, []string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"}, rec.ids())
+}
+
+func TestWebhookFakeBuilders(t *testing.T) {
+	t.Parallel()
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	rec := &recorder{}
+	hook := httptest.NewServer(newClient(t, srv, nil).Webhook(rec))
+	defer hook.Close()
+	ctx := context.Background()
+	body, mid := srv.MessageWebhook(messengertest.Inbound{PSID: "6789012345678901", Text: "Track parcel", QuickReply: "TRACK"})
+	for _, b := range [][]byte{body, srv.PostbackWebhook("6789012345678901", "Agent", "HANDOFF"), srv.DeliveryWebhook("6789012345678901", "m_x"), srv.ReadWebhook("6789012345678901")} {
+		status, err := srv.DeliverURL(ctx, hook.URL, hook.Client(), b)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, status)
+	}
+	ids := rec.ids()
+	require.Len(t, ids, 4)
+	assert.Equal(t, mid, ids[0])
+	assert.Equal(t, "delivery:m_x", ids[2])
+}
+
+func FuzzParseWebhook(f *testing.F) {
+	for _, name := range []string{"text.json", "attachments.json", "quick_reply.json", "postback.json", "delivery_read.json", "echo.json", "multi.json", "unknown.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"object":"page","entry":[{"messaging":[{"message":null,"delivery":{"mids":null}}]}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		events, err := messenger.ParseWebhook(body)
+		if err != nil {
+			return
+		}
+		for _, e := range events {
+			if e.Type == channel.EventMessage && e.Message == nil {
+				t.Fatal("message event without a message")
+			}
+			if e.Type == channel.EventPostback && e.Postback == nil {
+				t.Fatal("postback event without a postback")
+			}
+		}
+	})
+}

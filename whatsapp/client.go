@@ -1,0 +1,150 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/transport"
+)
+
+// DefaultAPIVersion is the Graph API version used when Config.APIVersion is
+// empty: v26.0, the newest version (released 29 July 2026) per the Graph
+// API changelog.
+const DefaultAPIVersion = "v26.0"
+
+// DefaultBaseURL is the Graph API host.
+const DefaultBaseURL = "https://graph.facebook.com"
+
+// Config configures a Client. AccessToken and PhoneNumberID are required to
+// send; AppSecret and VerifyToken are required by Webhook.
+type Config struct {
+	// AccessToken is a system-user or business access token with the
+	// whatsapp_business_messaging permission.
+	AccessToken string
+	// PhoneNumberID is the id of the business phone number (not the number).
+	PhoneNumberID string
+	// AppSecret keys the X-Hub-Signature-256 of incoming webhooks.
+	AppSecret string
+	// VerifyToken is the token you entered when subscribing the webhook.
+	VerifyToken string
+	// APIVersion is the Graph API version, "v26.0" form; empty means
+	// DefaultAPIVersion.
+	APIVersion string
+	// BaseURL overrides DefaultBaseURL (the fake server's URL in tests).
+	BaseURL string
+	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+
+	// MaxAttempts is the total number of attempts per call, retries
+	// included; 0 means 4 and 1 disables retries.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the wait between attempts (0: 250 ms
+	// and 15 s). MaxBackoff also caps a Retry-After.
+	MinBackoff, MaxBackoff time.Duration
+
+	// MaxBodyBytes caps a webhook body; 0 means 1 MiB. Larger bodies get 413.
+	MaxBodyBytes int64
+	// Dedupe remembers handled webhook message ids so a redelivery reaches
+	// the handler once; nil means an in-memory store.
+	Dedupe channel.DedupeStore
+	// DedupeTTL is how long an id is remembered; 0 means 24 h.
+	DedupeTTL time.Duration
+	// Clock is the time source for dedupe and Retry-After dates; nil means
+	// time.Now.
+	Clock channel.Clock
+	// ListButton is the label of the button that opens a list message (at
+	// most 20 characters); empty means "Options".
+	ListButton string
+}
+
+// Client sends messages through the WhatsApp Cloud API and serves its
+// webhook. It is immutable after New and safe for concurrent use.
+type Client struct {
+	cfg     Config
+	base    string // {BaseURL}/{version}
+	api     *meta.Caller
+	dedupe  channel.DedupeStore
+	verify  *meta.Verifier
+	listBtn string
+}
+
+// New validates cfg and returns a Client. It fails when AccessToken or
+// PhoneNumberID is missing, when the base URL does not parse, or when the
+// API version is not of the "v26.0" form.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.AccessToken) == "" {
+		return nil, errors.New("whatsapp: Config.AccessToken is required")
+	}
+	if !isDigits(cfg.PhoneNumberID) {
+		return nil, errors.New("whatsapp: Config.PhoneNumberID is required: the phone number's id, digits only")
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if !validVersion(cfg.APIVersion) {
+		return nil, fmt.Errorf("whatsapp: Config.APIVersion %q is not of the form v26.0", cfg.APIVersion)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New("whatsapp: Config.BaseURL must be an absolute http(s) URL")
+	}
+	listBtn := cfg.ListButton
+	if listBtn == "" {
+		listBtn = "Options"
+	}
+	if n := len([]rune(listBtn)); n > maxListButton {
+		return nil, fmt.Errorf("whatsapp: Config.ListButton is %d characters, more than %d", n, maxListButton)
+	}
+	if cfg.Dedupe == nil {
+		cfg.Dedupe = channel.NewMemoryDedupeStore(channel.DefaultDedupeKeys)
+	}
+	c := &Client{
+		cfg:  cfg,
+		base: strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
+		api: &meta.Caller{
+			Name: "whatsapp",
+			HTTP: transport.NewClient(cfg.HTTPClient, transport.Retry{
+				MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
+			}, meta.CheckRetry(retryableCode)),
+			Token:    cfg.AccessToken,
+			Now:      cfg.Clock,
+			NewError: func(f meta.Failure) error { return newAPIError(f) },
+		},
+		dedupe:  cfg.Dedupe,
+		verify:  meta.NewVerifier([]byte(cfg.AppSecret)),
+		listBtn: listBtn,
+	}
+	return c, nil
+}
+
+func validVersion(v string) bool {
+	if len(v) < 4 || v[0] != 'v' {
+		return false
+	}
+	dot := strings.IndexByte(v, '.')
+	if dot < 2 || dot == len(v)-1 {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if i != dot && (v[i] < '0' || v[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Client) call(ctx context.Context, method, endpoint string, body any, out any) error {
+	return c.api.Call(ctx, method, endpoint, body, out)
+}
+
+var _ channel.Sender = (*Client)(nil)

@@ -1,0 +1,30 @@
+// Package whatsapp is the Switchboard adapter for the WhatsApp Business
+// Cloud API on Meta's Graph API.
+//
+// A Client sends channel.Messages (text, media by link or id, templates,
+// reply buttons and lists, replies to a message), marks messages read,
+// uploads and downloads media, and serves the webhook:
+//
+//	wa, err := whatsapp.New(whatsapp.Config{
+//		AccessToken:   os.Getenv("WA_TOKEN"),
+//		PhoneNumberID: "106540352242922",
+//		AppSecret:     os.Getenv("META_APP_SECRET"),
+//		VerifyToken:   os.Getenv("WA_VERIFY_TOKEN"),
+//	})
+//	http.Handle("/webhooks/whatsapp", wa.Webhook(bot))
+//	send := channel.Chain(wa, whatsapp.DefaultLimits(nil))
+//	_, err = send.Send(ctx, &channel.Message{To: customer, Text: "Your parcel left Shenzhen"})
+//
+// Limits are checked before any network call. Failures from Meta are
+// *APIError; errors.Is maps them onto the channel sentinels
+// (channel.ErrRateLimited, channel.ErrWindowClosed, ...). Calls are retried
+// with backoff and jitter on connection failures, 5xx, 429 and the
+// throttling codes Meta sends in 400 bodies, honouring Retry-After and
+// never once ctx is done; permanent errors are never retried.
+//
+// The webhook verifies X-Hub-Signature-256 on the raw body before parsing,
+// drops redeliveries by message id, and answers 500 when the handler fails
+// so Meta delivers again.
+//
+// Package whatsapptest is a fake Cloud API for tests.
+package whatsapp

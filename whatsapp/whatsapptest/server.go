@@ -1,0 +1,246 @@
+package whatsapptest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/whatsapp"
+)
+
+// Config configures a fake server. The zero value is ready: every empty
+// field gets a test default.
+type Config struct {
+	AccessToken   string // default "test-access-token"
+	PhoneNumberID string // default "106540352242922"
+	DisplayPhone  string // default "15550001234"
+	AccountID     string // WhatsApp Business Account id, default "102290129340398"
+	AppSecret     string // default "test-app-secret"
+	VerifyToken   string // default "test-verify-token"
+	// Clock stamps webhook payloads; nil means time.Now.
+	Clock channel.Clock
+}
+
+// Server is a running fake Cloud API. Its fields are read-only; its methods
+// are safe for concurrent use.
+type Server struct {
+	// URL is the base URL to use as whatsapp.Config.BaseURL.
+	URL string
+	cfg Config
+	srv *httptest.Server
+
+	faults meta.Faults
+
+	mu        sync.Mutex
+	requests  []Request
+	sent      []Sent
+	media     map[string]storedMedia
+	templates map[string]int // name + "/" + language → parameter count
+	closed    map[string]bool
+}
+
+// Request is one request the server received. The Authorization header is
+// replaced by "Bearer [redacted]" so records can be printed safely.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+}
+
+// Sent is a message the server accepted.
+type Sent struct {
+	ID   string // the wamid it answered
+	To   string // "to", or "recipient" for a business-scoped user id
+	Type string // text, image, template, interactive, ...
+	// Text is the text body, the interactive body, or the media caption.
+	Text string
+	// Template is the template name of a template message.
+	Template string
+	// Buttons are the reply-button or list-row titles of an interactive message.
+	Buttons []string
+	// ReplyTo is context.message_id.
+	ReplyTo string
+	// Body is the raw JSON request body.
+	Body []byte
+}
+
+type storedMedia struct {
+	data     []byte
+	mimeType string
+	sha256   string
+}
+
+// NewServer starts a fake server; call Close when done.
+func NewServer(cfg Config) *Server {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&cfg.AccessToken, "test-access-token")
+	def(&cfg.PhoneNumberID, "106540352242922")
+	def(&cfg.DisplayPhone, "15550001234")
+	def(&cfg.AccountID, "102290129340398")
+	def(&cfg.AppSecret, "test-app-secret")
+	def(&cfg.VerifyToken, "test-verify-token")
+	s := &Server{
+		cfg:       cfg,
+		media:     make(map[string]storedMedia),
+		templates: make(map[string]int),
+		closed:    make(map[string]bool),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Client returns an *http.Client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Config returns the server's configuration with defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// ClientConfig returns a whatsapp.Config wired to this server (base URL,
+// credentials, HTTP client) with short backoffs so retry tests run fast.
+func (s *Server) ClientConfig() whatsapp.Config {
+	return whatsapp.Config{
+		AccessToken:   s.cfg.AccessToken,
+		PhoneNumberID: s.cfg.PhoneNumberID,
+		AppSecret:     s.cfg.AppSecret,
+		VerifyToken:   s.cfg.VerifyToken,
+		BaseURL:       s.URL,
+		HTTPClient:    s.srv.Client(),
+		MinBackoff:    time.Millisecond,
+		MaxBackoff:    10 * time.Millisecond,
+	}
+}
+
+// Requests returns a copy of every request received, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Sent returns a copy of every message accepted, in order.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// Reset forgets recorded requests and sent messages, queued faults stay.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests, s.sent = nil, nil
+}
+
+// AddTemplate registers an approved template. Once any is registered, a
+// template send must name a registered one in its language (else 132001)
+// with exactly params body parameters (else 132000); with none registered
+// every well-formed template is accepted.
+func (s *Server) AddTemplate(name, language string, params int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.templates[name+"/"+language] = params
+}
+
+// CloseWindow makes every non-template message to the customer (a wa_id or
+// business-scoped user id) fail with 131047, as after 24 h of silence;
+// OpenWindow undoes it.
+func (s *Server) CloseWindow(to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed[strings.TrimPrefix(to, "+")] = true
+}
+
+// OpenWindow reopens the window CloseWindow closed.
+func (s *Server) OpenWindow(to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.closed, strings.TrimPrefix(to, "+"))
+}
+
+// Fault is a failure the server answers instead of handling one API request.
+type Fault struct {
+	// Status is the HTTP status; 0 means 400 when Code is set.
+	Status int
+	// Code and Subcode are Meta's error code and subcode.
+	Code, Subcode int
+	// Message overrides the realistic default message.
+	Message string
+	// RetryAfter, when positive, is sent as a Retry-After header.
+	RetryAfter time.Duration
+	// Delay holds the answer back (or until the client gives up); alone,
+	// it makes a slow but successful answer.
+	Delay time.Duration
+}
+
+// Throttle is the fault Meta answers over the throughput limit (130429),
+// the pair limit (131056) or another throttling code, with Retry-After.
+func Throttle(code int, retryAfter time.Duration) Fault {
+	return Fault{Status: http.StatusBadRequest, Code: code, RetryAfter: retryAfter}
+}
+
+// TooManyRequests is an HTTP 429 with the app rate-limit code 4.
+func TooManyRequests(retryAfter time.Duration) Fault {
+	return Fault{Status: http.StatusTooManyRequests, Code: whatsapp.CodeAppRateLimit, RetryAfter: retryAfter}
+}
+
+// ServerError is an HTTP 500 with code 131000 ("something went wrong").
+func ServerError() Fault {
+	return Fault{Status: http.StatusInternalServerError, Code: whatsapp.CodeGeneric}
+}
+
+// WindowClosed is the re-engagement error 131047.
+func WindowClosed() Fault {
+	return Fault{Status: http.StatusBadRequest, Code: whatsapp.CodeReengagement}
+}
+
+// Slow delays one answer by d and then handles the request normally.
+func Slow(d time.Duration) Fault { return Fault{Delay: d} }
+
+// FailNext queues faults; each answers one request to the API (messages,
+// media), in order, before normal service resumes.
+func (s *Server) FailNext(faults ...Fault) {
+	for _, f := range faults {
+		s.faults.Push(meta.Fault(f), 1)
+	}
+}
+
+// Deliver signs body with the app secret and posts it to h as Meta would,
+// returning the status h answered.
+func (s *Server) Deliver(ctx context.Context, h http.Handler, body []byte) (int, error) {
+	return meta.Deliver(ctx, h, "", nil, body, []byte(s.cfg.AppSecret))
+}
+
+// DeliverURL signs body and posts it to a webhook URL with hc (nil: a
+// client with a timeout), returning the answered status.
+func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, body []byte) (int, error) {
+	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock()
+	}
+	return time.Now()
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
