@@ -28,6 +28,7 @@ func TestValidate(t *testing.T) {
 		{"unknown kind", &channel.Message{To: channel.Address{Channel: "fax", ID: "1"}, Text: "x"}, channel.ErrInvalidRecipient},
 		{"empty recipient", &channel.Message{To: channel.Address{Channel: channel.LINE, ID: "  "}, Text: "x"}, channel.ErrInvalidRecipient},
 		{"nothing to send", &channel.Message{To: wa}, channel.ErrInvalidMessage},
+		{"location only", &channel.Message{To: wa, Location: &channel.Location{Latitude: 22.3, Longitude: 114.2}}, nil},
 		{"media without source", &channel.Message{To: wa, Media: &channel.Media{Type: channel.MediaImage}}, channel.ErrInvalidMessage},
 		{"template without name", &channel.Message{To: wa, Template: &channel.Template{}}, channel.ErrInvalidMessage},
 		{"empty positional param", &channel.Message{To: wa, Template: &channel.Template{Name: "t", Params: []string{"a", ""}}}, channel.ErrInvalidMessage},

@@ -41,7 +41,10 @@ func waitLimiter(ctx context.Context, lim *rate.Limiter, clock Clock) error {
 		return &limitError{what: "burst is zero"}
 	}
 	delay := res.DelayFrom(now)
-	if dl, ok := ctx.Deadline(); ok && dl.Sub(now) < delay {
+	// The deadline is wall-clock time; the delay is a duration on the
+	// limiter's clock. Compare durations, so an injected clock far from
+	// the wall clock still refuses a wait the deadline cannot cover.
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
 		res.CancelAt(now)
 		return &limitError{what: "channel-wide limit", wait: delay}
 	}

@@ -35,8 +35,9 @@ func TestRateLimitBurstThenRefuseWithinDeadline(t *testing.T) {
 		_, err := s.Send(ctx, to("a"))
 		require.NoError(t, err)
 	}
-	// The fourth would wait 100 ms; a deadline sooner than that fails at once.
-	short, cancel := context.WithDeadline(ctx, t0.Add(10*time.Millisecond))
+	// The fourth would wait 100 ms; a deadline sooner than that fails at once
+	// (the deadline is wall-clock time, whatever the limiter's clock says).
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	_, err := s.Send(short, to("a"))
 	require.ErrorIs(t, err, channel.ErrRateLimited)

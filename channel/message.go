@@ -114,7 +114,7 @@ type Contact struct {
 
 // Message is a normalized message, inbound or outbound.
 //
-// For sending, To and one of Text, Media or Template are required; Buttons,
+// For sending, To and one of Text, Media, Template or Location are required; Buttons,
 // ReplyToken, ReplyTo and Tag are optional refinements each adapter maps onto
 // its platform. Inbound messages carry ID, From, To, Time and Raw as received.
 type Message struct {
@@ -161,8 +161,8 @@ func (m *Message) Validate() error {
 	if strings.TrimSpace(m.To.ID) == "" {
 		return fmt.Errorf("%w: empty recipient id", ErrInvalidRecipient)
 	}
-	if m.Text == "" && m.Media == nil && m.Template == nil {
-		return fmt.Errorf("%w: no text, media or template", ErrInvalidMessage)
+	if m.Text == "" && m.Media == nil && m.Template == nil && m.Location == nil {
+		return fmt.Errorf("%w: no text, media, template or location", ErrInvalidMessage)
 	}
 	if m.Media != nil && m.Media.URL == "" && m.Media.ID == "" {
 		return fmt.Errorf("%w: media without URL or ID", ErrInvalidMessage)
