@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
@@ -20,7 +19,7 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-var noRetry = transport.Retry{MaxAttempts: 1}
+var noRetry = tracking.Retry{MaxAttempts: 1}
 
 type env struct {
 	clock *trackingtest.Clock

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -18,7 +17,7 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, retry transport.Retry) (*trackingtest.DHL, *trackingtest.Clock, *dhl.Client) {
+func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *trackingtest.Clock, *dhl.Client) {
 	t.Helper()
 	clock := trackingtest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
@@ -39,8 +38,8 @@ func setup(t *testing.T, retry transport.Retry) (*trackingtest.DHL, *trackingtes
 	return srv, clock, c
 }
 
-func fastRetry(n int) transport.Retry {
-	return transport.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
+func fastRetry(n int) tracking.Retry {
+	return tracking.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
 }
 
 func TestNewValidates(t *testing.T) {

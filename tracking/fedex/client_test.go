@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -30,7 +29,7 @@ func setup(t *testing.T) (*trackingtest.FedEx, *trackingtest.Clock, *fedex.Clien
 	}})
 	c, err := fedex.New(fedex.Config{
 		ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(),
-		Clock: clock.Now, Retry: transport.Retry{MaxAttempts: 1},
+		Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1},
 	})
 	require.NoError(t, err)
 	return srv, clock, c
@@ -110,7 +109,7 @@ func TestTokenCaching(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: transport.Retry{MaxAttempts: 1}})
+		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		_, err = c.Track(ctx, "123456789012")
 		require.ErrorIs(t, err, tracking.ErrUnauthorized)

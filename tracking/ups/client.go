@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/oauth"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
@@ -39,7 +38,7 @@ type Config struct {
 	// HTTPClient is the underlying client; nil means one with a 30 s timeout.
 	HTTPClient *http.Client
 	// Retry configures retries of connection errors, 429 and 5xx.
-	Retry transport.Retry
+	Retry tracking.Retry
 	// Clock drives token expiry and stamps FetchedAt; nil means time.Now.
 	Clock tracking.Clock
 	// RefreshBefore is how long before expiry the token is renewed

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 	"github.com/switchboard-go/switchboard/tracking/ups"
@@ -32,7 +31,7 @@ func setup(t *testing.T) (*trackingtest.UPS, *trackingtest.Clock, *ups.Client) {
 		{At: start.Add(30 * time.Hour), Status: tracking.StatusOutForDelivery, Description: "Out For Delivery Today", City: "ATLANTA", CountryCode: "US"},
 		{At: start.Add(36 * time.Hour), Status: tracking.StatusDelivered, Description: "DELIVERED", City: "ATLANTA", CountryCode: "US"},
 	}})
-	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: transport.Retry{MaxAttempts: 1}})
+	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
 	return srv, clock, c
 }
@@ -115,7 +114,7 @@ func TestErrors(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: transport.Retry{MaxAttempts: 1}})
+		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		_, err = c.Track(ctx, number)
 		require.ErrorIs(t, err, tracking.ErrUnauthorized)

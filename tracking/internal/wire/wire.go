@@ -58,7 +58,8 @@ func Do(ctx context.Context, c *retryablehttp.Client, carrier tracking.Carrier, 
 // Retry-After is longer than the longest backoff (a daily quota that resets
 // at midnight): waiting inside the call would only block the caller, so it is
 // returned at once as tracking.ErrRateLimited with its RetryAfter.
-func NewClient(hc *http.Client, r transport.Retry) *retryablehttp.Client {
+func NewClient(hc *http.Client, tr tracking.Retry) *retryablehttp.Client {
+	r := transport.Retry(tr)
 	longest := r.MaxBackoff
 	if longest <= 0 {
 		longest = 15 * time.Second // transport's default

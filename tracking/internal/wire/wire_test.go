@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -84,7 +83,7 @@ func TestClip(t *testing.T) {
 
 func TestNewClientDoesNotWaitForLongRetryAfter(t *testing.T) {
 	t.Parallel()
-	c := NewClient(nil, transport.Retry{MaxBackoff: time.Second})
+	c := NewClient(nil, tracking.Retry{MaxBackoff: time.Second})
 	long := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}
 	short := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"1"}}}
 	ctx := context.Background()
