@@ -2,9 +2,7 @@ package messenger
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,10 +14,10 @@ import (
 // DefaultAPIVersion is the Graph API version used when Config.APIVersion is
 // empty: v26.0, the newest version (released 29 July 2026) per the Graph
 // API changelog.
-const DefaultAPIVersion = "v26.0"
+const DefaultAPIVersion = meta.DefaultAPIVersion
 
 // DefaultBaseURL is the Graph API host.
-const DefaultBaseURL = "https://graph.facebook.com"
+const DefaultBaseURL = meta.DefaultBaseURL
 
 // Config configures a Client. PageAccessToken is required to send;
 // AppSecret and VerifyToken are required by Webhook.
@@ -74,53 +72,24 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.PageAccessToken) == "" {
 		return nil, errors.New("messenger: Config.PageAccessToken is required")
 	}
-	if cfg.APIVersion == "" {
-		cfg.APIVersion = DefaultAPIVersion
-	}
-	if !validVersion(cfg.APIVersion) {
-		return nil, fmt.Errorf("messenger: Config.APIVersion %q is not of the form v26.0", cfg.APIVersion)
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("messenger: Config.BaseURL must be an absolute http(s) URL")
+	api, err := meta.NewCaller(meta.CallerConfig{
+		Name: "messenger", Token: cfg.PageAccessToken, APIVersion: cfg.APIVersion, BaseURL: cfg.BaseURL,
+		HTTPClient: cfg.HTTPClient, Clock: cfg.Clock, RetryableCode: retryableCode, NewError: newError,
+		Retry: transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff},
+	})
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Dedupe == nil {
 		cfg.Dedupe = channel.NewMemoryDedupeStore(channel.DefaultDedupeKeys)
 	}
 	return &Client{
-		cfg:  cfg,
-		base: strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
-		api: &meta.Caller{
-			Name: "messenger",
-			HTTP: transport.NewClient(cfg.HTTPClient, transport.Retry{
-				MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
-			}, meta.CheckRetry(retryableCode)),
-			Token:    cfg.PageAccessToken,
-			Now:      cfg.Clock,
-			NewError: func(f meta.Failure) error { return newAPIError(f) },
-		},
+		cfg:    cfg,
+		base:   api.Base,
+		api:    api,
 		dedupe: cfg.Dedupe,
 		verify: meta.NewVerifier([]byte(cfg.AppSecret)),
 	}, nil
-}
-
-func validVersion(v string) bool {
-	if len(v) < 4 || v[0] != 'v' {
-		return false
-	}
-	dot := strings.IndexByte(v, '.')
-	if dot < 2 || dot == len(v)-1 {
-		return false
-	}
-	for i := 1; i < len(v); i++ {
-		if i != dot && (v[i] < '0' || v[i] > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 var _ channel.Sender = (*Client)(nil)

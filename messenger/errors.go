@@ -1,9 +1,7 @@
 package messenger
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
@@ -54,38 +52,14 @@ type APIError struct {
 	RetryAfter time.Duration
 }
 
-func newAPIError(f meta.Failure) *APIError {
-	return &APIError{
-		StatusCode: f.StatusCode, Code: f.Graph.Code, Subcode: f.Graph.Subcode,
-		Type: f.Graph.Type, Message: f.Graph.Message, Details: f.Graph.Data.Details,
-		FBTraceID: f.Graph.FBTraceID, RetryAfter: f.RetryAfter,
-	}
+// newError is the Caller's NewError: the *APIError of a failed answer.
+func newError(f meta.Failure) error {
+	e := APIError(f.Fields())
+	return &e
 }
 
 // Error describes the failure: status, code, message and trace id.
-func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("messenger: api error")
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, " (http %d)", e.StatusCode)
-	}
-	if e.Code != 0 {
-		fmt.Fprintf(&b, " code %d", e.Code)
-		if e.Subcode != 0 {
-			fmt.Fprintf(&b, "/%d", e.Subcode)
-		}
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.Details != "" {
-		b.WriteString(" (" + e.Details + ")")
-	}
-	if e.FBTraceID != "" {
-		b.WriteString(" [fbtrace_id " + e.FBTraceID + "]")
-	}
-	return b.String()
-}
+func (e *APIError) Error() string { return meta.ErrorFields(*e).Text("messenger") }
 
 // Is reports whether the error means target, one of the channel sentinels.
 func (e *APIError) Is(target error) bool {
@@ -107,8 +81,7 @@ func (e *APIError) Is(target error) bool {
 // Retryable implements channel.RetryableError: throttling, temporary codes,
 // 429 and 5xx may succeed later; everything else is permanent.
 func (e *APIError) Retryable() bool {
-	return retryableCode(e.Code, e.Subcode) || e.StatusCode == http.StatusTooManyRequests ||
-		(e.StatusCode >= 500 && e.StatusCode != http.StatusNotImplemented)
+	return meta.ErrorFields(*e).Retryable(retryableCode)
 }
 
 // RetryDelay implements channel.RetryableError: the server's Retry-After.

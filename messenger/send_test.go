@@ -2,7 +2,6 @@ package messenger_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
 )
@@ -105,40 +105,9 @@ func TestSend(t *testing.T) {
 			require.Len(t, sent, 1)
 			assert.True(t, strings.HasPrefix(r.MessageID, "m_"))
 			assert.Equal(t, sent[0].ID, r.MessageID)
-			assertJSONSubset(t, tt.want, sent[0].Body)
+			metatest.AssertJSONSubset(t, tt.want, sent[0].Body)
 		})
 	}
-}
-
-func assertJSONSubset(t *testing.T, want string, got []byte) {
-	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal([]byte(want), &w))
-	require.NoError(t, json.Unmarshal(got, &g))
-	var walk func(path string, w, g any)
-	walk = func(path string, w, g any) {
-		switch wv := w.(type) {
-		case map[string]any:
-			gv, ok := g.(map[string]any)
-			if !assert.True(t, ok, "%s: want an object in %s", path, got) {
-				return
-			}
-			for k, v := range wv {
-				walk(path+"."+k, v, gv[k])
-			}
-		case []any:
-			gv, ok := g.([]any)
-			if !assert.True(t, ok, "%s: want an array", path) || !assert.Len(t, gv, len(wv), path) {
-				return
-			}
-			for i := range wv {
-				walk(path, wv[i], gv[i])
-			}
-		default:
-			assert.Equal(t, w, g, "%s in %s", path, got)
-		}
-	}
-	walk("$", w, g)
 }
 
 func TestSendErrors(t *testing.T) {
@@ -253,7 +222,7 @@ func TestSenderAction(t *testing.T) {
 		require.NoError(t, c.SenderAction(ctx, person, a))
 	}
 	assert.Equal(t, []string{person.ID + ":mark_seen", person.ID + ":typing_on", person.ID + ":typing_off"}, srv.Actions())
-	assertJSONSubset(t, `{"recipient":{"id":"6789012345678901"},"sender_action":"typing_on"}`, srv.Requests()[1].Body)
+	metatest.AssertJSONSubset(t, `{"recipient":{"id":"6789012345678901"},"sender_action":"typing_on"}`, srv.Requests()[1].Body)
 	assert.NotContains(t, string(srv.Requests()[1].Body), "messaging_type")
 	assert.ErrorIs(t, c.SenderAction(ctx, person, "dance"), channel.ErrInvalidMessage)
 	assert.ErrorIs(t, c.SenderAction(ctx, channel.Address{Channel: channel.LINE, ID: "U1"}, messenger.TypingOn), channel.ErrInvalidRecipient)

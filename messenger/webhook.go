@@ -80,7 +80,7 @@ var ErrMalformedWebhook = errors.New("messenger: malformed webhook payload")
 func ParseWebhook(body []byte) ([]channel.Event, error) {
 	var p webhookBody
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, jsonErrorKind(err))
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
 	}
 	if p.Object != "page" {
 		return []channel.Event{{Type: channel.EventUnknown, Channel: channel.Messenger, Raw: body}}, nil
@@ -90,24 +90,12 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 		for _, raw := range e.Messaging {
 			var m messaging
 			if err := json.Unmarshal(raw, &m); err != nil {
-				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, jsonErrorKind(err))
+				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
 			}
 			events = appendItem(events, &m, raw)
 		}
 	}
 	return events, nil
-}
-
-func jsonErrorKind(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return "syntax error at offset " + strconv.FormatInt(se.Offset, 10)
-	case errors.As(err, &te):
-		return "wrong type for " + te.Field
-	}
-	return "cannot decode"
 }
 
 func millis(ms int64) time.Time {
@@ -226,42 +214,11 @@ func appendItem(events []channel.Event, m *messaging, raw []byte) []channel.Even
 // are not handled again. Other methods get 405. With an empty
 // Config.AppSecret every POST fails closed with 401. Safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
-	return &webhook{
-		c: c,
-		h: channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
+	return &meta.Webhook{
+		VerifyToken: c.cfg.VerifyToken,
+		Verifier:    c.verify,
+		MaxBody:     c.cfg.MaxBodyBytes,
+		Parse:       ParseWebhook,
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
 	}
-}
-
-type webhook struct {
-	c *Client
-	h channel.Handler
-}
-
-func (wh *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		meta.Handshake(w, r, wh.c.cfg.VerifyToken)
-		return
-	case http.MethodPost:
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, ok := meta.ReadSigned(w, r, wh.c.verify, wh.c.cfg.MaxBodyBytes)
-	if !ok {
-		return
-	}
-	events, err := ParseWebhook(body)
-	if err != nil {
-		http.Error(w, "malformed payload", http.StatusBadRequest)
-		return
-	}
-	for _, e := range events {
-		if err := wh.h.HandleEvent(r.Context(), e); err != nil {
-			http.Error(w, "handler failed", http.StatusInternalServerError)
-			return
-		}
-	}
-	w.WriteHeader(http.StatusOK)
 }

@@ -2,13 +2,11 @@ package messenger_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
 )
@@ -131,29 +130,6 @@ func TestParseWebhookMalformed(t *testing.T) {
 	}
 }
 
-type recorder struct {
-	mu     sync.Mutex
-	seen   []string
-	failOn map[string]int
-}
-
-func (r *recorder) HandleEvent(_ context.Context, e channel.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, e.ID)
-	if r.failOn[e.ID] > 0 {
-		r.failOn[e.ID]--
-		return errors.New("crm unavailable")
-	}
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.seen...)
-}
-
 func newClient(t *testing.T, srv *messengertest.Server, edit func(*messenger.Config)) *messenger.Client {
 	t.Helper()
 	cfg := srv.ClientConfig()
@@ -190,7 +166,7 @@ func TestWebhookHTTP(t *testing.T) {
 			t.Parallel()
 			srv := messengertest.NewServer(messengertest.Config{})
 			defer srv.Close()
-			rec := &recorder{}
+			rec := &metatest.Recorder{}
 			h := newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
 			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(string(tt.body)))
 			if tt.signature != "" {
@@ -199,7 +175,7 @@ func TestWebhookHTTP(t *testing.T) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, req)
 			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.ids(), tt.handled)
+			assert.Len(t, rec.IDs(), tt.handled)
 			if tt.name == "handshake" {
 				assert.Equal(t, "CHALLENGE_ACCEPTED", w.Body.String())
 			}
@@ -212,7 +188,7 @@ func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
 	ctx := context.Background()
-	rec := &recorder{failOn: map[string]int{"m_b1": 1}}
+	rec := &metatest.Recorder{FailOn: map[string]int{"m_b1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
 	body := readFile(t, "multi.json")
 
@@ -225,14 +201,14 @@ func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	status, err = srv.Deliver(ctx, h, body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"}, rec.ids())
+	assert.Equal(t, []string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"}, rec.IDs())
 }
 
 func TestWebhookFakeBuilders(t *testing.T) {
 	t.Parallel()
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
-	rec := &recorder{}
+	rec := &metatest.Recorder{}
 	hook := httptest.NewServer(newClient(t, srv, nil).Webhook(rec))
 	defer hook.Close()
 	ctx := context.Background()
@@ -242,7 +218,7 @@ func TestWebhookFakeBuilders(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, status)
 	}
-	ids := rec.ids()
+	ids := rec.IDs()
 	require.Len(t, ids, 4)
 	assert.Equal(t, mid, ids[0])
 	assert.Equal(t, "delivery:m_x", ids[2])

@@ -1,11 +1,17 @@
 package whatsapp_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/whatsapp"
 )
@@ -52,5 +58,44 @@ func BenchmarkWebhookBaselineMapDecode(b *testing.B) {
 		if err := json.Unmarshal(body, &v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// claimAll is a DedupeStore that never finds a duplicate, so every
+// iteration of BenchmarkWebhookHandler reaches the handler.
+type claimAll struct{}
+
+func (claimAll) Claim(context.Context, string, time.Time, time.Duration) (bool, error) {
+	return true, nil
+}
+func (claimAll) Release(context.Context, string) error { return nil }
+
+// BenchmarkWebhookHandler is the same delivery through the whole
+// http.Handler that Client.Webhook returns: method switch, capped body read,
+// signature, parse, dedupe and the handler call. The request and recorder
+// are built in the loop, so it includes their cost.
+func BenchmarkWebhookHandler(b *testing.B) {
+	body := benchBody(b)
+	secret := "test-app-secret"
+	sig := meta.Sign(body, []byte(secret))
+	c, err := whatsapp.New(whatsapp.Config{AccessToken: "t", PhoneNumberID: "1", AppSecret: secret, Dedupe: claimAll{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var handled int
+	h := c.Webhook(channel.HandlerFunc(func(context.Context, channel.Event) error { handled++; return nil }))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+		r.Header.Set(meta.SignatureHeader, sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatal("status", w.Code)
+		}
+	}
+	if handled == 0 {
+		b.Fatal("handler not called")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
@@ -136,43 +137,10 @@ func TestSend(t *testing.T) {
 			assert.Equal(t, sent[0].ID, r.MessageID)
 			assert.Equal(t, []string{r.MessageID}, r.MessageIDs)
 			assert.Equal(t, customer, r.To)
-			assertJSONSubset(t, tt.want, sent[0].Body)
+			metatest.AssertJSONSubset(t, tt.want, sent[0].Body)
 			assert.Equal(t, "Bearer [redacted]", srv.Requests()[0].Header.Get("Authorization"))
 		})
 	}
-}
-
-// assertJSONSubset checks that every field of want appears in got with the
-// same value (objects recursively, arrays element by element).
-func assertJSONSubset(t *testing.T, want string, got []byte) {
-	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal([]byte(want), &w))
-	require.NoError(t, json.Unmarshal(got, &g))
-	var walk func(path string, w, g any)
-	walk = func(path string, w, g any) {
-		switch wv := w.(type) {
-		case map[string]any:
-			gv, ok := g.(map[string]any)
-			if !assert.True(t, ok, "%s: want an object in %s", path, got) {
-				return
-			}
-			for k, v := range wv {
-				walk(path+"."+k, v, gv[k])
-			}
-		case []any:
-			gv, ok := g.([]any)
-			if !assert.True(t, ok, "%s: want an array", path) || !assert.Len(t, gv, len(wv), path) {
-				return
-			}
-			for i := range wv {
-				walk(path, wv[i], gv[i])
-			}
-		default:
-			assert.Equal(t, w, g, "%s in %s", path, got)
-		}
-	}
-	walk("$", w, g)
 }
 
 func TestSendRecipients(t *testing.T) {
@@ -371,9 +339,9 @@ func TestMarkReadAndTyping(t *testing.T) {
 	assert.ErrorIs(t, c.MarkRead(ctx, ""), channel.ErrInvalidMessage)
 	reqs := srv.Requests()
 	require.Len(t, reqs, 2)
-	assertJSONSubset(t, `{"messaging_product":"whatsapp","status":"read","message_id":"`+id+`"}`, reqs[0].Body)
+	metatest.AssertJSONSubset(t, `{"messaging_product":"whatsapp","status":"read","message_id":"`+id+`"}`, reqs[0].Body)
 	assert.NotContains(t, string(reqs[0].Body), "typing_indicator")
-	assertJSONSubset(t, `{"status":"read","typing_indicator":{"type":"text"}}`, reqs[1].Body)
+	metatest.AssertJSONSubset(t, `{"status":"read","typing_indicator":{"type":"text"}}`, reqs[1].Body)
 }
 
 func TestAPIErrorIs(t *testing.T) {

@@ -143,7 +143,7 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 	if !ok {
 		p = webhookBody{}
 		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, jsonErrorKind(err))
+			return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
 		}
 	}
 	return normalize(p, body), nil
@@ -175,19 +175,6 @@ func normalize(p webhookBody, body []byte) []channel.Event {
 		}
 	}
 	return events
-}
-
-// jsonErrorKind describes a decoding error without quoting the input.
-func jsonErrorKind(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return "syntax error at offset " + strconv.FormatInt(se.Offset, 10)
-	case errors.As(err, &te):
-		return "wrong type for " + te.Field
-	}
-	return "cannot decode"
 }
 
 func appendValue(events []channel.Event, v *changeValue, body []byte) []channel.Event {
@@ -340,44 +327,13 @@ func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Eve
 // 405. With an empty Config.AppSecret every POST fails closed with 401. The
 // handler is safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
-	return &webhook{
-		c: c,
-		h: channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
+	return &meta.Webhook{
+		VerifyToken: c.cfg.VerifyToken,
+		Verifier:    c.verify,
+		MaxBody:     c.cfg.MaxBodyBytes,
+		Parse:       ParseWebhook,
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
 	}
-}
-
-type webhook struct {
-	c *Client
-	h channel.Handler
-}
-
-func (wh *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		meta.Handshake(w, r, wh.c.cfg.VerifyToken)
-		return
-	case http.MethodPost:
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, ok := meta.ReadSigned(w, r, wh.c.verify, wh.c.cfg.MaxBodyBytes)
-	if !ok {
-		return
-	}
-	events, err := ParseWebhook(body)
-	if err != nil {
-		http.Error(w, "malformed payload", http.StatusBadRequest)
-		return
-	}
-	for _, e := range events {
-		if err := wh.h.HandleEvent(r.Context(), e); err != nil {
-			http.Error(w, "handler failed", http.StatusInternalServerError)
-			return
-		}
-	}
-	w.WriteHeader(http.StatusOK)
 }
 
 // rawItem returns the raw JSON of the message or status with id in body, for

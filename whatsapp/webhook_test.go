@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
@@ -184,30 +184,6 @@ func TestParseWebhookMalformed(t *testing.T) {
 	}
 }
 
-// recorder is a channel.Handler that records events and fails on demand.
-type recorder struct {
-	mu     sync.Mutex
-	seen   []string
-	failOn map[string]int // event id → failures left
-}
-
-func (r *recorder) HandleEvent(_ context.Context, e channel.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, e.ID)
-	if r.failOn[e.ID] > 0 {
-		r.failOn[e.ID]--
-		return errors.New("database down")
-	}
-	return nil
-}
-
-func (r *recorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.seen...)
-}
-
 func newClient(t *testing.T, srv *whatsapptest.Server, edit func(*whatsapp.Config)) *whatsapp.Client {
 	t.Helper()
 	cfg := srv.ClientConfig()
@@ -223,7 +199,7 @@ func TestWebhookHandshake(t *testing.T) {
 	t.Parallel()
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	t.Cleanup(srv.Close)
-	h := newClient(t, srv, nil).Webhook(&recorder{})
+	h := newClient(t, srv, nil).Webhook(&metatest.Recorder{})
 	tests := []struct {
 		name, query string
 		status      int
@@ -274,7 +250,7 @@ func TestWebhookPost(t *testing.T) {
 			t.Parallel()
 			srv := whatsapptest.NewServer(whatsapptest.Config{})
 			defer srv.Close()
-			rec := &recorder{}
+			rec := &metatest.Recorder{}
 			h := newClient(t, srv, func(c *whatsapp.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
 			req := httptest.NewRequest(tt.method, "/webhook", strings.NewReader(string(tt.body)))
 			if tt.signature != "" {
@@ -283,7 +259,7 @@ func TestWebhookPost(t *testing.T) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, req)
 			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.ids(), tt.handled)
+			assert.Len(t, rec.IDs(), tt.handled)
 		})
 	}
 }
@@ -293,25 +269,25 @@ func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	ctx := context.Background()
-	rec := &recorder{failOn: map[string]int{"wamid.B1": 1}}
+	rec := &metatest.Recorder{FailOn: map[string]int{"wamid.B1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
 	body := readFile(t, "multi.json")
 
 	status, err := srv.Deliver(ctx, h, body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusInternalServerError, status, "a failing handler makes Meta redeliver")
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1"}, rec.ids(), "handling stops at the failure")
+	assert.Equal(t, []string{"wamid.A1", "wamid.B1"}, rec.IDs(), "handling stops at the failure")
 
 	status, err = srv.Deliver(ctx, h, body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"}, rec.ids(),
+	assert.Equal(t, []string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"}, rec.IDs(),
 		"A1 is not handled twice; B1 is retried")
 
 	status, err = srv.Deliver(ctx, h, body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Len(t, rec.ids(), 5, "a third delivery reaches the handler not at all")
+	assert.Len(t, rec.IDs(), 5, "a third delivery reaches the handler not at all")
 }
 
 func TestWebhookSharedDedupeStore(t *testing.T) {
@@ -319,7 +295,7 @@ func TestWebhookSharedDedupeStore(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	store := channel.NewMemoryDedupeStore(100)
-	rec := &recorder{}
+	rec := &metatest.Recorder{}
 	// Two instances behind a load balancer share one store.
 	a := newClient(t, srv, func(c *whatsapp.Config) { c.Dedupe = store }).Webhook(rec)
 	b := newClient(t, srv, func(c *whatsapp.Config) { c.Dedupe = store }).Webhook(rec)
@@ -329,21 +305,21 @@ func TestWebhookSharedDedupeStore(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, status)
 	}
-	assert.Equal(t, []string{id}, rec.ids())
+	assert.Equal(t, []string{id}, rec.IDs())
 }
 
 func TestWebhookDeliverURL(t *testing.T) {
 	t.Parallel()
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
-	rec := &recorder{}
+	rec := &metatest.Recorder{}
 	hook := httptest.NewServer(newClient(t, srv, nil).Webhook(rec))
 	defer hook.Close()
 	body, id := srv.MessageWebhook(whatsapptest.Inbound{UserID: "US.13491208655302741918", Name: "quiet", Text: "hello"})
 	status, err := srv.DeliverURL(context.Background(), hook.URL, hook.Client(), body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{id}, rec.ids())
+	assert.Equal(t, []string{id}, rec.IDs())
 }
 
 func FuzzParseWebhook(f *testing.F) {

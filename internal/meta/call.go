@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/switchboard-go/switchboard/internal/transport"
 )
 
 // maxResponse caps a successful Graph response body.
@@ -22,6 +24,8 @@ const maxResponse = 1 << 20
 type Caller struct {
 	// Name prefixes error messages ("whatsapp", "messenger").
 	Name string
+	// Base is "{BaseURL}/{version}", the prefix of every endpoint.
+	Base string
 	// HTTP is the retrying client (transport.NewClient with CheckRetry).
 	HTTP *retryablehttp.Client
 	// Token is sent as a bearer header, never in the URL, so it cannot leak
@@ -31,6 +35,85 @@ type Caller struct {
 	Now func() time.Time
 	// NewError builds the adapter's typed error from a failed answer.
 	NewError func(Failure) error
+}
+
+// DefaultAPIVersion is the Graph API version NewCaller uses when none is
+// configured: v26.0, the newest version (released 29 July 2026) per the
+// Graph API changelog.
+const DefaultAPIVersion = "v26.0"
+
+// DefaultBaseURL is the Graph API host.
+const DefaultBaseURL = "https://graph.facebook.com"
+
+// CallerConfig is the part of an adapter's Config that NewCaller turns into
+// a Caller; the adapters copy their own Config fields into it.
+type CallerConfig struct {
+	// Name prefixes error messages ("whatsapp", "messenger").
+	Name string
+	// Token is the access token sent as a bearer header.
+	Token string
+	// APIVersion is the Graph API version, "v26.0" form; empty means
+	// DefaultAPIVersion.
+	APIVersion string
+	// BaseURL is the Graph API host; empty means DefaultBaseURL.
+	BaseURL string
+	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Retry bounds attempts and backoff (see transport.Retry).
+	Retry transport.Retry
+	// Clock is the clock for Retry-After dates; nil means time.Now.
+	Clock func() time.Time
+	// RetryableCode tells CheckRetry which Graph codes in a 4xx body are
+	// worth retrying (the platform's throttling and temporary codes).
+	RetryableCode func(code, subcode int) bool
+	// NewError builds the adapter's typed error from a failed answer.
+	NewError func(Failure) error
+}
+
+// NewCaller checks the API version (the "v26.0" form) and the base URL (an
+// absolute http or https URL) and returns a Caller whose Base is
+// "{BaseURL}/{APIVersion}". Its errors name the adapter's Config fields,
+// prefixed with cfg.Name.
+func NewCaller(cfg CallerConfig) (*Caller, error) {
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if !validVersion(cfg.APIVersion) {
+		return nil, fmt.Errorf("%s: Config.APIVersion %q is not of the form v26.0", cfg.Name, cfg.APIVersion)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New(cfg.Name + ": Config.BaseURL must be an absolute http(s) URL")
+	}
+	return &Caller{
+		Name:     cfg.Name,
+		Base:     strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
+		HTTP:     transport.NewClient(cfg.HTTPClient, cfg.Retry, CheckRetry(cfg.RetryableCode)),
+		Token:    cfg.Token,
+		Now:      cfg.Clock,
+		NewError: cfg.NewError,
+	}, nil
+}
+
+// validVersion reports whether v is of the "v26.0" form: "v", digits, a
+// dot, digits.
+func validVersion(v string) bool {
+	if len(v) < 4 || v[0] != 'v' {
+		return false
+	}
+	dot := strings.IndexByte(v, '.')
+	if dot < 2 || dot == len(v)-1 {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if i != dot && (v[i] < '0' || v[i] > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Form is a pre-encoded request body with its content type (multipart).

@@ -2,7 +2,9 @@ package meta
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/switchboard-go/switchboard/internal/transport"
@@ -78,4 +80,65 @@ func ReadFailure(resp *http.Response, now time.Time) Failure {
 		f.Graph.Message = http.StatusText(resp.StatusCode)
 	}
 	return f
+}
+
+// ErrorFields is the field layout of both adapters' exported *APIError
+// (whatsapp.APIError, messenger.APIError): each of them converts to and from
+// it, so the fields are filled and printed in one place while each package
+// keeps its own type, codes and errors.Is mapping. Adding a field to one
+// APIError and not here stops the conversion from compiling, on purpose.
+type ErrorFields struct {
+	StatusCode int
+	Code       int
+	Subcode    int
+	Type       string
+	Message    string
+	Details    string
+	FBTraceID  string
+	RetryAfter time.Duration
+}
+
+// Fields returns the APIError fields of f.
+func (f Failure) Fields() ErrorFields {
+	return ErrorFields{
+		StatusCode: f.StatusCode, Code: f.Graph.Code, Subcode: f.Graph.Subcode,
+		Type: f.Graph.Type, Message: f.Graph.Message, Details: f.Graph.Data.Details,
+		FBTraceID: f.Graph.FBTraceID, RetryAfter: f.RetryAfter,
+	}
+}
+
+// Text is the error text of an APIError: name, then the status, code and
+// subcode, message, details and trace id that are set, e.g.
+// "whatsapp: api error (http 400) code 131047: Re-engagement message
+// [fbtrace_id AbC]". It holds only parsed fields, never a token or raw body.
+func (e ErrorFields) Text(name string) string {
+	var b strings.Builder
+	b.WriteString(name + ": api error")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (http %d)", e.StatusCode)
+	}
+	if e.Code != 0 {
+		fmt.Fprintf(&b, " code %d", e.Code)
+		if e.Subcode != 0 {
+			fmt.Fprintf(&b, "/%d", e.Subcode)
+		}
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Details != "" {
+		b.WriteString(" (" + e.Details + ")")
+	}
+	if e.FBTraceID != "" {
+		b.WriteString(" [fbtrace_id " + e.FBTraceID + "]")
+	}
+	return b.String()
+}
+
+// Retryable reports whether the failure may succeed later: a code for which
+// retryableCode is true (the platform's throttling and temporary codes), a
+// 429, or a 5xx other than 501.
+func (e ErrorFields) Retryable(retryableCode func(code, subcode int) bool) bool {
+	return retryableCode(e.Code, e.Subcode) || e.StatusCode == http.StatusTooManyRequests ||
+		(e.StatusCode >= 500 && e.StatusCode != http.StatusNotImplemented)
 }

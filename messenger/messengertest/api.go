@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -53,17 +52,15 @@ type message struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	if err != nil {
-		meta.InvalidParameter(w, "request body too large or unreadable")
+	body, ok := meta.ReadRequest(w, r, maxRequestBody)
+	if !ok {
 		return
 	}
-	s.record(r, body)
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) != 3 || !validVersion(parts[0]) || parts[1] != "me" {
-		meta.WriteError(w, http.StatusBadRequest, meta.GraphError{
-			Message: "Unknown path components: /" + strings.Join(parts, "/"), Code: 2500,
-		})
+	h, q := meta.Redacted(r)
+	s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
+	parts := meta.PathParts(r)
+	if len(parts) != 3 || !meta.PathVersion(parts[0]) || parts[1] != "me" {
+		meta.UnknownPath(w, parts)
 		return
 	}
 	if !meta.Authorized(w, r, s.cfg.PageAccessToken) {
@@ -82,33 +79,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("Unsupported %s request.", strings.ToLower(r.Method)), Code: 100, Subcode: 33,
 		})
 	}
-}
-
-func (s *Server) record(r *http.Request, body []byte) {
-	h := r.Header.Clone()
-	if h.Get("Authorization") != "" {
-		h.Set("Authorization", "Bearer [redacted]")
-	}
-	q := r.URL.Query()
-	if q.Has("access_token") {
-		q.Set("access_token", "[redacted]")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
-}
-
-func validVersion(v string) bool {
-	if len(v) < 4 || v[0] != 'v' {
-		return false
-	}
-	major, minor, ok := strings.Cut(v[1:], ".")
-	if !ok {
-		return false
-	}
-	_, err1 := strconv.Atoi(major)
-	_, err2 := strconv.Atoi(minor)
-	return err1 == nil && err2 == nil
 }
 
 func invalid(subcode int, format string, args ...any) *meta.GraphError {
@@ -133,10 +103,8 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	}
 	psid := req.Recipient.ID
 	if req.SenderAction != "" {
-		s.mu.Lock()
-		s.actions = append(s.actions, psid+":"+req.SenderAction)
-		s.mu.Unlock()
-		writeJSON(w, map[string]string{"recipient_id": psid})
+		s.actions.Add(psid + ":" + req.SenderAction)
+		meta.WriteJSON(w, map[string]string{"recipient_id": psid})
 		return
 	}
 	mid := meta.MID()
@@ -153,10 +121,8 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	for _, q := range req.Message.QuickReplies {
 		sent.QuickReplies = append(sent.QuickReplies, q.Title)
 	}
-	s.mu.Lock()
-	s.sent = append(s.sent, sent)
-	s.mu.Unlock()
-	writeJSON(w, map[string]string{"recipient_id": psid, "message_id": mid})
+	s.sent.Add(sent)
+	meta.WriteJSON(w, map[string]string{"recipient_id": psid, "message_id": mid})
 }
 
 // check applies the Send API's documented rules and returns the error Meta
@@ -331,5 +297,5 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	s.attachments[id] = true
 	s.mu.Unlock()
-	writeJSON(w, map[string]string{"attachment_id": id})
+	meta.WriteJSON(w, map[string]string{"attachment_id": id})
 }

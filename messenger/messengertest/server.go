@@ -2,7 +2,6 @@ package messengertest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,12 +31,12 @@ type Server struct {
 	cfg Config
 	srv *httptest.Server
 
-	faults meta.Faults
+	faults   meta.Faults
+	requests meta.Log[Request]
+	sent     meta.Log[Sent]
+	actions  meta.Log[string]
 
 	mu          sync.Mutex
-	requests    []Request
-	sent        []Sent
-	actions     []string
 	attachments map[string]bool
 	closed      map[string]bool
 	unavailable map[string]bool
@@ -68,15 +67,10 @@ type Sent struct {
 
 // NewServer starts a fake server; call Close when done.
 func NewServer(cfg Config) *Server {
-	def := func(p *string, v string) {
-		if *p == "" {
-			*p = v
-		}
-	}
-	def(&cfg.PageAccessToken, "test-page-token")
-	def(&cfg.PageID, "110912345678901")
-	def(&cfg.AppSecret, "test-app-secret")
-	def(&cfg.VerifyToken, "test-verify-token")
+	meta.Default(&cfg.PageAccessToken, "test-page-token")
+	meta.Default(&cfg.PageID, "110912345678901")
+	meta.Default(&cfg.AppSecret, "test-app-secret")
+	meta.Default(&cfg.VerifyToken, "test-verify-token")
 	s := &Server{
 		cfg:         cfg,
 		attachments: make(map[string]bool),
@@ -112,25 +106,13 @@ func (s *Server) ClientConfig() messenger.Config {
 }
 
 // Requests returns a copy of every request received, in order.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Server) Requests() []Request { return s.requests.All() }
 
 // Sent returns a copy of every message accepted, in order.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
+func (s *Server) Sent() []Sent { return s.sent.All() }
 
 // Actions returns the sender actions accepted, as "psid:action".
-func (s *Server) Actions() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.actions...)
-}
+func (s *Server) Actions() []string { return s.actions.All() }
 
 // CloseWindow makes RESPONSE and UPDATE sends to psid fail with 10/2018278,
 // as 24 h after the person's last message; tagged sends still go.
@@ -211,14 +193,4 @@ func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, bo
 	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Clock != nil {
-		return s.cfg.Clock()
-	}
-	return time.Now()
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
+func (s *Server) now() time.Time { return meta.Now(s.cfg.Clock) }

@@ -17,21 +17,19 @@ import (
 const maxRequestBody = 110 << 20 // the largest upload (100 MB document) and its form
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	if err != nil {
-		meta.InvalidParameter(w, "request body too large or unreadable")
+	body, ok := meta.ReadRequest(w, r, maxRequestBody)
+	if !ok {
 		return
 	}
-	s.record(r, body)
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	h, q := meta.Redacted(r)
+	s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
+	parts := meta.PathParts(r)
 	if len(parts) == 2 && parts[0] == "whatsapp_business" && parts[1] == "attachments" {
 		s.download(w, r)
 		return
 	}
-	if len(parts) < 2 || !validVersion(parts[0]) {
-		meta.WriteError(w, http.StatusBadRequest, meta.GraphError{
-			Message: "Unknown path components: /" + strings.Join(parts, "/"), Code: 2500,
-		})
+	if len(parts) < 2 || !meta.PathVersion(parts[0]) {
+		meta.UnknownPath(w, parts)
 		return
 	}
 	if !meta.Authorized(w, r, s.cfg.AccessToken) {
@@ -56,33 +54,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) record(r *http.Request, body []byte) {
-	h := r.Header.Clone()
-	if h.Get("Authorization") != "" {
-		h.Set("Authorization", "Bearer [redacted]")
-	}
-	q := r.URL.Query()
-	if q.Has("access_token") {
-		q.Set("access_token", "[redacted]")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
-}
-
-func validVersion(v string) bool {
-	if len(v) < 4 || v[0] != 'v' {
-		return false
-	}
-	major, minor, ok := strings.Cut(v[1:], ".")
-	if !ok {
-		return false
-	}
-	_, err1 := strconv.Atoi(major)
-	_, err2 := strconv.Atoi(minor)
-	return err1 == nil && err2 == nil
-}
-
 func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	var req msgRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -104,7 +75,7 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 			meta.InvalidParameter(w, "typing_indicator.type must be text")
 			return
 		}
-		writeJSON(w, map[string]bool{"success": true})
+		meta.WriteJSON(w, map[string]bool{"success": true})
 		return
 	}
 	if problem := s.check(&req); problem != nil {
@@ -116,10 +87,8 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 		input, waID, userID = req.Recipient, "", req.Recipient
 	}
 	id := meta.WAMID(cmpOr(waID, userID))
-	s.mu.Lock()
-	s.sent = append(s.sent, summarize(&req, id, input, body))
-	s.mu.Unlock()
-	writeJSON(w, map[string]any{
+	s.sent.Add(summarize(&req, id, input, body))
+	meta.WriteJSON(w, map[string]any{
 		"messaging_product": "whatsapp",
 		"contacts":          []map[string]string{contactOf(input, waID, userID)},
 		"messages":          []map[string]string{{"id": id}},
@@ -227,7 +196,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	s.media[id] = storedMedia{data: data, mimeType: mimeType, sha256: hex.EncodeToString(sum[:])}
 	s.mu.Unlock()
-	writeJSON(w, map[string]string{"id": id})
+	meta.WriteJSON(w, map[string]string{"id": id})
 }
 
 // AddMedia stores a file as if a customer had sent it, for webhooks that
@@ -264,7 +233,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request, id string) {
 		})
 		return
 	}
-	writeJSON(w, map[string]any{
+	meta.WriteJSON(w, map[string]any{
 		"messaging_product": "whatsapp",
 		"url":               s.URL + "/whatsapp_business/attachments/?mid=" + id + "&ext=" + strconv.FormatInt(s.now().Unix(), 10),
 		"mime_type":         m.mimeType,

@@ -2,7 +2,6 @@ package whatsapptest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,11 +35,11 @@ type Server struct {
 	cfg Config
 	srv *httptest.Server
 
-	faults meta.Faults
+	faults   meta.Faults
+	requests meta.Log[Request]
+	sent     meta.Log[Sent]
 
 	mu        sync.Mutex
-	requests  []Request
-	sent      []Sent
 	media     map[string]storedMedia
 	templates map[string]int // name + "/" + language → parameter count
 	closed    map[string]bool
@@ -81,17 +80,12 @@ type storedMedia struct {
 
 // NewServer starts a fake server; call Close when done.
 func NewServer(cfg Config) *Server {
-	def := func(p *string, v string) {
-		if *p == "" {
-			*p = v
-		}
-	}
-	def(&cfg.AccessToken, "test-access-token")
-	def(&cfg.PhoneNumberID, "106540352242922")
-	def(&cfg.DisplayPhone, "15550001234")
-	def(&cfg.AccountID, "102290129340398")
-	def(&cfg.AppSecret, "test-app-secret")
-	def(&cfg.VerifyToken, "test-verify-token")
+	meta.Default(&cfg.AccessToken, "test-access-token")
+	meta.Default(&cfg.PhoneNumberID, "106540352242922")
+	meta.Default(&cfg.DisplayPhone, "15550001234")
+	meta.Default(&cfg.AccountID, "102290129340398")
+	meta.Default(&cfg.AppSecret, "test-app-secret")
+	meta.Default(&cfg.VerifyToken, "test-verify-token")
 	s := &Server{
 		cfg:       cfg,
 		media:     make(map[string]storedMedia),
@@ -128,24 +122,15 @@ func (s *Server) ClientConfig() whatsapp.Config {
 }
 
 // Requests returns a copy of every request received, in order.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Server) Requests() []Request { return s.requests.All() }
 
 // Sent returns a copy of every message accepted, in order.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
+func (s *Server) Sent() []Sent { return s.sent.All() }
 
 // Reset forgets recorded requests and sent messages, queued faults stay.
 func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests, s.sent = nil, nil
+	s.requests.Reset()
+	s.sent.Reset()
 }
 
 // AddTemplate registers an approved template. Once any is registered, a
@@ -233,14 +218,4 @@ func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, bo
 	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Clock != nil {
-		return s.cfg.Clock()
-	}
-	return time.Now()
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
+func (s *Server) now() time.Time { return meta.Now(s.cfg.Clock) }

@@ -1,0 +1,117 @@
+package meta
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Log is an append-only record a fake server keeps (requests received,
+// messages accepted). The zero value is empty and ready; safe for
+// concurrent use.
+type Log[T any] struct {
+	mu    sync.Mutex
+	items []T
+}
+
+// Add appends v.
+func (l *Log[T]) Add(v T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, v)
+}
+
+// All returns a copy of every item, in order (nil when there is none).
+func (l *Log[T]) All() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]T(nil), l.items...)
+}
+
+// Reset forgets every item.
+func (l *Log[T]) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = nil
+}
+
+// Default sets *p to v when *p is empty: a fake's config defaults.
+func Default(p *string, v string) {
+	if *p == "" {
+		*p = v
+	}
+}
+
+// Now returns clock(), or time.Now() when clock is nil.
+func Now(clock func() time.Time) time.Time {
+	if clock != nil {
+		return clock()
+	}
+	return time.Now()
+}
+
+// ReadRequest reads the body of a request to a fake server through a cap of
+// limit bytes. Over the cap or on a read error it answers code 100 and
+// reports false; the caller just returns.
+func ReadRequest(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		InvalidParameter(w, "request body too large or unreadable")
+		return nil, false
+	}
+	return body, true
+}
+
+// Redacted returns copies of r's header and query with the access token
+// (Authorization header, access_token parameter) replaced by "[redacted]",
+// so a fake's request records can be printed safely.
+func Redacted(r *http.Request) (http.Header, url.Values) {
+	h := r.Header.Clone()
+	if h.Get("Authorization") != "" {
+		h.Set("Authorization", "Bearer [redacted]")
+	}
+	q := r.URL.Query()
+	if q.Has("access_token") {
+		q.Set("access_token", "[redacted]")
+	}
+	return h, q
+}
+
+// PathParts splits r's path into its components, without empty ends.
+func PathParts(r *http.Request) []string {
+	return strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+}
+
+// PathVersion reports whether v, the first path component, is a Graph API
+// version: "v", a number, a dot, a number. The fakes read it on their own,
+// more leniently than the clients' check of Config.APIVersion.
+func PathVersion(v string) bool {
+	if len(v) < 4 || v[0] != 'v' {
+		return false
+	}
+	major, minor, ok := strings.Cut(v[1:], ".")
+	if !ok {
+		return false
+	}
+	_, err1 := strconv.Atoi(major)
+	_, err2 := strconv.Atoi(minor)
+	return err1 == nil && err2 == nil
+}
+
+// UnknownPath answers Graph's code 2500 for a path it does not route.
+func UnknownPath(w http.ResponseWriter, parts []string) {
+	WriteError(w, http.StatusBadRequest, GraphError{
+		Message: "Unknown path components: /" + strings.Join(parts, "/"), Code: 2500,
+	})
+}
+
+// WriteJSON answers 200 with v as JSON.
+func WriteJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
