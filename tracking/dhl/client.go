@@ -103,9 +103,8 @@ func (c *Client) TrackService(ctx context.Context, number, service string) (*tra
 	if err != nil {
 		return nil, err
 	}
-	if resp.Status != http.StatusOK {
-		code, msg := problem(resp.Body)
-		return nil, wire.Error(tracking.DHL, resp, code, msg, now)
+	if err := wire.Check(tracking.DHL, resp, problem, now); err != nil {
+		return nil, err
 	}
 	shipments, err := Parse(resp.Body)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
 
@@ -89,12 +90,7 @@ func TestTrackErrors(t *testing.T) {
 	t.Run("rate limited", func(t *testing.T) {
 		t.Parallel()
 		srv, _, c := setup(t, fastRetry(1))
-		srv.Fail(http.StatusTooManyRequests, 1, 30*time.Second)
-		_, err := c.Track(ctx, "7777777770")
-		require.ErrorIs(t, err, tracking.ErrRateLimited)
-		d, ok := tracking.RetryAfter(err)
-		assert.True(t, ok)
-		assert.Equal(t, 30*time.Second, d)
+		adaptertest.RateLimited(t, srv, c, "7777777770", 30*time.Second)
 	})
 	t.Run("5xx retried", func(t *testing.T) {
 		t.Parallel()
@@ -120,9 +116,7 @@ func TestTrackErrors(t *testing.T) {
 		srv, _, _ := setup(t, fastRetry(1))
 		c, err := dhl.New(dhl.Config{APIKey: "wrong", BaseURL: srv.URL, HTTPClient: srv.Client()})
 		require.NoError(t, err)
-		_, err = c.Track(ctx, "7777777770")
-		require.ErrorIs(t, err, tracking.ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "wrong")
+		adaptertest.Refused(t, c, "7777777770", "wrong")
 	})
 	t.Run("wrong service", func(t *testing.T) {
 		t.Parallel()

@@ -2,8 +2,6 @@ package dhl
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,35 +9,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 )
-
-func readTestdata(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
 
 func TestStatusOf(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		code string
-		want tracking.Status
-	}{
-		{CodePreTransit, tracking.StatusInfoReceived},
-		{CodeTransit, tracking.StatusInTransit},
-		{CodeDelivered, tracking.StatusDelivered},
-		{CodeFailure, tracking.StatusException},
-		{CodeUnknown, tracking.StatusUnknown},
-		{"", tracking.StatusUnknown},
-		{"something-new", tracking.StatusUnknown},
-	}
-	for _, tc := range cases {
-		t.Run(tc.code, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tc.want, StatusOf(tc.code))
-		})
-	}
+	adaptertest.Statuses(t, StatusOf, map[string]tracking.Status{
+		CodePreTransit:  tracking.StatusInfoReceived,
+		CodeTransit:     tracking.StatusInTransit,
+		CodeDelivered:   tracking.StatusDelivered,
+		CodeFailure:     tracking.StatusException,
+		CodeUnknown:     tracking.StatusUnknown,
+		"":              tracking.StatusUnknown,
+		"something-new": tracking.StatusUnknown,
+	})
 }
 
 func TestParse(t *testing.T) {
@@ -86,7 +69,7 @@ func TestParse(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
-			got, err := Parse(readTestdata(t, tc.file))
+			got, err := Parse(adaptertest.Testdata(t, tc.file))
 			require.NoError(t, err)
 			require.Len(t, got, 1)
 			assert.Equal(t, tracking.DHL, got[0].Carrier)
@@ -112,14 +95,14 @@ func TestParseMalformed(t *testing.T) {
 
 func TestProblem(t *testing.T) {
 	t.Parallel()
-	code, msg := problem(readTestdata(t, "not_found.json"))
+	code, msg := problem(adaptertest.Testdata(t, "not_found.json"))
 	assert.Equal(t, "No result found", code)
 	assert.Equal(t, "No shipment with given tracking number found.", msg)
 }
 
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"express_transit.json", "parcel_delivered.json", "failure.json", "not_found.json"} {
-		f.Add(readTestdata(f, name))
+		f.Add(adaptertest.Testdata(f, name))
 	}
 	f.Add([]byte(`{"shipments":[{"details":{"proofOfDelivery":{"signed":"x"}}}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -142,7 +125,7 @@ func FuzzParse(f *testing.F) {
 // only the fields Parse reads (before any mapping or time parsing) and into
 // map[string]any, what an untyped client would do.
 func BenchmarkParse(b *testing.B) {
-	body := readTestdata(b, "express_transit.json")
+	body := adaptertest.Testdata(b, "express_transit.json")
 	b.Run("typed", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))

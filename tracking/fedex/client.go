@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -64,15 +62,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Locale == "" {
 		cfg.Locale = "en_US"
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}
-	if c.base == "" {
-		c.base = DefaultBaseURL
-	}
-	cc := oauth.ClientCredentials{
+	c := &Client{cfg: cfg, base: wire.BaseURL(cfg.BaseURL, DefaultBaseURL), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}
+	c.tokens = oauth.ClientCredentials{
 		Carrier: tracking.FedEx, URL: c.base + "/oauth/token",
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Clock: cfg.Clock,
-	}
-	c.tokens = oauth.NewCache(func(ctx context.Context) (oauth.Token, error) { return cc.Fetch(ctx, c.hc) }, cfg.Clock, cfg.RefreshBefore)
+	}.NewCache(c.hc, cfg.RefreshBefore)
 	return c, nil
 }
 
@@ -86,11 +80,7 @@ func (c *Client) MaxBatch() int { return MaxBatch }
 // not know it, tracking.ErrRateLimited on 429, tracking.ErrUnauthorized when
 // the credentials are refused; others are *tracking.APIError.
 func (c *Client) Track(ctx context.Context, number string) (*tracking.Shipment, error) {
-	rs, err := c.TrackBatch(ctx, []string{number})
-	if err != nil {
-		return nil, err
-	}
-	return rs[0].Shipment, rs[0].Err
+	return wire.TrackOne(ctx, number, c.TrackBatch)
 }
 
 // TrackBatch looks up to 30 numbers up in one request and returns one Result
@@ -98,20 +88,13 @@ func (c *Client) Track(ctx context.Context, number string) (*tracking.Shipment, 
 // failed; a number FedEx does not know gets a Result whose Err wraps
 // tracking.ErrNotFound.
 func (c *Client) TrackBatch(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	if len(numbers) == 0 {
-		return nil, nil
+	norm, err := wire.Numbers("fedex", numbers, MaxBatch)
+	if err != nil || len(norm) == 0 {
+		return nil, err
 	}
-	if len(numbers) > MaxBatch {
-		return nil, fmt.Errorf("fedex: %d numbers in one batch, at most %d", len(numbers), MaxBatch)
-	}
-	req := trackRequest{IncludeDetailedScans: true}
-	norm := make([]string, len(numbers))
-	for i, n := range numbers {
-		norm[i] = tracking.Normalize(n)
-		if norm[i] == "" {
-			return nil, tracking.ErrInvalidNumber
-		}
-		req.TrackingInfo = append(req.TrackingInfo, trackingInfo{TrackingNumberInfo: numberInfo{TrackingNumber: norm[i]}})
+	req := trackRequest{IncludeDetailedScans: true, TrackingInfo: make([]trackingInfo, len(norm))}
+	for i, n := range norm {
+		req.TrackingInfo[i].TrackingNumberInfo.TrackingNumber = n
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -122,56 +105,28 @@ func (c *Client) TrackBatch(ctx context.Context, numbers []string) ([]tracking.R
 	if err != nil {
 		return nil, err
 	}
-	if resp.Status != http.StatusOK {
-		code, msg := oauth.FirstError(resp.Body)
-		return nil, wire.Error(tracking.FedEx, resp, code, msg, now)
+	if err := wire.Check(tracking.FedEx, resp, oauth.FirstError, now); err != nil {
+		return nil, err
 	}
 	found, err := Parse(resp.Body)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]tracking.Result, len(norm))
-	for i, n := range norm {
-		out[i].Number = n
-		r, ok := found[n]
-		switch {
-		case !ok:
-			out[i].Err = &tracking.APIError{Carrier: tracking.FedEx, HTTPStatus: resp.Status, Message: "number missing from answer", Err: tracking.ErrNotFound}
-		case r.Err != nil:
-			out[i].Err = r.Err
-		default:
-			r.Shipment.FetchedAt = now
-			out[i].Shipment = r.Shipment
-		}
-	}
-	return out, nil
+	return wire.Collect(tracking.FedEx, resp.Status, norm, found, now), nil
 }
 
 // post sends the track request with a cached token; on 401 it drops the
 // token and tries once more with a fresh one.
 func (c *Client) post(ctx context.Context, body []byte) (*wire.Response, error) {
-	for attempt := 0; ; attempt++ {
-		tok, err := c.tokens.Token(ctx)
-		if err != nil {
-			return nil, err
-		}
+	return c.tokens.Send(ctx, c.hc, tracking.FedEx, func() (*retryablehttp.Request, error) {
 		req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.base+"/track/v1/trackingnumbers", bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-locale", c.cfg.Locale)
-		resp, err := wire.Do(ctx, c.hc, tracking.FedEx, req)
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status == http.StatusUnauthorized && attempt == 0 {
-			c.tokens.Invalidate(tok)
-			continue
-		}
-		return resp, nil
-	}
+		return req, nil
+	})
 }
 
 type trackRequest struct {

@@ -3,7 +3,6 @@ package fedex_test
 import (
 	"context"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
 
@@ -71,14 +71,7 @@ func TestTokenCaching(t *testing.T) {
 	t.Run("one fetch for concurrent callers", func(t *testing.T) {
 		t.Parallel()
 		srv, _, c := setup(t)
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(func() {
-				_, err := c.Track(ctx, "123456789012")
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
+		adaptertest.Concurrently(t, 16, c, "123456789012")
 		assert.Equal(t, 1, srv.TokenCalls())
 		assert.Equal(t, 16, srv.Calls())
 	})
@@ -111,9 +104,7 @@ func TestTokenCaching(t *testing.T) {
 		srv, _, _ := setup(t)
 		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
-		_, err = c.Track(ctx, "123456789012")
-		require.ErrorIs(t, err, tracking.ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "s3cret-value")
+		adaptertest.Refused(t, c, "123456789012", "s3cret-value")
 	})
 }
 
@@ -123,11 +114,7 @@ func TestTrackErrors(t *testing.T) {
 	t.Run("429", func(t *testing.T) {
 		t.Parallel()
 		srv, _, c := setup(t)
-		srv.Fail(http.StatusTooManyRequests, 1, 10*time.Second)
-		_, err := c.Track(ctx, "123456789012")
-		require.ErrorIs(t, err, tracking.ErrRateLimited)
-		d, _ := tracking.RetryAfter(err)
-		assert.Equal(t, 10*time.Second, d)
+		adaptertest.RateLimited(t, srv, c, "123456789012", 10*time.Second)
 	})
 	t.Run("503", func(t *testing.T) {
 		t.Parallel()

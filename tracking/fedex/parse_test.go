@@ -1,8 +1,6 @@
 package fedex
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,45 +8,30 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/internal/oauth"
 )
 
-func readTestdata(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
-
 func TestStatusOf(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		code string
-		want tracking.Status
-	}{
-		{CodeLabelCreated, tracking.StatusInfoReceived},
-		{CodePickedUp, tracking.StatusInTransit},
-		{CodeInTransit, tracking.StatusInTransit},
-		{CodeArrived, tracking.StatusInTransit},
-		{CodeDeparted, tracking.StatusInTransit},
-		{CodeAtSortFacility, tracking.StatusInTransit},
-		{CodeOutForDelivery, tracking.StatusOutForDelivery},
-		{CodeDelivered, tracking.StatusDelivered},
-		{CodeDeliveryException, tracking.StatusFailedAttempt},
-		{CodeShipmentException, tracking.StatusException},
-		{CodeCancelled, tracking.StatusCancelled},
-		{CodeReturnToShipper, tracking.StatusReturned},
-		{CodeHoldAtLocation, tracking.StatusAvailableForPickup},
-		{CodeClearanceDelay, tracking.StatusCustomsHeld},
-		{"ZZ", tracking.StatusUnknown},
-		{"", tracking.StatusUnknown},
-	}
-	for _, tc := range cases {
-		t.Run(tc.code, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tc.want, StatusOf(tc.code))
-		})
-	}
+	adaptertest.Statuses(t, StatusOf, map[string]tracking.Status{
+		CodeLabelCreated:      tracking.StatusInfoReceived,
+		CodePickedUp:          tracking.StatusInTransit,
+		CodeInTransit:         tracking.StatusInTransit,
+		CodeArrived:           tracking.StatusInTransit,
+		CodeDeparted:          tracking.StatusInTransit,
+		CodeAtSortFacility:    tracking.StatusInTransit,
+		CodeOutForDelivery:    tracking.StatusOutForDelivery,
+		CodeDelivered:         tracking.StatusDelivered,
+		CodeDeliveryException: tracking.StatusFailedAttempt,
+		CodeShipmentException: tracking.StatusException,
+		CodeCancelled:         tracking.StatusCancelled,
+		CodeReturnToShipper:   tracking.StatusReturned,
+		CodeHoldAtLocation:    tracking.StatusAvailableForPickup,
+		CodeClearanceDelay:    tracking.StatusCustomsHeld,
+		"ZZ":                  tracking.StatusUnknown,
+		"":                    tracking.StatusUnknown,
+	})
 	t.Run("derived fallback", func(t *testing.T) {
 		t.Parallel()
 		assert.Equal(t, tracking.StatusInTransit, statusOf("AA", "IT"))
@@ -58,7 +41,7 @@ func TestStatusOf(t *testing.T) {
 
 func TestParseBatch(t *testing.T) {
 	t.Parallel()
-	got, err := Parse(readTestdata(t, "batch.json"))
+	got, err := Parse(adaptertest.Testdata(t, "batch.json"))
 	require.NoError(t, err)
 	require.Len(t, got, 3)
 
@@ -95,24 +78,20 @@ func TestParseBatch(t *testing.T) {
 
 func TestFirstError(t *testing.T) {
 	t.Parallel()
-	code, msg := oauth.FirstError(readTestdata(t, "unauthorized.json"))
+	code, msg := oauth.FirstError(adaptertest.Testdata(t, "unauthorized.json"))
 	assert.Equal(t, "NOT.AUTHORIZED.ERROR", code)
 	assert.Contains(t, msg, "expired")
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readTestdata(f, "batch.json"))
-	f.Add(readTestdata(f, "unauthorized.json"))
+	f.Add(adaptertest.Testdata(f, "batch.json"))
+	f.Add(adaptertest.Testdata(f, "unauthorized.json"))
 	f.Add([]byte(`{"output":{"completeTrackResults":[{"trackResults":[]}]}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got, err := Parse(body)
 		if err != nil {
 			return
 		}
-		for n, r := range got {
-			if (r.Shipment == nil) == (r.Err == nil) {
-				t.Fatalf("%q: exactly one of Shipment and Err must be set", n)
-			}
-		}
+		adaptertest.OneOfEach(t, got)
 	})
 }

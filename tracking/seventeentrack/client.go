@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -56,11 +54,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("seventeentrack: Token is required")
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}
-	if c.base == "" {
-		c.base = DefaultBaseURL
-	}
-	return c, nil
+	return &Client{cfg: cfg, base: wire.BaseURL(cfg.BaseURL, DefaultBaseURL), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}, nil
 }
 
 // MaxBatch returns 40.
@@ -68,11 +62,7 @@ func (c *Client) MaxBatch() int { return MaxBatch }
 
 // Track looks one number up; see TrackBatch.
 func (c *Client) Track(ctx context.Context, number string) (*tracking.Shipment, error) {
-	rs, err := c.TrackBatch(ctx, []string{number})
-	if err != nil {
-		return nil, err
-	}
-	return rs[0].Shipment, rs[0].Err
+	return wire.TrackOne(ctx, number, c.TrackBatch)
 }
 
 // TrackBatch looks up to 40 numbers up in one gettrackinfo call, returning
@@ -81,17 +71,9 @@ func (c *Client) Track(ctx context.Context, number string) (*tracking.Shipment, 
 // number 17TRACK has no information on yet comes back as a Shipment with
 // StatusUnknown. err is set when the call as a whole failed.
 func (c *Client) TrackBatch(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	if len(numbers) == 0 {
-		return nil, nil
-	}
-	if len(numbers) > MaxBatch {
-		return nil, fmt.Errorf("seventeentrack: %d numbers in one batch, at most %d", len(numbers), MaxBatch)
-	}
-	norm := make([]string, len(numbers))
-	for i, n := range numbers {
-		if norm[i] = tracking.Normalize(n); norm[i] == "" {
-			return nil, tracking.ErrInvalidNumber
-		}
+	norm, err := wire.Numbers("seventeentrack", numbers, MaxBatch)
+	if err != nil || len(norm) == 0 {
+		return nil, err
 	}
 	now := c.cfg.Clock.Now()
 	found, err := c.get(ctx, norm)
@@ -118,19 +100,7 @@ func (c *Client) TrackBatch(ctx context.Context, numbers []string) ([]tracking.R
 			}
 		}
 	}
-	out := make([]tracking.Result, len(norm))
-	for i, n := range norm {
-		r, ok := found[n]
-		if !ok {
-			r = tracking.Result{Err: &tracking.APIError{Carrier: tracking.SeventeenTrack, HTTPStatus: http.StatusOK, Message: "number missing from answer", Err: tracking.ErrNotFound}}
-		}
-		r.Number = n
-		if r.Shipment != nil {
-			r.Shipment.FetchedAt = now
-		}
-		out[i] = r
-	}
-	return out, nil
+	return wire.Collect(tracking.SeventeenTrack, http.StatusOK, norm, found, now), nil
 }
 
 // Register registers numbers with 17TRACK (POST /track/v2.2/register) so
@@ -186,9 +156,8 @@ func (c *Client) post(ctx context.Context, path string, numbers []string) (*wire
 	if err != nil {
 		return nil, err
 	}
-	if resp.Status != http.StatusOK {
-		code, msg := firstError(resp.Body)
-		return nil, wire.Error(tracking.SeventeenTrack, resp, code, msg, now)
+	if err := wire.Check(tracking.SeventeenTrack, resp, firstError, now); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }

@@ -2,7 +2,6 @@ package seventeentrack_test
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/seventeentrack"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
@@ -76,20 +76,14 @@ func TestErrors(t *testing.T) {
 	t.Run("429", func(t *testing.T) {
 		t.Parallel()
 		srv, _, c := setup(t, true)
-		srv.Fail(http.StatusTooManyRequests, 1, 5*time.Second)
-		_, err := c.Track(ctx, "RR123456785CN")
-		require.ErrorIs(t, err, tracking.ErrRateLimited)
-		d, _ := tracking.RetryAfter(err)
-		assert.Equal(t, 5*time.Second, d)
+		adaptertest.RateLimited(t, srv, c, "RR123456785CN", 5*time.Second)
 	})
 	t.Run("bad token", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t, true)
 		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
-		_, err = c.Track(ctx, "RR123456785CN")
-		require.ErrorIs(t, err, tracking.ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "wrong-token-x")
+		adaptertest.Refused(t, c, "RR123456785CN", "wrong-token-x")
 	})
 	t.Run("too many", func(t *testing.T) {
 		t.Parallel()

@@ -1,8 +1,6 @@
 package seventeentrack
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,59 +8,44 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 )
-
-func readTestdata(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
 
 func TestStatusOf(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		sub  string
-		want tracking.Status
-	}{
-		{"NotFound_Other", tracking.StatusUnknown},
-		{"NotFound_InvalidCode", tracking.StatusUnknown},
-		{"InfoReceived", tracking.StatusInfoReceived},
-		{"InTransit_PickedUp", tracking.StatusInTransit},
-		{"InTransit_Other", tracking.StatusInTransit},
-		{"InTransit_Departure", tracking.StatusInTransit},
-		{"InTransit_Arrival", tracking.StatusInTransit},
-		{"InTransit_CustomsProcessing", tracking.StatusCustomsHeld},
-		{"InTransit_CustomsReleased", tracking.StatusInTransit},
-		{"InTransit_CustomsRequiringInformation", tracking.StatusCustomsHeld},
-		{"Expired_Other", tracking.StatusExpired},
-		{"AvailableForPickup_Other", tracking.StatusAvailableForPickup},
-		{"OutForDelivery_Other", tracking.StatusOutForDelivery},
-		{"DeliveryFailure_Other", tracking.StatusFailedAttempt},
-		{"DeliveryFailure_NoBody", tracking.StatusFailedAttempt},
-		{"DeliveryFailure_Security", tracking.StatusFailedAttempt},
-		{"DeliveryFailure_Rejected", tracking.StatusFailedAttempt},
-		{"DeliveryFailure_InvalidAddress", tracking.StatusFailedAttempt},
-		{"Delivered_Other", tracking.StatusDelivered},
-		{"Exception_Other", tracking.StatusException},
-		{"Exception_Returning", tracking.StatusReturned},
-		{"Exception_Returned", tracking.StatusReturned},
-		{"Exception_NoBody", tracking.StatusException},
-		{"Exception_Security", tracking.StatusException},
-		{"Exception_Damage", tracking.StatusException},
-		{"Exception_Rejected", tracking.StatusException},
-		{"Exception_Delayed", tracking.StatusException},
-		{"Exception_Lost", tracking.StatusLost},
-		{"Exception_Destroyed", tracking.StatusLost},
-		{"Exception_Cancel", tracking.StatusCancelled},
-		{"Teleported_Other", tracking.StatusUnknown},
-	}
-	for _, tc := range cases {
-		t.Run(tc.sub, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tc.want, statusOfSub(tc.sub))
-		})
-	}
+	adaptertest.Statuses(t, statusOfSub, map[string]tracking.Status{
+		"NotFound_Other":                        tracking.StatusUnknown,
+		"NotFound_InvalidCode":                  tracking.StatusUnknown,
+		"InfoReceived":                          tracking.StatusInfoReceived,
+		"InTransit_PickedUp":                    tracking.StatusInTransit,
+		"InTransit_Other":                       tracking.StatusInTransit,
+		"InTransit_Departure":                   tracking.StatusInTransit,
+		"InTransit_Arrival":                     tracking.StatusInTransit,
+		"InTransit_CustomsProcessing":           tracking.StatusCustomsHeld,
+		"InTransit_CustomsReleased":             tracking.StatusInTransit,
+		"InTransit_CustomsRequiringInformation": tracking.StatusCustomsHeld,
+		"Expired_Other":                         tracking.StatusExpired,
+		"AvailableForPickup_Other":              tracking.StatusAvailableForPickup,
+		"OutForDelivery_Other":                  tracking.StatusOutForDelivery,
+		"DeliveryFailure_Other":                 tracking.StatusFailedAttempt,
+		"DeliveryFailure_NoBody":                tracking.StatusFailedAttempt,
+		"DeliveryFailure_Security":              tracking.StatusFailedAttempt,
+		"DeliveryFailure_Rejected":              tracking.StatusFailedAttempt,
+		"DeliveryFailure_InvalidAddress":        tracking.StatusFailedAttempt,
+		"Delivered_Other":                       tracking.StatusDelivered,
+		"Exception_Other":                       tracking.StatusException,
+		"Exception_Returning":                   tracking.StatusReturned,
+		"Exception_Returned":                    tracking.StatusReturned,
+		"Exception_NoBody":                      tracking.StatusException,
+		"Exception_Security":                    tracking.StatusException,
+		"Exception_Damage":                      tracking.StatusException,
+		"Exception_Rejected":                    tracking.StatusException,
+		"Exception_Delayed":                     tracking.StatusException,
+		"Exception_Lost":                        tracking.StatusLost,
+		"Exception_Destroyed":                   tracking.StatusLost,
+		"Exception_Cancel":                      tracking.StatusCancelled,
+		"Teleported_Other":                      tracking.StatusUnknown,
+	})
 	t.Run("main status alone", func(t *testing.T) {
 		t.Parallel()
 		for main, want := range map[string]tracking.Status{
@@ -77,7 +60,7 @@ func TestStatusOf(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	got, err := Parse(readTestdata(t, "gettrackinfo.json"))
+	got, err := Parse(adaptertest.Testdata(t, "gettrackinfo.json"))
 	require.NoError(t, err)
 	require.Len(t, got, 3)
 
@@ -108,7 +91,7 @@ func TestParse(t *testing.T) {
 
 func TestParseErrorEnvelope(t *testing.T) {
 	t.Parallel()
-	_, err := Parse(readTestdata(t, "error.json"))
+	_, err := Parse(adaptertest.Testdata(t, "error.json"))
 	var ae *tracking.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "-18010012", ae.Code)
@@ -116,17 +99,13 @@ func TestParseErrorEnvelope(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readTestdata(f, "gettrackinfo.json"))
-	f.Add(readTestdata(f, "error.json"))
+	f.Add(adaptertest.Testdata(f, "gettrackinfo.json"))
+	f.Add(adaptertest.Testdata(f, "error.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got, err := Parse(body)
 		if err != nil {
 			return
 		}
-		for n, r := range got {
-			if (r.Shipment == nil) == (r.Err == nil) {
-				t.Fatalf("%q: exactly one of Shipment and Err must be set", n)
-			}
-		}
+		adaptertest.OneOfEach(t, got)
 	})
 }

@@ -22,10 +22,9 @@ type DHL struct {
 // NewDHL starts a fake DHL server. Close it when done.
 func NewDHL(o Options) *DHL {
 	d := &DHL{APIKey: "test-dhl-key"}
-	d.init(o)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /track/shipments", d.track)
-	d.Server = httptest.NewServer(mux)
+	d.Server = d.serve(o, map[string]http.HandlerFunc{
+		"GET /track/shipments": d.track,
+	})
 	return d
 }
 
@@ -55,8 +54,7 @@ func (d *DHL) track(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusUnauthorized, "Unauthorized", "Invalid API key.")
 		return
 	}
-	if st, ra := d.admit(); st != 0 {
-		setRetryAfter(w, ra)
+	if st := d.admit(w); st != 0 {
 		problem(w, st, http.StatusText(st), "Scripted or limited answer.")
 		return
 	}
@@ -100,14 +98,10 @@ func (d *DHL) track(w http.ResponseWriter, r *http.Request) {
 }
 
 func dhlEvent(st Step) map[string]any {
-	code := st.Code
-	if code == "" {
-		code = DHLCode(st.Status)
-	}
 	return map[string]any{
 		"timestamp":   st.At.Format(time.RFC3339),
 		"location":    map[string]any{"address": map[string]any{"addressLocality": st.City, "countryCode": st.CountryCode}},
-		"statusCode":  code,
+		"statusCode":  st.code(DHLCode),
 		"status":      st.Description,
 		"description": st.Description,
 	}

@@ -3,6 +3,7 @@ package trackingtest
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -108,7 +110,9 @@ type fake struct {
 	issued   map[string]time.Time // token → expiry
 }
 
-func (f *fake) init(o Options) {
+// serve sets the fake up with o and starts a server answering routes
+// (ServeMux patterns → handlers).
+func (f *fake) serve(o Options, routes map[string]http.HandlerFunc) *httptest.Server {
 	f.opts, f.scripts, f.issued = o, map[string]Script{}, map[string]time.Time{}
 	if o.Rate > 0 {
 		b := o.Burst
@@ -117,6 +121,11 @@ func (f *fake) init(o Options) {
 		}
 		f.limiter = rate.NewLimiter(o.Rate, b)
 	}
+	mux := http.NewServeMux()
+	for pattern, h := range routes {
+		mux.HandleFunc(pattern, h)
+	}
+	return httptest.NewServer(mux)
 }
 
 // Add scripts a shipment (replacing one with the same number).
@@ -152,9 +161,18 @@ func (f *fake) TokenCalls() int {
 func (f *fake) now() time.Time { return f.opts.Clock.Now() }
 
 // admit counts a tracking call and decides whether it is refused by a
-// scripted fault or a limit: it returns the status and Retry-After to answer,
-// or 0.
-func (f *fake) admit() (status int, retryAfter time.Duration) {
+// scripted fault or a limit: it returns the status to answer (having set
+// Retry-After on w when there is one), or 0.
+func (f *fake) admit(w http.ResponseWriter) int {
+	status, retryAfter := f.refusal()
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
+	}
+	return status
+}
+
+// refusal is admit's decision: the status and Retry-After, or 0.
+func (f *fake) refusal() (status int, retryAfter time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -247,11 +265,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func setRetryAfter(w http.ResponseWriter, d time.Duration) {
-	if d > 0 {
-		secs := int((d + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
+// code is the carrier code the fake renders for st: st.Code when set, else
+// render(st.Status).
+func (st Step) code(render func(tracking.Status) string) string {
+	if st.Code != "" {
+		return st.Code
 	}
+	return render(st.Status)
+}
+
+// grant reads a client-credentials token request body. ok is false when an
+// answer was written: by transport.ReadBody, or by refuse when the body is
+// not a form whose grant_type is client_credentials.
+func grant(w http.ResponseWriter, r *http.Request, refuse func(http.ResponseWriter)) (form url.Values, ok bool) {
+	body, ok := transport.ReadBody(w, r, 1<<16)
+	if !ok {
+		return nil, false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("grant_type") != "client_credentials" {
+		refuse(w)
+		return nil, false
+	}
+	return form, true
 }
 
 func last(steps []Step) Step { return steps[0] }
@@ -264,5 +300,3 @@ func writeJSONNoCT(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
-
-func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }

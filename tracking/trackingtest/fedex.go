@@ -24,11 +24,10 @@ type FedEx struct {
 // NewFedEx starts a fake FedEx server. Close it when done.
 func NewFedEx(o Options) *FedEx {
 	f := &FedEx{ClientID: "test-fedex-id", ClientSecret: "test-fedex-secret"}
-	f.init(o)
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth/token", f.token)
-	mux.HandleFunc("POST /track/v1/trackingnumbers", f.track)
-	f.Server = httptest.NewServer(mux)
+	f.Server = f.serve(o, map[string]http.HandlerFunc{
+		"POST /oauth/token":              f.token,
+		"POST /track/v1/trackingnumbers": f.track,
+	})
 	return f
 }
 
@@ -67,13 +66,10 @@ func fedexErrors(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func (f *FedEx) token(w http.ResponseWriter, r *http.Request) {
-	body, ok := transport.ReadBody(w, r, 1<<16)
-	if !ok {
-		return
-	}
-	form, err := parseForm(body)
-	if err != nil || form.Get("grant_type") != "client_credentials" {
+	form, ok := grant(w, r, func(w http.ResponseWriter) {
 		fedexErrors(w, http.StatusBadRequest, "BAD.REQUEST.ERROR", "The given client credentials were not valid.")
+	})
+	if !ok {
 		return
 	}
 	if form.Get("client_id") != f.ClientID || form.Get("client_secret") != f.ClientSecret {
@@ -91,8 +87,7 @@ func (f *FedEx) track(w http.ResponseWriter, r *http.Request) {
 		fedexErrors(w, http.StatusUnauthorized, "NOT.AUTHORIZED.ERROR", "Access token expired. Please modify your request and try again.")
 		return
 	}
-	if st, ra := f.admit(); st != 0 {
-		setRetryAfter(w, ra)
+	if st := f.admit(w); st != 0 {
 		fedexErrors(w, st, "SCRIPTED.ERROR", http.StatusText(st))
 		return
 	}
@@ -133,20 +128,14 @@ func (f *FedEx) result(n string) map[string]any {
 	}
 	events := make([]any, 0, len(steps))
 	for _, st := range steps {
-		code := st.Code
-		if code == "" {
-			code = FedExCode(st.Status)
-		}
+		code := st.code(FedExCode)
 		events = append(events, map[string]any{
 			"date": st.At.Format(time.RFC3339), "eventType": code, "eventDescription": st.Description,
 			"derivedStatusCode": code, "scanLocation": map[string]any{"city": st.City, "countryCode": st.CountryCode},
 		})
 	}
 	top := last(steps)
-	code := top.Code
-	if code == "" {
-		code = FedExCode(top.Status)
-	}
+	code := top.code(FedExCode)
 	res := map[string]any{
 		"trackingNumberInfo": info,
 		"latestStatusDetail": map[string]any{

@@ -31,11 +31,10 @@ type SeventeenTrack struct {
 // NewSeventeenTrack starts a fake 17TRACK server. Close it when done.
 func NewSeventeenTrack(o Options) *SeventeenTrack {
 	s := &SeventeenTrack{Token: "test-17track-token", registered: map[string]bool{}}
-	s.init(o)
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /track/v2.2/register", s.register)
-	mux.HandleFunc("POST /track/v2.2/gettrackinfo", s.track)
-	s.Server = httptest.NewServer(mux)
+	s.Server = s.serve(o, map[string]http.HandlerFunc{
+		"POST /track/v2.2/register":     s.register,
+		"POST /track/v2.2/gettrackinfo": s.track,
+	})
 	return s
 }
 
@@ -133,8 +132,7 @@ func (s *SeventeenTrack) track(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if st, ra := s.admit(); st != 0 {
-		setRetryAfter(w, ra)
+	if st := s.admit(w); st != 0 {
 		envelopeError(w, st, st, http.StatusText(st))
 		return
 	}
@@ -165,10 +163,7 @@ func (s *SeventeenTrack) trackInfo(n string) map[string]any {
 		for _, st := range steps {
 			events = append(events, seventeenEvent(st))
 		}
-		sub := last(steps).Code
-		if sub == "" {
-			sub = SeventeenTrackSubStatus(last(steps).Status)
-		}
+		sub := last(steps).code(SeventeenTrackSubStatus)
 		main, _, _ := strings.Cut(sub, "_")
 		name := sc.Service
 		if name == "" {
@@ -190,10 +185,7 @@ func (s *SeventeenTrack) trackInfo(n string) map[string]any {
 }
 
 func seventeenEvent(st Step) map[string]any {
-	sub := st.Code
-	if sub == "" {
-		sub = SeventeenTrackSubStatus(st.Status)
-	}
+	sub := st.code(SeventeenTrackSubStatus)
 	main, _, _ := strings.Cut(sub, "_")
 	loc := strings.Trim(st.City+", "+st.CountryCode, ", ")
 	return map[string]any{

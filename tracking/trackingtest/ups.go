@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -26,11 +25,10 @@ type UPS struct {
 // NewUPS starts a fake UPS server. Close it when done.
 func NewUPS(o Options) *UPS {
 	u := &UPS{ClientID: "test-ups-id", ClientSecret: "test-ups-secret"}
-	u.init(o)
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /security/v1/oauth/token", u.token)
-	mux.HandleFunc("GET /api/track/v1/details/{number}", u.track)
-	u.Server = httptest.NewServer(mux)
+	u.Server = u.serve(o, map[string]http.HandlerFunc{
+		"POST /security/v1/oauth/token":      u.token,
+		"GET /api/track/v1/details/{number}": u.track,
+	})
 	return u
 }
 
@@ -64,16 +62,12 @@ func upsErrors(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func (u *UPS) token(w http.ResponseWriter, r *http.Request) {
-	body, ok := transport.ReadBody(w, r, 1<<16)
-	if !ok {
-		return
-	}
-	form, err := parseForm(body)
-	id, secret, basic := r.BasicAuth()
-	if err != nil || form.Get("grant_type") != "client_credentials" {
+	if _, ok := grant(w, r, func(w http.ResponseWriter) {
 		upsErrors(w, http.StatusBadRequest, "10400", "Invalid/Missing grant_type")
+	}); !ok {
 		return
 	}
+	id, secret, basic := r.BasicAuth()
 	if !basic || id != u.ClientID || secret != u.ClientSecret {
 		upsErrors(w, http.StatusUnauthorized, "10401", "ClientId is Invalid")
 		return
@@ -99,8 +93,7 @@ func (u *UPS) track(w http.ResponseWriter, r *http.Request) {
 	u.mu.Lock()
 	u.transIDs = append(u.transIDs, tid)
 	u.mu.Unlock()
-	if st, ra := u.admit(); st != 0 {
-		setRetryAfter(w, ra)
+	if st := u.admit(w); st != 0 {
 		upsErrors(w, st, "SCRIPTED", http.StatusText(st))
 		return
 	}
@@ -115,10 +108,7 @@ func (u *UPS) track(w http.ResponseWriter, r *http.Request) {
 		acts = append(acts, upsActivity(st))
 	}
 	top := last(steps)
-	typ := top.Code
-	if typ == "" {
-		typ = UPSType(top.Status)
-	}
+	typ := top.code(UPSType)
 	p := map[string]any{
 		"trackingNumber": tracking.Normalize(s.Number),
 		"currentStatus":  map[string]any{"type": typ, "description": top.Description, "code": "", "simplifiedTextDescription": top.Description},
@@ -139,10 +129,7 @@ func (u *UPS) track(w http.ResponseWriter, r *http.Request) {
 }
 
 func upsActivity(st Step) map[string]any {
-	typ := st.Code
-	if typ == "" {
-		typ = UPSType(st.Status)
-	}
+	typ := st.code(UPSType)
 	return map[string]any{
 		"location": map[string]any{"address": map[string]any{"city": st.City, "countryCode": st.CountryCode}},
 		"status":   map[string]any{"type": typ, "description": st.Description, "code": typ},

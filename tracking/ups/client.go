@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -68,10 +67,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Locale == "" {
 		cfg.Locale = "en_US"
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}
-	if c.base == "" {
-		c.base = DefaultBaseURL
-	}
+	c := &Client{cfg: cfg, base: wire.BaseURL(cfg.BaseURL, DefaultBaseURL), hc: wire.NewClient(cfg.HTTPClient, cfg.Retry)}
 	cc := oauth.ClientCredentials{
 		Carrier: tracking.UPS, URL: c.base + "/security/v1/oauth/token",
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Basic: true, Clock: cfg.Clock,
@@ -79,7 +75,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MerchantID != "" {
 		cc.Header = http.Header{"X-Merchant-Id": {cfg.MerchantID}}
 	}
-	c.tokens = oauth.NewCache(func(ctx context.Context) (oauth.Token, error) { return cc.Fetch(ctx, c.hc) }, cfg.Clock, cfg.RefreshBefore)
+	c.tokens = cc.NewCache(c.hc, cfg.RefreshBefore)
 	return c, nil
 }
 
@@ -97,33 +93,21 @@ func (c *Client) Track(ctx context.Context, number string) (*tracking.Shipment, 
 	}
 	u := c.base + "/api/track/v1/details/" + url.PathEscape(number) + "?" + url.Values{"locale": {c.cfg.Locale}, "returnSignature": {"false"}}.Encode()
 	now := c.cfg.Clock.Now()
-	var resp *wire.Response
-	for attempt := 0; ; attempt++ {
-		tok, err := c.tokens.Token(ctx)
-		if err != nil {
-			return nil, err
-		}
+	resp, err := c.tokens.Send(ctx, c.hc, tracking.UPS, func() (*retryablehttp.Request, error) {
 		req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("transId", transID())
 		req.Header.Set("transactionSrc", c.cfg.TransactionSrc)
-		resp, err = wire.Do(ctx, c.hc, tracking.UPS, req)
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status == http.StatusUnauthorized && attempt == 0 {
-			c.tokens.Invalidate(tok)
-			continue
-		}
-		break
+		return req, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if resp.Status != http.StatusOK {
-		code, msg := oauth.FirstError(resp.Body)
-		return nil, wire.Error(tracking.UPS, resp, code, msg, now)
+	if err := wire.Check(tracking.UPS, resp, oauth.FirstError, now); err != nil {
+		return nil, err
 	}
 	s, err := Parse(resp.Body)
 	if err != nil {

@@ -2,8 +2,6 @@ package ups_test
 
 import (
 	"context"
-	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 	"github.com/switchboard-go/switchboard/tracking/ups"
 )
@@ -74,14 +73,7 @@ func TestTokenSharedAndRefreshed(t *testing.T) {
 	t.Parallel()
 	srv, clock, c := setup(t)
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			_, err := c.Track(ctx, number)
-			assert.NoError(t, err)
-		})
-	}
-	wg.Wait()
+	adaptertest.Concurrently(t, 8, c, number)
 	assert.Equal(t, 1, srv.TokenCalls())
 	clock.Advance(4*time.Hour - time.Minute)
 	_, err := c.Track(ctx, number)
@@ -104,20 +96,13 @@ func TestErrors(t *testing.T) {
 	t.Run("429", func(t *testing.T) {
 		t.Parallel()
 		srv, _, c := setup(t)
-		srv.Fail(http.StatusTooManyRequests, 1, 2*time.Second)
-		_, err := c.Track(ctx, number)
-		require.ErrorIs(t, err, tracking.ErrRateLimited)
-		d, ok := tracking.RetryAfter(err)
-		require.True(t, ok)
-		assert.Equal(t, 2*time.Second, d)
+		adaptertest.RateLimited(t, srv, c, number, 2*time.Second)
 	})
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
 		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
-		_, err = c.Track(ctx, number)
-		require.ErrorIs(t, err, tracking.ErrUnauthorized)
-		assert.NotContains(t, err.Error(), "nope-secret")
+		adaptertest.Refused(t, c, number, "nope-secret")
 	})
 }

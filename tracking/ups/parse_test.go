@@ -1,8 +1,6 @@
 package ups
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,37 +8,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
+	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/internal/oauth"
 )
 
-func readTestdata(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(tb, err)
-	return b
-}
-
 func TestStatusOf(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		typ  string
-		want tracking.Status
-	}{
-		{TypeInTransit, tracking.StatusInTransit},
-		{TypeDelivered, tracking.StatusDelivered},
-		{TypeException, tracking.StatusException},
-		{TypePickup, tracking.StatusInTransit},
-		{TypeManifestPickup, tracking.StatusInfoReceived},
-		{TypeOutForDelivery, tracking.StatusOutForDelivery},
-		{"E", tracking.StatusUnknown},
-		{"", tracking.StatusUnknown},
-	}
-	for _, tc := range cases {
-		t.Run("type "+tc.typ, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tc.want, StatusOf(tc.typ))
-		})
-	}
+	adaptertest.Statuses(t, StatusOf, map[string]tracking.Status{
+		TypeInTransit:      tracking.StatusInTransit,
+		TypeDelivered:      tracking.StatusDelivered,
+		TypeException:      tracking.StatusException,
+		TypePickup:         tracking.StatusInTransit,
+		TypeManifestPickup: tracking.StatusInfoReceived,
+		TypeOutForDelivery: tracking.StatusOutForDelivery,
+		"E":                tracking.StatusUnknown,
+		"":                 tracking.StatusUnknown,
+	})
 }
 
 func TestParse(t *testing.T) {
@@ -48,7 +31,7 @@ func TestParse(t *testing.T) {
 	est := time.FixedZone("", -5*3600)
 	t.Run("delivered", func(t *testing.T) {
 		t.Parallel()
-		s, err := Parse(readTestdata(t, "delivered.json"))
+		s, err := Parse(adaptertest.Testdata(t, "delivered.json"))
 		require.NoError(t, err)
 		assert.Equal(t, "1Z023E2X0214323462", s.Number)
 		assert.Equal(t, tracking.StatusDelivered, s.Status)
@@ -67,7 +50,7 @@ func TestParse(t *testing.T) {
 	})
 	t.Run("current status without type", func(t *testing.T) {
 		t.Parallel()
-		s, err := Parse(readTestdata(t, "in_transit_no_type.json"))
+		s, err := Parse(adaptertest.Testdata(t, "in_transit_no_type.json"))
 		require.NoError(t, err)
 		assert.Equal(t, tracking.StatusException, s.Status, "falls back on the newest activity's type")
 		assert.Equal(t, "On the Way", s.RawDescription)
@@ -78,7 +61,7 @@ func TestParse(t *testing.T) {
 	})
 	t.Run("warning not found", func(t *testing.T) {
 		t.Parallel()
-		_, err := Parse(readTestdata(t, "warning_not_found.json"))
+		_, err := Parse(adaptertest.Testdata(t, "warning_not_found.json"))
 		require.ErrorIs(t, err, tracking.ErrNotFound)
 		var ae *tracking.APIError
 		require.ErrorAs(t, err, &ae)
@@ -86,7 +69,7 @@ func TestParse(t *testing.T) {
 	})
 	t.Run("error body", func(t *testing.T) {
 		t.Parallel()
-		code, msg := oauth.FirstError(readTestdata(t, "error_not_found.json"))
+		code, msg := oauth.FirstError(adaptertest.Testdata(t, "error_not_found.json"))
 		assert.Equal(t, NotFoundCode, code)
 		assert.Equal(t, "Tracking Information Not Found", msg)
 	})
@@ -100,7 +83,7 @@ func TestParse(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, n := range []string{"delivered.json", "in_transit_no_type.json", "warning_not_found.json", "error_not_found.json"} {
-		f.Add(readTestdata(f, n))
+		f.Add(adaptertest.Testdata(f, n))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		s, err := Parse(body)

@@ -90,12 +90,26 @@ func (s *Scanner) literal(lit string) {
 // Object walks an object, calling fn with each key (valid only during the
 // call); fn must consume the value with one Scanner call (String, Object,
 // Array, Skip). null is an empty object; any other non-object is an error.
-func (s *Scanner) Object(fn func(key []byte)) {
+func (s *Scanner) Object(fn func(key []byte)) { s.walk('{', '}', fn, nil) }
+
+// Array walks an array, calling fn once per element; fn must consume it.
+// null is an empty array; any other non-array is an error.
+func (s *Scanner) Array(fn func()) { s.walk('[', ']', nil, fn) }
+
+// walk is Object (member != nil) and Array (elem != nil) in one loop, so
+// the two share their null, depth, empty-container and separator handling
+// at no extra call per member. A member or element fn leaves unread is
+// skipped.
+func (s *Scanner) walk(open, close byte, member func(key []byte), elem func()) {
 	if s.err != nil || s.null() {
 		return
 	}
-	if s.peek() != '{' {
-		s.fail("expected object")
+	if s.peek() != open {
+		if member != nil {
+			s.fail("expected object")
+		} else {
+			s.fail("expected array")
+		}
 		return
 	}
 	if s.depth++; s.depth > maxDepth {
@@ -104,73 +118,41 @@ func (s *Scanner) Object(fn func(key []byte)) {
 	}
 	defer func() { s.depth-- }()
 	s.pos++
-	if s.peek() == '}' {
+	if s.peek() == close {
 		s.pos++
 		return
 	}
 	for s.err == nil {
-		if s.peek() != '"' {
-			s.fail("expected key")
-			return
+		var start int
+		if member != nil {
+			if s.peek() != '"' {
+				s.fail("expected key")
+				return
+			}
+			key, _ := s.rawString()
+			if s.peek() != ':' {
+				s.fail("expected colon")
+				return
+			}
+			s.pos++
+			start = s.pos
+			member(key)
+		} else {
+			s.ws()
+			start = s.pos
+			elem()
 		}
-		key, _ := s.rawString()
-		if s.peek() != ':' {
-			s.fail("expected colon")
-			return
-		}
-		s.pos++
-		start := s.pos
-		fn(key)
 		if s.err == nil && s.pos == start {
 			s.Skip() // fn ignored the value
 		}
 		switch s.peek() {
 		case ',':
 			s.pos++
-		case '}':
+		case close:
 			s.pos++
 			return
 		default:
-			s.fail("expected , or }")
-		}
-	}
-}
-
-// Array walks an array, calling fn once per element; fn must consume it.
-// null is an empty array; any other non-array is an error.
-func (s *Scanner) Array(fn func()) {
-	if s.err != nil || s.null() {
-		return
-	}
-	if s.peek() != '[' {
-		s.fail("expected array")
-		return
-	}
-	if s.depth++; s.depth > maxDepth {
-		s.fail("nesting too deep")
-		return
-	}
-	defer func() { s.depth-- }()
-	s.pos++
-	if s.peek() == ']' {
-		s.pos++
-		return
-	}
-	for s.err == nil {
-		s.ws()
-		start := s.pos
-		fn()
-		if s.err == nil && s.pos == start {
-			s.Skip()
-		}
-		switch s.peek() {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return
-		default:
-			s.fail("expected , or ]")
+			s.fail("expected , or " + string(rune(close)))
 		}
 	}
 }

@@ -117,6 +117,34 @@ func (c *Cache) Invalidate(value string) {
 	c.mu.Unlock()
 }
 
+// Send sends the request newReq builds, with the cached token as its Bearer
+// Authorization, through hc. When the carrier answers 401 it drops the token
+// and sends once more with a fresh one (newReq is called again, so per-request
+// headers such as UPS's transId are fresh too); a second 401 is returned as
+// the answer. Errors are the token fetch's, newReq's, or wire.Do's.
+func (c *Cache) Send(ctx context.Context, hc *retryablehttp.Client, carrier tracking.Carrier, newReq func() (*retryablehttp.Request, error)) (*wire.Response, error) {
+	for attempt := 0; ; attempt++ {
+		tok, err := c.Token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		req, err := newReq()
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := wire.Do(ctx, hc, carrier, req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.Status == http.StatusUnauthorized && attempt == 0 {
+			c.Invalidate(tok)
+			continue
+		}
+		return resp, nil
+	}
+}
+
 // Fetches reports how many token fetches were started (for tests).
 func (c *Cache) Fetches() int {
 	c.mu.Lock()
@@ -136,6 +164,12 @@ type ClientCredentials struct {
 	// Header is added to the token request (UPS x-merchant-id), may be nil.
 	Header http.Header
 	Clock  tracking.Clock
+}
+
+// NewCache returns a token cache that fetches with cc through hc, renewing
+// early before expiry (0 means DefaultEarly) on cc.Clock.
+func (cc ClientCredentials) NewCache(hc *retryablehttp.Client, early time.Duration) *Cache {
+	return NewCache(func(ctx context.Context) (Token, error) { return cc.Fetch(ctx, hc) }, cc.Clock, early)
 }
 
 // tokenResponse covers both carriers: UPS sends expires_in as a string,

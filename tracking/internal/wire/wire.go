@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -50,6 +51,27 @@ func Do(ctx context.Context, c *retryablehttp.Client, carrier tracking.Carrier, 
 		return nil, fmt.Errorf("tracking: %s: response larger than %d bytes", carrier, MaxBody)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// BaseURL returns configured without trailing slashes, or def when that
+// leaves it empty. (DHL keeps its own order: it validates and trims after
+// defaulting, see dhl.New.)
+func BaseURL(configured, def string) string {
+	if b := strings.TrimRight(configured, "/"); b != "" {
+		return b
+	}
+	return def
+}
+
+// Check returns nil for a 200 answer and otherwise the *tracking.APIError
+// that Error builds, with code and msg taken from the body by errorBody (the
+// carrier's own error shape).
+func Check(carrier tracking.Carrier, r *Response, errorBody func(body []byte) (code, msg string), now time.Time) error {
+	if r.Status == http.StatusOK {
+		return nil
+	}
+	code, msg := errorBody(r.Body)
+	return Error(carrier, r, code, msg, now)
 }
 
 // NewClient returns the retrying client for an adapter. Tracking queries

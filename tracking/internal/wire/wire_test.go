@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/tracking"
 )
@@ -94,4 +95,33 @@ func TestNewClientDoesNotWaitForLongRetryAfter(t *testing.T) {
 	assert.True(t, retry)
 	retry, _ = c.CheckRetry(ctx, &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}}, nil)
 	assert.True(t, retry)
+}
+
+func TestBaseURL(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                    "https://default",
+		"/":                   "https://default",
+		"http://127.0.0.1:80": "http://127.0.0.1:80",
+		"http://proxy/api//":  "http://proxy/api",
+	} {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, want, BaseURL(in, "https://default"))
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_800_000_000, 0)
+	errorBody := func(body []byte) (string, string) { return "CODE", string(body) }
+	require.NoError(t, Check(tracking.UPS, &Response{Status: http.StatusOK, Body: []byte("ignored")}, errorBody, now))
+	err := Check(tracking.UPS, &Response{Status: http.StatusNotFound, Header: http.Header{}, Body: []byte("gone")}, errorBody, now)
+	var ae *tracking.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.ErrorIs(t, err, tracking.ErrNotFound)
+	assert.Equal(t, tracking.UPS, ae.Carrier)
+	assert.Equal(t, "CODE", ae.Code)
+	assert.Equal(t, "gone", ae.Message)
 }
