@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/transport"
@@ -172,6 +174,11 @@ type eventMessage struct {
 // external provider, URL and PreviewURL; a sticker's Media.ID is
 // "packageId/stickerId". It never panics; malformed JSON is an error.
 func ParseWebhook(body []byte) ([]channel.Event, error) {
+	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
+	// bytes into U+FFFD and hand the bot text the user never wrote.
+	if !utf8.Valid(body) {
+		return nil, errors.New("line: webhook body: not valid UTF-8")
+	}
 	var wb webhookBody
 	if err := json.Unmarshal(body, &wb); err != nil {
 		return nil, fmt.Errorf("line: webhook body: %w", err)

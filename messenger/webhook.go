@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/meta"
@@ -78,6 +79,11 @@ var ErrMalformedWebhook = errors.New("messenger: malformed webhook payload")
 // It returns ErrMalformedWebhook for a body that is not such a payload, and
 // never panics.
 func ParseWebhook(body []byte) ([]channel.Event, error) {
+	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
+	// bytes into U+FFFD and hand the bot text the person never wrote.
+	if !utf8.Valid(body) {
+		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformedWebhook)
+	}
 	var p webhookBody
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
