@@ -47,15 +47,31 @@ func (r Retry) withDefaults() Retry {
 // when none is given.
 const DefaultTimeout = 30 * time.Second
 
-// NewClient wraps hc in a retryablehttp.Client. A nil hc gets a client with
-// DefaultTimeout (never http.DefaultClient). Logging is off, the backoff is
+// DefaultHTTPClient returns the client adapters use when their config names
+// none: DefaultTimeout per attempt, and a connection pool sized for a webhook
+// server answering many customers at once. (http.DefaultTransport keeps two
+// idle connections per host, so concurrent replies to one platform would
+// mostly open new TCP and TLS connections.) Each call returns a new client
+// with its own pool.
+func DefaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	return &http.Client{Timeout: DefaultTimeout, Transport: t}
+}
+
+// DefaultMaxIdleConnsPerHost is the idle-connection pool per platform host of
+// DefaultHTTPClient.
+const DefaultMaxIdleConnsPerHost = 256
+
+// NewClient wraps hc in a retryablehttp.Client. A nil hc gets
+// DefaultHTTPClient (never http.DefaultClient). Logging is off, the backoff is
 // exponential with full jitter and honours Retry-After, check decides what is
 // retried (nil means DefaultCheck), and after the last attempt the last
 // response is returned as is, so callers build their typed error from it.
 func NewClient(hc *http.Client, r Retry, check retryablehttp.CheckRetry) *retryablehttp.Client {
 	r = r.withDefaults()
 	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
+		hc = DefaultHTTPClient()
 	}
 	if check == nil {
 		check = DefaultCheck

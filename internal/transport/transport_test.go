@@ -107,6 +107,10 @@ func TestNewClientNeverUsesDefaultClient(t *testing.T) {
 	c := NewClient(nil, Retry{}, nil)
 	assert.NotSame(t, http.DefaultClient, c.HTTPClient)
 	assert.Equal(t, DefaultTimeout, c.HTTPClient.Timeout)
+	tr, ok := c.HTTPClient.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.NotSame(t, http.DefaultTransport, tr)
+	assert.Equal(t, DefaultMaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
 	assert.Equal(t, 3, c.RetryMax)
 	assert.Nil(t, c.Logger)
 }
