@@ -1,0 +1,96 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// testClock is a settable clock, safe for concurrent use.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// seqIDs returns deterministic ids p1, p2…
+func seqIDs() func() string {
+	var mu sync.Mutex
+	n := 0
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return fmt.Sprintf("id%d", n)
+	}
+}
+
+type fixture struct {
+	reg   *Registry
+	clock *testClock
+	store *MemoryStore
+}
+
+func newFixture(t *testing.T, cfg Config) fixture {
+	t.Helper()
+	clock := newTestClock()
+	store := NewMemoryStore()
+	cfg.Store, cfg.Clock, cfg.NewID = store, clock.Now, seqIDs()
+	if cfg.DefaultRegion == "" {
+		cfg.DefaultRegion = "HK"
+	}
+	reg, err := New(cfg)
+	require.NoError(t, err)
+	return fixture{reg: reg, clock: clock, store: store}
+}
+
+var ctx = context.Background()
+
+// consent returns a consent given now.
+func (f fixture) consent(msgID string) Consent {
+	return Consent{Version: "2026-01", MessageID: msgID, Phrase: "agree", At: f.clock.Now()}
+}
+
+// customer records consent for addr and returns the profile id.
+func (f fixture) customer(t *testing.T, addr channel.Address, h Hints) string {
+	t.Helper()
+	p, err := f.reg.RecordConsent(ctx, addr, f.consent("m-"+addr.ID), h)
+	require.NoError(t, err)
+	f.clock.Advance(time.Second)
+	return p.ID
+}
+
+// raw returns the unmasked stored profile.
+func (f fixture) raw(t *testing.T, id string) *Profile {
+	t.Helper()
+	p, err := f.store.Get(ctx, id)
+	require.NoError(t, err)
+	return p
+}
+
+func wa(id string) channel.Address   { return channel.Address{Channel: channel.WhatsApp, ID: id} }
+func line(id string) channel.Address { return channel.Address{Channel: channel.LINE, ID: id} }
+func fb(id string) channel.Address   { return channel.Address{Channel: channel.Messenger, ID: id} }
+
+// linkKeyOf is the index key of an address with no scope.
+func linkKeyOf(a channel.Address) Key { return Link{Channel: a.Channel, ID: a.ID}.key() }

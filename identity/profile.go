@@ -1,0 +1,147 @@
+package identity
+
+import (
+	"slices"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// Profile is what the shop knows about one customer. A Profile value is a
+// copy: changing it changes nothing in the Registry. The Registry hands out
+// masked copies (see Registry.Get and Registry.Reveal).
+//
+// A Profile is not safe for concurrent mutation; copies are independent.
+type Profile struct {
+	ID string
+	// MergedInto is set on a profile that was merged into another: it then
+	// holds nothing else, and every Registry call resolves it to the survivor.
+	MergedInto string
+	// Anonymous is set on the profile Resolve returns before the customer
+	// accepted the privacy notice. It is not stored and holds only the link.
+	Anonymous bool
+
+	Phones   []Phone
+	Emails   []string // normalized: trimmed, lower case
+	Names    []string // as the customer or the platform gave them
+	Links    []Link
+	Tier     string
+	Tags     []string
+	Language string // BCP 47, e.g. "zh-Hant"
+	Orders   []Order
+	Fields   []Field // at most one per Name
+	Consent  Consent
+	History  []Interaction
+	Merges   []MergeRef
+
+	Created time.Time
+	Updated time.Time
+}
+
+// Phone is one phone number of a profile: the E.164 key and the input it
+// came from.
+type Phone struct {
+	E164   string // "+85291234567"
+	Raw    string // as typed or received, e.g. "9123 4567"
+	Source string // where it came from: "whatsapp", "hint", "import"…
+}
+
+// Link ties a profile to a channel identity. IDs are only unique within a
+// scope: LINE user ids per provider, WeChat openids per official account
+// (the unionid, scope "unionid", spans the apps of one WeChat Open Platform
+// account), Messenger PSIDs per page, WhatsApp wa_ids and business-scoped
+// user ids per business.
+type Link struct {
+	Channel channel.Kind
+	Scope   string
+	ID      string
+}
+
+// key is the index key of the link. The unit separator cannot appear in
+// channel ids, so distinct links never share a key.
+func (l Link) key() Key {
+	return Key{Kind: KeyLink, Value: string(l.Channel) + "\x1f" + l.Scope + "\x1f" + l.ID}
+}
+
+// Order is one purchase.
+type Order struct {
+	ID       string
+	SKU      string
+	At       time.Time
+	Amount   int64  // in the currency's minor unit (cents)
+	Currency string // ISO 4217
+}
+
+// Field is one named attribute with its provenance. Conflicts between two
+// values of a field are resolved by Modified: the later one wins.
+type Field struct {
+	Name     string
+	Value    string
+	Modified int64  // Unix milliseconds
+	Source   string // who set it: "crm", "customer", "agent:42"…
+	// Sensitive fields (payment records, id numbers, addresses) are masked
+	// in every view but Registry.Reveal.
+	Sensitive bool
+}
+
+// Field returns the field called name and whether the profile has it.
+func (p *Profile) Field(name string) (Field, bool) {
+	for _, f := range p.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Consent is the customer's acceptance of the privacy notice.
+type Consent struct {
+	Version   string    // the notice version accepted, e.g. "2026-01"
+	MessageID string    // the platform id of the reply that accepted
+	Phrase    string    // the reply text, e.g. "同意"
+	At        time.Time // when the reply was sent
+}
+
+// Accepted reports whether c records an acceptance.
+func (c Consent) Accepted() bool { return c.Version != "" && !c.At.IsZero() }
+
+// Interaction is one entry of the conversation history.
+type Interaction struct {
+	At        time.Time
+	Link      Link
+	MessageID string
+	Summary   string // e.g. "asked for parcel status" — not the message text
+}
+
+// MergeRef is one line of a profile's merge history.
+type MergeRef struct {
+	RecordID string
+	Other    string // the other profile
+	Absorbed bool   // this profile kept Other's data (false: this one was merged away)
+	Undone   bool   // the merge was undone by Unmerge
+	At       time.Time
+}
+
+// clone returns a deep copy of p.
+func (p *Profile) clone() *Profile {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Phones = slices.Clone(p.Phones)
+	c.Emails = slices.Clone(p.Emails)
+	c.Names = slices.Clone(p.Names)
+	c.Links = slices.Clone(p.Links)
+	c.Tags = slices.Clone(p.Tags)
+	c.Orders = slices.Clone(p.Orders)
+	c.Fields = slices.Clone(p.Fields)
+	c.History = slices.Clone(p.History)
+	c.Merges = slices.Clone(p.Merges)
+	return &c
+}
+
+func (p *Profile) hasPhone(e164 string) bool {
+	return slices.ContainsFunc(p.Phones, func(ph Phone) bool { return ph.E164 == e164 })
+}
+
+func (p *Profile) hasLink(l Link) bool { return slices.Contains(p.Links, l) }
