@@ -1,22 +1,29 @@
-// Command shopbot runs a shop's customer-service bot on Switchboard's fake
-// channels, with no setup and no network, and prints the conversation as a
-// transcript.
+// Command shopbot runs a complete shop bot on Switchboard's fake platforms,
+// with no setup and no network: customers on WhatsApp, Messenger, LINE and
+// WeChat write in English, Spanish, Thai and Chinese; the bot answers from
+// its rules in their language, asks for an order number and looks the parcel
+// up at a fake carrier, hands a customer who repeats a question to a person,
+// notices a customer writing from a second number, and tells customers about
+// parcels that stalled (as text inside the customer-service window, as the
+// approved template outside it). It prints the transcript and a summary.
 //
-//	go run ./examples/shopbot
+//	go run ./examples/shopbot                       # the scripted demo
+//	go run ./examples/shopbot -scenario crowd -customers 500
+//	go run ./examples/shopbot -eval ../shared/corpus/intents-dev.jsonl
+//	echo '{"lang":"en","text":"where is my parcel"}' | go run ./examples/shopbot -classify
 package main
 
 import (
 	"context"
+	_ "embed"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
-	"time"
-
-	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/channel/channeltest"
 )
+
+//go:embed data/replies.json
+var repliesJSON string
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
@@ -27,51 +34,41 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("shopbot", flag.ContinueOnError)
+	fs.SetOutput(out)
+	scenario := fs.String("scenario", "demo", "demo: the scripted conversation; crowd: simulated customers, summary only")
+	customers := fs.Int("customers", 100, "number of simulated customers in the crowd scenario")
+	quiet := fs.Bool("quiet", false, "print the summary only")
+	classifyMode := fs.Bool("classify", false, `read JSON Lines {"lang","text"} on standard input, write {"intent","rule","handoff"} per line`)
+	evalFile := fs.String("eval", "", "score the rule set on a labelled JSON Lines file (the corpus format)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return scripted(ctx, out)
-}
-
-// bot answers every text message; later issues replace it with the full
-// pipeline (identity, autoreply, tracking).
-type bot struct{ out channel.Sender }
-
-func (b bot) HandleEvent(ctx context.Context, e channel.Event) error {
-	if e.Type != channel.EventMessage || e.Message == nil {
-		return nil
+	switch {
+	case *classifyMode:
+		return classify(ctx, os.Stdin, out)
+	case *evalFile != "":
+		return evaluate(ctx, *evalFile, out)
 	}
-	reply := "Thanks for your message! A team member will answer soon."
-	if strings.Contains(strings.ToLower(e.Message.Text), "parcel") {
-		reply = "Please send your order number and I will look your parcel up."
-	}
-	_, err := b.out.Send(ctx, &channel.Message{To: e.From, Text: reply})
-	return err
-}
 
-func scripted(ctx context.Context, out io.Writer) error {
-	clk := channeltest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
-	b := bot{out: fake}
-	script := []struct {
-		kind channel.Kind
-		id   string
-		text string
-	}{
-		{channel.WhatsApp, "85291234567", "Hi, where is my parcel?"},
-		{channel.LINE, "U4af4980629b0e6a2c1f3d5e7a9b1c3d5", "Can I return a jacket?"},
+	w, err := newWorld(out, *quiet || *scenario == "crowd")
+	if err != nil {
+		return err
 	}
-	for _, s := range script {
-		c := fake.Customer(s.kind, s.id)
-		fmt.Fprintf(out, "%-9s %s > %s\n", s.kind, s.id, s.text)
-		before := len(fake.Sent())
-		if err := c.Says(ctx, b, s.text); err != nil {
-			return err
+	defer w.close()
+	switch *scenario {
+	case "demo":
+		err = demo(ctx, w)
+	case "crowd":
+		if *customers < 1 {
+			return fmt.Errorf("-customers must be at least 1")
 		}
-		for _, m := range fake.Sent()[before:] {
-			fmt.Fprintf(out, "%-9s %s < %s\n", s.kind, "bot", m.Text)
-		}
-		clk.Advance(time.Minute)
+		err = crowd(ctx, w, *customers)
+	default:
+		return fmt.Errorf("%w: %q", errUnknownScenario, *scenario)
 	}
+	if err != nil {
+		return err
+	}
+	summary(out, w)
 	return nil
 }

@@ -1,0 +1,313 @@
+// Package shop composes Switchboard's packages into the customer-service bot
+// a cross-border shop runs: an inbound event is resolved to a customer
+// (identity), answered by the rule engine (autoreply) in the customer's
+// language (autoreply/catalog), with parcel lookups (tracking), and sent back
+// through the shop's channel.Sender. The shopbot and webhookserver examples
+// and the end-to-end load suite use it; a shop would write its own version of
+// this file.
+package shop
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/switchboard-go/switchboard/autoreply"
+	"github.com/switchboard-go/switchboard/autoreply/catalog"
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/identity"
+	"github.com/switchboard-go/switchboard/tracking"
+)
+
+// Config assembles a Shop. Rules, Replies and Send are required.
+type Config struct {
+	Rules   *autoreply.RuleSet
+	Replies *catalog.Catalog
+	// Send delivers replies; wrap it in the channel middlewares you want
+	// (limits, media checks). The Shop adds the window check itself.
+	Send channel.Sender
+	// Windows tracks customer-service windows; nil makes a default one.
+	Windows *channel.Windows
+	// Identity resolves customers; nil makes an in-memory registry.
+	Identity *identity.Registry
+	// Orders and Trackers answer "where is my parcel".
+	Orders   *Orders
+	Trackers map[tracking.Carrier]tracking.Tracker
+	// Language is the shop's default language.
+	Language language.Tag
+	// TimeZone is the zone times are shown in; nil means UTC.
+	TimeZone *time.Location
+	// LanguageTTL is how long the shop remembers the language a customer
+	// wrote in; 0 means 30 days.
+	LanguageTTL time.Duration
+	Clock       channel.Clock
+	// Log receives one line per failure; nil discards. Customer ids are
+	// masked, message texts never logged.
+	Log *slog.Logger
+	// OnDuplicate is called when a message's sender looks like another
+	// profile (a second phone number of one customer).
+	OnDuplicate func(ctx context.Context, profileID string, c identity.Candidate)
+}
+
+// Shop is the bot. It is safe for concurrent use.
+type Shop struct {
+	cfg     Config
+	engine  *autoreply.Engine
+	windows *channel.Windows
+	people  *identity.Registry
+	log     *slog.Logger
+
+	langs *langMemory
+
+	mu       sync.Mutex
+	failures []Failure
+
+	count counters
+	lat   latencies
+}
+
+// Failure is a reply that could not be delivered: the shop's queue to act on
+// (retry later, alert a person).
+type Failure struct {
+	To   channel.Address
+	Key  string
+	Err  error
+	Time time.Time
+}
+
+const maxFailures = 1000
+
+// New builds a Shop.
+func New(cfg Config) (*Shop, error) {
+	if cfg.Rules == nil || cfg.Replies == nil || cfg.Send == nil {
+		return nil, errors.New("shop: Rules, Replies and Send are required")
+	}
+	if cfg.Language == language.Und {
+		cfg.Language = language.English
+	}
+	if cfg.LanguageTTL <= 0 {
+		cfg.LanguageTTL = 30 * 24 * time.Hour
+	}
+	s := &Shop{cfg: cfg, windows: cfg.Windows, people: cfg.Identity, log: cfg.Log,
+		langs: newLangMemory(cfg.LanguageTTL)}
+	if s.windows == nil {
+		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
+	}
+	if s.people == nil {
+		reg, err := identity.New(identity.Config{Clock: cfg.Clock})
+		if err != nil {
+			return nil, err
+		}
+		s.people = reg
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	engine, err := autoreply.New(autoreply.Config{
+		Rules:          cfg.Rules,
+		Lookups:        map[string]autoreply.LookupFunc{"track": s.track},
+		Clock:          cfg.Clock,
+		FoldDiacritics: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shop: %w", err)
+	}
+	s.engine = engine
+	return s, nil
+}
+
+// Windows returns the window tracker the shop feeds.
+func (s *Shop) Windows() *channel.Windows { return s.windows }
+
+// Identity returns the customer registry.
+func (s *Shop) Identity() *identity.Registry { return s.people }
+
+// Engine returns the rule engine (for its statistics).
+func (s *Shop) Engine() *autoreply.Engine { return s.engine }
+
+func (s *Shop) now() time.Time {
+	if s.cfg.Clock == nil {
+		return time.Now()
+	}
+	return s.cfg.Clock()
+}
+
+// HandleEvent implements channel.Handler. It answers customer text messages;
+// other events only feed the window tracker. It returns an error only for a
+// failure worth a redelivery (the rule engine or the registry failing): a
+// reply that cannot be delivered is queued in Failures instead, so a
+// redelivery never makes the customer receive an answer twice.
+func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
+	s.windows.Observe(e)
+	if e.Type != channel.EventMessage || e.Message == nil || e.Message.Text == "" {
+		return nil
+	}
+	start := time.Now()
+	defer func() { s.lat.observe(time.Since(start)) }()
+	s.count.messages.Add(1)
+	m := e.Message
+
+	hints := identity.Hints{}
+	if c := m.Contact; c != nil {
+		hints.Name, hints.Phone = c.Name, c.Phone
+	}
+	profile, err := s.people.Resolve(ctx, m.From, hints)
+	if err != nil {
+		return fmt.Errorf("shop: resolve: %w", err)
+	}
+	if profile.Anonymous && identity.IsAcceptance(m.Text) {
+		_, err := s.people.RecordConsent(ctx, m.From, identity.Consent{
+			Version: "2026-01", MessageID: m.ID, Phrase: m.Text, At: m.Time}, hints)
+		return err
+	}
+	if !profile.Anonymous && m.Contact != nil && m.Contact.Phone != "" {
+		s.checkDuplicates(ctx, profile.ID)
+	}
+
+	lctx := withLookup(ctx)
+	d, err := s.engine.Decide(lctx, m)
+	if err != nil {
+		return fmt.Errorf("shop: decide: %w", err)
+	}
+	prefs := s.languages(m.From, d, profile)
+	vars := catalog.Vars{}
+	for k, v := range d.Vars {
+		vars[k] = v
+	}
+	key := d.Template
+	switch d.Action {
+	case autoreply.Reply:
+		s.count.answers.Add(1)
+		if sh := lookupResult(lctx); sh != nil {
+			addShipmentVars(vars, sh, s.now(), s.cfg.TimeZone)
+		}
+	case autoreply.Ask:
+		s.count.asks.Add(1)
+	case autoreply.Handoff:
+		s.count.handoffs.Add(1)
+		key = "handoff.agent"
+	case autoreply.NoMatch:
+		s.count.fallbacks.Add(1)
+		key = "fallback.unknown"
+	default: // Quiet: a person has the conversation
+		s.count.quiet.Add(1)
+		return nil
+	}
+	token := cmp.Or(m.ReplyToken, e.ReplyToken)
+	s.reply(ctx, m.From, token, key, prefs, vars)
+	return nil
+}
+
+// reply renders key for the customer and sends it. With a reply token (LINE)
+// it is one Send: the adapter splits a long text into the up to five messages
+// one free reply carries. Otherwise it is cut to the channel's length limit
+// and sent in parts. A failure is queued, not returned.
+func (s *Shop) reply(ctx context.Context, to channel.Address, token, key string, prefs []language.Tag, vars catalog.Vars) {
+	text, _, err := s.cfg.Replies.Render(key, prefs, vars)
+	if err != nil {
+		s.fail(to, key, err)
+		return
+	}
+	if token != "" {
+		if _, err := s.send(ctx, &channel.Message{To: to, Text: text, ReplyToken: token}); err != nil {
+			s.fail(to, key, err)
+		}
+		return
+	}
+	for _, part := range catalog.ForChannel(to.Channel, text) {
+		if _, err := s.send(ctx, &channel.Message{To: to, Text: part}); err != nil {
+			s.fail(to, key, err)
+			return
+		}
+	}
+}
+
+func (s *Shop) send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
+	return s.windows.Middleware()(s.cfg.Send).Send(ctx, m)
+}
+
+func (s *Shop) fail(to channel.Address, key string, err error) {
+	s.count.sendFailures.Add(1)
+	s.log.Warn("reply not delivered", "channel", to.Channel, "to", Mask(to), "key", key, "err", err)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.failures) == maxFailures {
+		s.failures = s.failures[1:]
+	}
+	s.failures = append(s.failures, Failure{To: to, Key: key, Err: err, Time: s.now()})
+}
+
+// Failures returns the most recent undelivered replies (at most 1,000).
+func (s *Shop) Failures() []Failure {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Failure(nil), s.failures...)
+}
+
+// languages orders the customer's languages: the language of the keyword
+// that matched, then the conversation's, then the profile's, then the shop's.
+func (s *Shop) languages(from channel.Address, d autoreply.Decision, p *identity.Profile) []language.Tag {
+	var prefs []language.Tag
+	for _, h := range d.Hits {
+		if h.Keyword.Lang == "" {
+			continue
+		}
+		if t, err := language.Parse(h.Keyword.Lang); err == nil {
+			s.langs.set(from, t, s.now())
+			prefs = append(prefs, t)
+			break
+		}
+	}
+	if t, ok := s.langs.get(from, s.now()); ok {
+		prefs = append(prefs, t)
+	}
+	if p != nil && p.Language != "" {
+		if t, err := language.Parse(p.Language); err == nil {
+			prefs = append(prefs, t)
+		}
+	}
+	return append(prefs, s.cfg.Language)
+}
+
+// SetLanguage records the language a customer writes in, for replies that
+// carry no keyword of their own (an order number, a proactive notice).
+func (s *Shop) SetLanguage(a channel.Address, t language.Tag) { s.langs.set(a, t, s.now()) }
+
+func (s *Shop) checkDuplicates(ctx context.Context, id string) {
+	cands, err := s.people.Candidates(ctx, id)
+	if err != nil {
+		return
+	}
+	for _, c := range cands {
+		s.count.duplicates.Add(1)
+		if s.cfg.OnDuplicate != nil {
+			s.cfg.OnDuplicate(ctx, id, c)
+		}
+	}
+}
+
+// Summary returns the counters and reply latencies so far.
+func (s *Shop) Summary() Summary {
+	return Summary{
+		Messages: s.count.messages.Load(), Answers: s.count.answers.Load(), Asks: s.count.asks.Load(),
+		Handoffs: s.count.handoffs.Load(), Fallbacks: s.count.fallbacks.Load(), Quiet: s.count.quiet.Load(),
+		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(),
+		Duplicates: s.count.duplicates.Load(),
+		P50:        s.lat.quantile(0.50), P99: s.lat.quantile(0.99),
+	}
+}
+
+// Mask hides the middle of a customer id for logs: 852****4567.
+func Mask(a channel.Address) string {
+	id := a.ID
+	if len(id) <= 7 {
+		return "****"
+	}
+	return id[:3] + "****" + id[len(id)-4:]
+}

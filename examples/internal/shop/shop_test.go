@@ -1,0 +1,171 @@
+package shop_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/switchboard-go/switchboard/autoreply"
+	"github.com/switchboard-go/switchboard/autoreply/catalog"
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
+	"github.com/switchboard-go/switchboard/examples/internal/shop"
+	"github.com/switchboard-go/switchboard/tracking"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	clk  *channeltest.Clock
+	fake *channeltest.Fake
+	shop *shop.Shop
+}
+
+func loadData(t testing.TB) (*autoreply.RuleSet, *catalog.Catalog) {
+	t.Helper()
+	rf, err := os.Open("../../shopbot/data/rules.json")
+	require.NoError(t, err)
+	defer rf.Close()
+	rules, err := autoreply.LoadRules(rf)
+	require.NoError(t, err)
+	cf, err := os.Open("../../shopbot/data/replies.json")
+	require.NoError(t, err)
+	defer cf.Close()
+	replies, err := catalog.Load(cf)
+	require.NoError(t, err)
+	return rules, replies
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	rules, replies := loadData(t)
+	clk := channeltest.NewClock(t0)
+	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	parcel := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusInTransit,
+		RawDescription: "Arrived at the sort facility HONG KONG", LastUpdate: t0.Add(-3 * time.Hour)}
+	s, err := shop.New(shop.Config{
+		Rules: rules, Replies: replies, Send: fake, Clock: clk.Now,
+		Orders: shop.NewOrders(shop.Order{Number: "48213957", Carrier: tracking.DHL, Tracking: "1234567890"}),
+		Trackers: map[tracking.Carrier]tracking.Tracker{tracking.DHL: tracking.TrackerFunc(
+			func(_ context.Context, n string) (*tracking.Shipment, error) {
+				if n != parcel.Number {
+					return nil, tracking.ErrNotFound
+				}
+				return parcel.Clone(), nil
+			})},
+	})
+	require.NoError(t, err)
+	return &fixture{clk: clk, fake: fake, shop: s}
+}
+
+// says delivers text from c and returns what the shop answered.
+func (f *fixture) says(t *testing.T, c *channeltest.Customer, text string) []string {
+	t.Helper()
+	before := len(f.fake.SentTo(c.Address))
+	require.NoError(t, c.Says(context.Background(), f.shop, text))
+	f.clk.Advance(10 * time.Second)
+	var out []string
+	for _, m := range f.fake.SentTo(c.Address)[before:] {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+func TestWhereIsMyParcelAsksThenAnswers(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.fake.Customer(channel.WhatsApp, "85291234567")
+	first := f.says(t, c, "where is my parcel?")
+	require.Len(t, first, 1)
+	second := f.says(t, c, "it's 48213957")
+	require.Len(t, second, 1)
+	assert.Contains(t, second[0], "1234567890")
+	assert.Contains(t, second[0], "Arrived at the sort facility HONG KONG")
+	assert.Contains(t, second[0], "DHL")
+	s := f.shop.Summary()
+	assert.EqualValues(t, 2, s.Messages)
+	assert.EqualValues(t, 1, s.Asks)
+	assert.EqualValues(t, 1, s.Answers)
+}
+
+func TestAnswersInTheCustomersLanguage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rules, replies := loadData(t)
+	_ = rules
+	want, _, err := replies.Render("returns.policy", []language.Tag{language.Spanish}, catalog.Vars{})
+	require.NoError(t, err)
+	got := f.says(t, f.fake.Customer(channel.LINE, "U1"), "quiero devolver unas zapatillas")
+	require.Len(t, got, 1)
+	assert.Equal(t, want, got[0])
+}
+
+func TestHandoffOnRequestThenQuiet(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.fake.Customer(channel.Messenger, "psid-1")
+	got := f.says(t, c, "I want to talk to a human")
+	require.Len(t, got, 1)
+	assert.Empty(t, f.says(t, c, "hello?"), "a person has the conversation now")
+	s := f.shop.Summary()
+	assert.EqualValues(t, 1, s.Handoffs)
+	assert.EqualValues(t, 1, s.Quiet)
+}
+
+func TestRepeatedQuestionIsHandedOff(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.fake.Customer(channel.WeChat, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+	f.says(t, c, "How long does delivery to Spain take?")
+	f.says(t, c, "How long does delivery to Spain take?")
+	assert.EqualValues(t, 1, f.shop.Summary().Handoffs)
+}
+
+func TestUndeliverableReplyIsQueuedNotReturned(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.fake.FailNext(1, &channel.APIError{Channel: channel.LINE, StatusCode: 500, Temporary: true})
+	c := f.fake.Customer(channel.LINE, "U2")
+	require.NoError(t, c.Says(context.Background(), f.shop, "what payment methods do you accept"),
+		"the webhook is acknowledged: a redelivery would answer twice")
+	fails := f.shop.Failures()
+	require.Len(t, fails, 1)
+	assert.Equal(t, c.Address, fails[0].To)
+	assert.Equal(t, "payment.methods", fails[0].Key)
+	assert.EqualValues(t, 1, f.shop.Summary().SendFailures)
+}
+
+func TestNotifyInsideAndOutsideTheWindow(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.fake.Customer(channel.WhatsApp, "85298765432")
+	f.says(t, c, "where is my order")
+	o := shop.Order{Number: "48213957", Customer: c.Address, Carrier: tracking.DHL, Tracking: "1234567890"}
+	sh := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusInTransit,
+		LastUpdate: t0.Add(-80 * time.Hour)}
+
+	how, err := f.shop.Notify(context.Background(), o, sh, true)
+	require.NoError(t, err)
+	assert.Equal(t, "text", how)
+	last := f.fake.SentTo(c.Address)
+	assert.Contains(t, last[len(last)-1].Text, "1234567890")
+
+	f.clk.Advance(25 * time.Hour)
+	how, err = f.shop.Notify(context.Background(), o, sh, true)
+	require.NoError(t, err)
+	assert.Equal(t, "template", how)
+	last = f.fake.SentTo(c.Address)
+	tmpl := last[len(last)-1].Template
+	require.NotNil(t, tmpl)
+	assert.Equal(t, "parcel_no_update", tmpl.Name)
+	assert.Equal(t, "1234567890", tmpl.Params[0])
+	for _, p := range tmpl.Params {
+		assert.False(t, strings.ContainsAny(p, "\n\t"), "parameters are sanitized")
+	}
+}

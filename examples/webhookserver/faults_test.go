@@ -1,0 +1,379 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/line"
+	"github.com/switchboard-go/switchboard/line/linetest"
+	"github.com/switchboard-go/switchboard/messenger/messengertest"
+	"github.com/switchboard-go/switchboard/wechat"
+	"github.com/switchboard-go/switchboard/whatsapp"
+	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
+)
+
+// question returns the i-th of six texts that each match a different rule of
+// rules.json, so a customer's consecutive messages are never "the same
+// question twice" (which hands the conversation off).
+func question(i int) string {
+	qs := [...]string{
+		"what payment methods do you accept?",
+		"how long does delivery take to Spain",
+		"I want to return these shoes",
+		"can I get an invoice for my order",
+		"my payment failed, what now?",
+		"is it true to size?",
+	}
+	return qs[i%len(qs)]
+}
+
+// inParallel runs f(i) for i in [0, n) on n goroutines and waits.
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(i) }()
+	}
+	wg.Wait()
+}
+
+func TestEveryMessageDeliveredThreeTimesGetsOneReply(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{})
+	for _, kind := range platforms() {
+		t.Run(string(kind), func(t *testing.T) {
+			cs := customers(kind, 6, 10)
+			for i, c := range cs {
+				body, deliver := h.message(c, question(i))
+				deliverTwice := func() {
+					for range 2 {
+						status, err := deliver(t.Context(), body)
+						assert.NoError(t, err)
+						assert.Equal(t, http.StatusOK, status, "a redelivery is acknowledged")
+					}
+				}
+				if i%2 == 0 { // one after the other
+					deliverTwice()
+					deliverTwice()
+				} else { // the same delivery three times at once
+					inParallel(3, func(int) {
+						status, err := deliver(t.Context(), body)
+						assert.NoError(t, err)
+						assert.Equal(t, http.StatusOK, status)
+					})
+				}
+			}
+			for _, c := range cs {
+				assert.Equal(t, 1, h.repliesTo(c), "customer %s", c.id)
+			}
+		})
+	}
+	assert.EqualValues(t, 4*6, h.srv.shop.Summary().Messages, "each message reaches the bot once")
+}
+
+// TestThrottlingAndServerErrors makes every platform answer one send in ten
+// with throttling (Retry-After) or a 5xx: every reply still arrives, and
+// none twice. On LINE the middle round's messages come without a reply token,
+// so their answers are pushes, and its fault is a lost response (the push was
+// accepted, the answer is a 500): the retry carries the same X-Line-Retry-Key
+// and LINE answers 409 instead of sending it again.
+func TestThrottlingAndServerErrors(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{tune: fastRetries})
+	const rounds, perRound = 3, 10 // 30 messages per platform, 3 faults
+	const reply, push = "/v2/bot/message/reply", "/v2/bot/message/push"
+	faults := map[channel.Kind][rounds]func(){
+		channel.WhatsApp: {
+			func() { h.wa.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second)) },
+			func() { h.wa.FailNext(whatsapptest.ServerError()) },
+			func() { h.wa.FailNext(whatsapptest.TooManyRequests(time.Second)) },
+		},
+		channel.Messenger: {
+			func() { h.fb.FailNext(messengertest.TooManyRequests(time.Second)) },
+			func() { h.fb.FailNext(messengertest.ServerError()) },
+			func() { h.fb.FailNext(messengertest.Throttle(613, time.Second)) },
+		},
+		channel.LINE: {
+			func() { h.ln.Inject(linetest.Fault{Path: reply, Status: 429, RetryAfter: time.Second}) },
+			func() { h.ln.Inject(linetest.Fault{Path: push, Status: 500, AfterAccept: true}) },
+			func() { h.ln.Inject(linetest.Fault{Path: reply, Status: 503}) },
+		},
+		channel.WeChat: {
+			func() { h.wc.FailSends(wechat.CodeSystemBusy) },
+			func() { h.wc.FailSends(wechat.CodeAPIFrequency) },
+			func() { h.wc.FailSends(wechat.CodeSystemBusy) },
+		},
+	}
+	for _, kind := range platforms() {
+		t.Run(string(kind), func(t *testing.T) {
+			cs := customers(kind, rounds*perRound, 20)
+			for r := range rounds {
+				faults[kind][r]()
+				inParallel(perRound, func(i int) {
+					c := cs[r*perRound+i]
+					body, deliver := h.message(c, question(i))
+					if kind == channel.LINE && r == 1 {
+						body, deliver = h.lineMessage(c, question(i), false)
+					}
+					status, err := deliver(t.Context(), body)
+					assert.NoError(t, err)
+					assert.Equal(t, http.StatusOK, status)
+				})
+			}
+			for _, c := range cs {
+				assert.Equal(t, 1, h.repliesTo(c), "customer %s gets exactly one reply", c.id)
+			}
+		})
+	}
+	assert.Empty(t, h.srv.shop.Failures(), "every reply was delivered in the end")
+
+	// LINE: each push carries a retry key; the retry of the lost response
+	// reused it and was answered 409. Each fault on a reply was retried.
+	keys := map[string][]int{}
+	statuses := map[string][]int{}
+	for _, r := range h.ln.Requests() {
+		statuses[r.Path] = append(statuses[r.Path], r.Status)
+		if r.Path == push {
+			require.NotEmpty(t, r.RetryKey, "every push carries a retry key")
+			keys[r.RetryKey] = append(keys[r.RetryKey], r.Status)
+		} else {
+			assert.Empty(t, r.RetryKey, "LINE refuses a retry key on a reply")
+		}
+	}
+	var retried []string
+	for _, s := range keys {
+		if len(s) > 1 {
+			retried = append(retried, fmt.Sprint(s))
+		}
+	}
+	assert.Equal(t, []string{"[500 409]"}, retried, "the lost push was confirmed by a 409, not sent again")
+	assert.Len(t, keys, perRound, "one key per pushed answer")
+	assert.ElementsMatch(t, []int{429, 503}, nonOK(statuses[reply]), "each reply fault was retried")
+	assert.Len(t, statuses[reply], 2*perRound+2)
+}
+
+func nonOK(statuses []int) []int {
+	var out []int
+	for _, s := range statuses {
+		if s != http.StatusOK {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestUndeliverableRepliesSurfaceAsErrors: a reply that retries cannot
+// deliver is acknowledged to the platform (a redelivery would answer twice)
+// and queued in Failures with an error the shop can act on.
+func TestUndeliverableRepliesSurfaceAsErrors(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{tune: fastRetries})
+	throttled, down, closed := customer{channel.WhatsApp, "85291110001"}, customer{channel.LINE, "U0000000000000000000000000000f01"},
+		customer{channel.WhatsApp, "85291110002"}
+	lost := customer{channel.LINE, "U0000000000000000000000000000f02"}
+	cases := []struct {
+		name      string
+		c         customer
+		fail      func()
+		is        error
+		retryable bool
+		delivered int // what the customer received all the same
+	}{
+		{"throttled on every attempt", throttled, func() {
+			for range 4 { // MaxAttempts
+				h.wa.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second))
+			}
+		}, channel.ErrRateLimited, true, 0},
+		{"LINE down on every attempt", down, func() {
+			h.ln.Inject(linetest.Fault{Path: "/v2/bot/message/reply", Status: 503, Times: 4})
+		}, nil, true, 0},
+		{"window closed", closed, func() { h.wa.FailNext(whatsapptest.WindowClosed()) }, channel.ErrWindowClosed, false, 0},
+		// The reply was sent but its answer lost; the retry finds the
+		// single-use token used. The adapter does not push (that could be a
+		// second copy): the customer has one answer, the shop is told the
+		// outcome is unknown.
+		{"LINE reply answer lost", lost, func() {
+			h.ln.Inject(linetest.Fault{Path: "/v2/bot/message/reply", Status: 500, AfterAccept: true})
+		}, line.ErrDeliveryUnknown, false, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fail()
+			body, deliver := h.message(tc.c, "what payment methods do you accept?")
+			status, err := deliver(t.Context(), body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusOK, status, "the webhook is acknowledged")
+			status, err = deliver(t.Context(), body) // the platform redelivers anyway
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, tc.delivered, h.repliesTo(tc.c))
+
+			var f *struct{ err error }
+			for _, x := range h.srv.shop.Failures() {
+				if x.To == (channel.Address{Channel: tc.c.kind, ID: tc.c.id}) {
+					require.Nil(t, f, "one failure per undelivered reply")
+					f = &struct{ err error }{x.Err}
+					assert.Equal(t, "payment.methods", x.Key)
+				}
+			}
+			require.NotNil(t, f, "the failure is queued")
+			require.Error(t, f.err)
+			if tc.is != nil {
+				assert.ErrorIs(t, f.err, tc.is)
+			}
+			assert.Equal(t, tc.retryable, channel.IsRetryable(f.err), "%v", f.err)
+			if tc.c == down {
+				var apiErr *line.APIError
+				require.ErrorAs(t, f.err, &apiErr)
+				assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+			}
+		})
+	}
+	assert.EqualValues(t, len(cases), h.srv.shop.Summary().SendFailures)
+	assert.EqualValues(t, len(cases), h.srv.shop.Summary().Messages, "redeliveries were not handled again")
+}
+
+// billionLaughs is the classic entity-expansion bomb.
+const billionLaughs = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol9 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+]>
+<xml><ToUserName><![CDATA[gh_fake]]></ToUserName><FromUserName><![CDATA[oBomb]]></FromUserName>
+<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>&lol9;</Content><MsgId>1</MsgId></xml>`
+
+// TestRejectsBadInput sends each kind of bad request to the routes: each is
+// refused with its status, the bot sees nothing, and the server still
+// answers a good message afterwards.
+func TestRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{})
+	waSecret, fbSecret, lnSecret := h.wa.Config().AppSecret, h.fb.Config().AppSecret, h.ln.ChannelSecret()
+	big := bytes.Repeat([]byte("x"), 10<<20)
+	waGood, _ := h.wa.MessageWebhook(whatsapptest.Inbound{From: "85291119999", Text: "refund please"})
+	fbGood, _ := h.fb.MessageWebhook(messengertest.Inbound{PSID: "7100000000009999", Text: "refund please"})
+	lnGood, _ := h.ln.WebhookBody(h.ln.TextEvent("U0000000000000000000000000000e99", "refund please"))
+	badUTF8 := func(b []byte) []byte {
+		return bytes.Replace(b, []byte("refund please"), []byte("refund \xff\xfe please"), 1)
+	}
+	meta := func(path, secret string, body []byte) func(context.Context) (int, error) {
+		return func(ctx context.Context) (int, error) {
+			return h.post(ctx, path, body, http.Header{"X-Hub-Signature-256": {metaSign(secret, body)}})
+		}
+	}
+	ln := func(secret string, body []byte) func(context.Context) (int, error) {
+		return func(ctx context.Context) (int, error) {
+			return h.post(ctx, "/webhooks/line", body, http.Header{"X-Line-Signature": {linetest.Sign(secret, body)}})
+		}
+	}
+	wc := func(msg []byte, tamper func(*http.Request)) func(context.Context) (int, error) {
+		return func(ctx context.Context) (int, error) {
+			r := h.wc.NewRequest(msg)
+			if tamper != nil {
+				tamper(r)
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url+r.URL.RequestURI(), r.Body)
+			if err != nil {
+				return 0, err
+			}
+			req.Header.Set("Content-Type", "text/xml")
+			return h.do(req)
+		}
+	}
+	wcGood := h.wc.Text("oUpF8uMuAJO_M2pxb1Q9zBadInput", "refund please")
+	cases := []struct {
+		name string
+		send func(context.Context) (int, error)
+		want int
+	}{
+		{"whatsapp forged signature", meta("/webhooks/whatsapp", "forged", waGood), http.StatusUnauthorized},
+		{"whatsapp no signature", func(ctx context.Context) (int, error) {
+			return h.post(ctx, "/webhooks/whatsapp", waGood, nil)
+		}, http.StatusUnauthorized},
+		{"whatsapp truncated body", meta("/webhooks/whatsapp", waSecret, waGood[:len(waGood)/2]), http.StatusBadRequest},
+		{"whatsapp 10 MB body", meta("/webhooks/whatsapp", waSecret, big), http.StatusRequestEntityTooLarge},
+		{"whatsapp invalid UTF-8", meta("/webhooks/whatsapp", waSecret, badUTF8(waGood)), http.StatusBadRequest},
+		{"messenger forged signature", meta("/webhooks/messenger", "forged", fbGood), http.StatusUnauthorized},
+		{"messenger truncated body", meta("/webhooks/messenger", fbSecret, fbGood[:len(fbGood)/2]), http.StatusBadRequest},
+		{"messenger 10 MB body", meta("/webhooks/messenger", fbSecret, big), http.StatusRequestEntityTooLarge},
+		{"messenger invalid UTF-8", meta("/webhooks/messenger", fbSecret, badUTF8(fbGood)), http.StatusBadRequest},
+		{"line forged signature", ln("forged", lnGood), http.StatusUnauthorized},
+		{"line truncated body", ln(lnSecret, lnGood[:len(lnGood)/2]), http.StatusBadRequest},
+		{"line 10 MB body", ln(lnSecret, big), http.StatusRequestEntityTooLarge},
+		{"line invalid UTF-8", ln(lnSecret, badUTF8(lnGood)), http.StatusBadRequest},
+		{"wechat forged signature", wc(wcGood, func(r *http.Request) {
+			q := r.URL.Query()
+			q.Set("msg_signature", strings.Repeat("0", 40))
+			r.URL.RawQuery = q.Encode()
+		}), http.StatusUnauthorized},
+		{"wechat truncated body", wc(wcGood[:len(wcGood)/2], nil), http.StatusBadRequest},
+		{"wechat 10 MB body", wc(wcGood, func(r *http.Request) {
+			r.Body = io.NopCloser(bytes.NewReader(big)) // signed query, huge envelope
+		}), http.StatusRequestEntityTooLarge},
+		{"wechat invalid UTF-8", wc(badUTF8(wcGood), nil), http.StatusBadRequest},
+		{"wechat billion laughs", wc([]byte(billionLaughs), nil), http.StatusBadRequest},
+		{"line body shorter than its Content-Length", func(ctx context.Context) (int, error) {
+			return h.shortBody(ctx, "/webhooks/line", lnGood, linetest.Sign(lnSecret, lnGood))
+		}, http.StatusBadRequest},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.messages()
+			status, err := tc.send(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, status)
+			assert.Equal(t, before, h.messages(), "nothing reached the bot")
+		})
+	}
+	// The server is still up: a good message on every route is answered.
+	for _, kind := range platforms() {
+		c := customers(kind, 1, 30)[0]
+		status, err := h.says(t.Context(), c, "refund please")
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, status, "%s after the bad input", kind)
+		assert.Equal(t, 1, h.repliesTo(c))
+	}
+}
+
+// shortBody writes a request whose body stops halfway through its
+// Content-Length and closes the writing side, as a client that died mid-way.
+func (h *harness) shortBody(ctx context.Context, path string, body []byte, sig string) (int, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", strings.TrimPrefix(h.url, "http://"))
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Line-Signature: %s\r\nContent-Length: %d\r\n\r\n",
+		path, sig, len(body))
+	if _, err := conn.Write(body[:len(body)/2]); err != nil {
+		return 0, err
+	}
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/line/linetest"
+	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
+)
+
+// The load benchmark drives the whole pipeline over loopback: a signed
+// webhook POST → the server's route → adapter (signature, parse) → dedupe →
+// identity → autoreply → catalog template → send over HTTP to the fake
+// platform → 200 to the webhook. A fixed pool of clients each waits for its
+// answer before sending the next message, so the latency measured is the
+// webhook's round trip with the reply included.
+//
+// Message mix: benchPopulation distinct customers in turn (message i is from
+// customer c = i mod P); a customer's k-th message is question(c+k), one of
+// six FAQ texts matching six rules, so no customer repeats the previous
+// question (that would hand off) and each message gets one automatic answer.
+// No customer accepts the privacy notice, so identity resolves each to an
+// anonymous profile and stores nothing. LINE events carry no reply token:
+// every answer is a push with its X-Line-Retry-Key, the costlier path.
+// With P = 50,000 a customer writes at most once every 10 s at 5,000 msg/s,
+// under WhatsApp's pair limit (3, then one per 6 s), so no send is refused.
+// WhatsApp's channel-wide limit is set to 1,000,000 msg/s
+// (WHATSAPP_THROUGHPUT): the real Cloud API allows 80 or 1,000 per number,
+// the benchmark measures our code, not Meta's cap.
+//
+//	go test -run='^$' -bench=Pipeline -benchtime=20000x ./examples/webhookserver
+//
+// The bounded-heap run pushes 1,000,000 messages through WhatsApp (whose fake
+// forgets what it recorded every 50,000 messages, so its log does not count)
+// and logs the heap after a GC every 100,000:
+//
+//	go test -run='^$' -bench='Pipeline/whatsapp/clients=32' -benchtime=1000000x -v ./examples/webhookserver
+const benchPopulation = 50_000
+
+// BenchmarkPipeline runs each platform with 32 concurrent clients (the
+// throughput figure: enough requests in flight to keep both cores busy) and
+// with 4 (the latency figure: with 32 in flight, a request mostly waits
+// behind the other 31, and p50 is the queue, not the work).
+func BenchmarkPipeline(b *testing.B) {
+	for _, kind := range []channel.Kind{channel.LINE, channel.WhatsApp} {
+		for _, clients := range []int{32, 4} {
+			b.Run(fmt.Sprintf("%s/clients=%d", kind, clients), func(b *testing.B) { benchPipeline(b, kind, clients) })
+		}
+	}
+}
+
+func benchPipeline(b *testing.B, kind channel.Kind, clients int) {
+	h := start(b, options{env: map[string]string{envWAMPS: "1000000"}, log: io.Discard})
+	gen := newGenerator(b, h, kind)
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: clients, MaxIdleConnsPerHost: clients, IdleConnTimeout: time.Minute,
+	}}
+	defer hc.CloseIdleConnections()
+
+	var (
+		next    atomic.Int64
+		failed  atomic.Int64
+		mu      sync.Mutex
+		total   histogram
+		maxHeap uint64
+	)
+	sample := max(int64(b.N/10), 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	began := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var hist histogram
+			w := gen.worker()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					break
+				}
+				req := w.request(i)
+				t0 := time.Now()
+				resp, err := hc.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				hist.observe(time.Since(t0))
+				if err != nil || resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+				}
+				if (i+1)%50_000 == 0 && kind == channel.WhatsApp {
+					h.wa.Reset() // the fake's own record of requests is not the pipeline's heap
+				}
+				if (i+1)%sample == 0 {
+					heap := heapAfterGC()
+					mu.Lock()
+					maxHeap = max(maxHeap, heap)
+					mu.Unlock()
+					b.Logf("%d messages: heap %.1f MB", i+1, float64(heap)/(1<<20))
+				}
+			}
+			mu.Lock()
+			total.merge(&hist)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+	b.StopTimer()
+
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d webhooks failed", n, b.N)
+	}
+	s := h.srv.shop.Summary()
+	if s.Messages != int64(b.N) || s.SendFailures != 0 || s.Handoffs != 0 || s.Fallbacks != 0 {
+		b.Fatalf("summary %+v after %d messages (failures %v)", s, b.N, h.srv.shop.Failures())
+	}
+	heap := heapAfterGC()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(total.quantile(0.50).Seconds()*1e3, "p50-ms")
+	b.ReportMetric(total.quantile(0.99).Seconds()*1e3, "p99-ms")
+	b.ReportMetric(s.P99.Seconds()*1e3, "bot-p99-ms")
+	b.ReportMetric(float64(heap)/(1<<20), "heapMB")
+	b.ReportMetric(float64(max(maxHeap, heap))/(1<<20), "maxHeapMB")
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// generator builds signed webhook bodies cheaply: a body the fake built once
+// with placeholders, cut around them, refilled per message.
+type generator struct {
+	url    string
+	kind   channel.Kind
+	parts  [][]byte // the template cut at each placeholder
+	fills  []int    // which value goes after parts[i]: 0 id, 1 customer, 2 text
+	secret []byte
+}
+
+const (
+	phID   = "wamid.PLACEHOLDERID"
+	phFrom = "85200000000"
+	phText = "PLACEHOLDERTEXT"
+	phLine = "U0000000000000000000000000000000"
+)
+
+func newGenerator(tb testing.TB, h *harness, kind channel.Kind) *generator {
+	tb.Helper()
+	g := &generator{kind: kind}
+	var body []byte
+	holders := []string{phID, phFrom, phText}
+	switch kind {
+	case channel.WhatsApp:
+		body, _ = h.wa.MessageWebhook(whatsapptest.Inbound{ID: phID, From: phFrom, Name: "Ana Lima", Text: phText})
+		g.url, g.secret = h.url+"/webhooks/whatsapp", []byte(h.wa.Config().AppSecret)
+	default:
+		holders[1] = phLine
+		body, _ = h.ln.WebhookBody(linetest.Event{
+			Type: "message", Mode: "active", Timestamp: time.Now().UnixMilli(),
+			Source: linetest.Source{Type: "user", UserID: phLine}, WebhookEventID: phID,
+			Message: &linetest.EventMessage{ID: phID, Type: "text", Text: phText},
+		})
+		g.url, g.secret = h.url+"/webhooks/line", []byte(h.ln.ChannelSecret())
+	}
+	for {
+		at, which := -1, 0
+		for k, ph := range holders {
+			if j := bytes.Index(body, []byte(ph)); j >= 0 && (at < 0 || j < at) {
+				at, which = j, k
+			}
+		}
+		if at < 0 {
+			g.parts = append(g.parts, body)
+			break
+		}
+		g.parts = append(g.parts, body[:at])
+		g.fills = append(g.fills, which)
+		body = body[at+len(holders[which]):]
+	}
+	if len(g.fills) < 3 {
+		tb.Fatalf("template has %d placeholders", len(g.fills))
+	}
+	return g
+}
+
+// worker is one client's body buffer and HMAC.
+type worker struct {
+	g   *generator
+	mac hash.Hash
+	buf []byte
+}
+
+func (g *generator) worker() *worker {
+	return &worker{g: g, mac: hmac.New(sha256.New, g.secret)}
+}
+
+// request builds message i: customer i mod benchPopulation, its
+// (i / benchPopulation)-th question, a fresh message id.
+func (w *worker) request(i int64) *http.Request {
+	c, k := i%benchPopulation, i/benchPopulation
+	var vals [3][]byte
+	vals[0] = strconv.AppendInt([]byte("bench."), i, 10)
+	if w.g.kind == channel.WhatsApp {
+		vals[1] = strconv.AppendInt([]byte("8529"), 1_000_000+c, 10)
+	} else {
+		vals[1] = append(strconv.AppendInt([]byte("U"), 1<<60+c, 16), "0000000000000000"...)
+	}
+	vals[2] = []byte(question(int(k + c)))
+	buf := w.buf[:0]
+	for j, p := range w.g.parts {
+		buf = append(buf, p...)
+		if j < len(w.g.fills) {
+			buf = append(buf, vals[w.g.fills[j]]...)
+		}
+	}
+	body := bytes.Clone(buf)
+	w.buf = buf
+	w.mac.Reset()
+	w.mac.Write(body)
+	sum := w.mac.Sum(nil)
+	req, _ := http.NewRequest(http.MethodPost, w.g.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if w.g.kind == channel.WhatsApp {
+		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(sum))
+	} else {
+		req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(sum))
+	}
+	return req
+}
+
+// histogram is a fixed log-scale latency histogram (buckets 2 % wide).
+type histogram struct {
+	buckets [1200]uint64
+	n       uint64
+}
+
+func (h *histogram) observe(d time.Duration) {
+	i := 0
+	if d > 1 {
+		i = min(int(math.Log(float64(d))/math.Log(1.02)), len(h.buckets)-1)
+	}
+	h.buckets[i]++
+	h.n++
+}
+
+func (h *histogram) merge(o *histogram) {
+	for i, c := range o.buckets {
+		h.buckets[i] += c
+	}
+	h.n += o.n
+}
+
+func (h *histogram) quantile(q float64) time.Duration {
+	rank := uint64(math.Ceil(q * float64(h.n)))
+	var seen uint64
+	for i, c := range h.buckets {
+		if seen += c; seen >= rank && c > 0 {
+			return time.Duration(math.Pow(1.02, float64(i)+0.5))
+		}
+	}
+	return 0
+}
