@@ -83,7 +83,7 @@ func containsRunes(list [][]rune, n []rune) bool {
 // phonePrefixKey blocks numbers that differ only in their last three digits:
 // a typo there, or two lines of one household or business.
 func phonePrefixKey(e164 string) Key {
-	return Key{KeyBlock, "p" + e164[:max(2, len(e164)-3)]}
+	return Key{KeyBlock, "p" + e164[:max(min(2, len(e164)), len(e164)-3)]}
 }
 
 // skuBucket numbers the SKUWindow-long periods since the Unix epoch; two
