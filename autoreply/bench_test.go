@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/benchcpu"
 )
 
 // The benchmarks in this file answer the questions in one run:
@@ -129,21 +129,6 @@ func loadCorpus(tb testing.TB) []string {
 	return msgs
 }
 
-// cpuMeter reports the benchmark's CPU time per op ("cpu-ns/op") beside the
-// wall time; call the returned func after the loop.
-func cpuMeter(b *testing.B) func() {
-	b.Helper()
-	runtime.LockOSThread()
-	start, ok := threadCPU()
-	return func() {
-		end, ok2 := threadCPU()
-		runtime.UnlockOSThread()
-		if ok && ok2 && b.N > 0 {
-			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
-}
-
 func benchEngine(b *testing.B, rules int) *Engine {
 	b.Helper()
 	e, err := New(Config{Rules: genRules(b, rules)})
@@ -159,7 +144,7 @@ func BenchmarkMatch(b *testing.B) {
 		e := benchEngine(b, n)
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			done := cpuMeter(b)
+			done := benchcpu.Meter(b)
 			hits := 0
 			for i := 0; b.Loop(); i++ {
 				hits += len(e.Match(msgs[i%len(msgs)]))
@@ -176,7 +161,7 @@ func BenchmarkMatch(b *testing.B) {
 	}
 	b.Run("rules=1000/fold", func(b *testing.B) {
 		b.ReportAllocs()
-		done := cpuMeter(b)
+		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			_ = e.Match(msgs[i%len(msgs)])
 		}
@@ -197,7 +182,7 @@ func BenchmarkNaive(b *testing.B) {
 	}
 	b.Run("rules=1000", func(b *testing.B) {
 		b.ReportAllocs()
-		done := cpuMeter(b)
+		done := benchcpu.Meter(b)
 		hits := 0
 		for i := 0; b.Loop(); i++ {
 			m := strings.ToLower(msgs[i%len(msgs)])
@@ -219,7 +204,7 @@ func BenchmarkNormalize(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
 		buf := make([]byte, 0, 1024)
-		done := cpuMeter(b)
+		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			buf = appendNormalized(buf[:0], msgs[i%len(msgs)], false)
 		}
@@ -227,7 +212,7 @@ func BenchmarkNormalize(b *testing.B) {
 	})
 	b.Run("xtext", func(b *testing.B) {
 		b.ReportAllocs()
-		done := cpuMeter(b)
+		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			_ = pipeline(msgs[i%len(msgs)])
 		}
@@ -239,7 +224,7 @@ func BenchmarkCompile(b *testing.B) {
 	rs := genRules(b, 1000)
 	b.Run("keywords=5000", func(b *testing.B) {
 		b.ReportAllocs()
-		done := cpuMeter(b)
+		done := benchcpu.Meter(b)
 		for b.Loop() {
 			if _, err := New(Config{Rules: rs}); err != nil {
 				b.Fatal(err)
@@ -279,7 +264,7 @@ func BenchmarkScan(b *testing.B) {
 		e := benchEngine(b, n)
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			done := cpuMeter(b)
+			done := benchcpu.Meter(b)
 			hits := make([]rawHit, 0, 64)
 			for i := 0; b.Loop(); i++ {
 				hits = e.collect(normalized[i%len(normalized)], hits[:0])
@@ -316,7 +301,7 @@ func BenchmarkMatchHuge(b *testing.B) {
 	huge := strings.Repeat("where is my parcel? พัสดุ 我的订单 ", 1<<20/64)
 	b.SetBytes(int64(len(huge)))
 	b.ReportAllocs()
-	done := cpuMeter(b)
+	done := benchcpu.Meter(b)
 	for b.Loop() {
 		_ = e.Match(huge)
 	}

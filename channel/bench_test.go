@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
+	"github.com/switchboard-go/switchboard/internal/benchcpu"
 )
 
 // benchTargets returns n WhatsApp recipients and messages to them.
@@ -29,6 +30,7 @@ func runSends(b *testing.B, s channel.Sender, clk *channeltest.Clock, ms []*chan
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer benchcpu.Meter(b)()
 	for i := range b.N {
 		clk.Advance(time.Millisecond)
 		if _, err := s.Send(ctx, ms[i%len(ms)]); err != nil {
@@ -105,6 +107,7 @@ func BenchmarkDedupe(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer benchcpu.Meter(b)()
 	for i := range b.N {
 		e.ID = fresh[i%len(fresh)] // distinct ids, then redeliveries of them
 		_ = h.HandleEvent(ctx, e)

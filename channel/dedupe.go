@@ -100,64 +100,55 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 
 const dedupeShards = 64
 
-// MemoryDedupeStore is the in-memory DedupeStore: sharded maps with a
+// MemoryDedupeStore is the in-memory DedupeStore: sharded hash tables with a
 // per-shard ring that evicts the oldest key once the store holds maxKeys, so
 // memory stays bounded however many ids arrive. Keys normally expire by TTL
 // long before they are evicted; size it above the ids you expect per TTL.
 //
-// It keeps a 128-bit keyed hash of each key rather than the key itself
-// (32 bytes an entry, no pointers for the garbage collector to scan); two
-// different keys collide with a probability of about n²/2¹²⁹, 10⁻²⁶ for a
-// million keys.
+// It keeps a 64-bit keyed hash of each key rather than the key itself (16
+// bytes an entry, nothing for the garbage collector to scan). A new key is
+// taken for a duplicate only if its hash equals a stored one's: about
+// n/2⁶⁴ per event, 5·10⁻¹⁴ with a million keys held.
 //
 // A MemoryDedupeStore is safe for concurrent use.
 type MemoryDedupeStore struct {
-	seed1, seed2 maphash.Seed
-	shards       [dedupeShards]dedupeShard
+	seed   maphash.Seed
+	shards [dedupeShards]dedupeShard
 }
-
-type dedupeKey struct{ a, b uint64 }
 
 type dedupeShard struct {
 	mu    sync.Mutex
 	table dedupeTable
-	ring  []dedupeSlot // insertion order, for eviction; grows up to limit
+	ring  []dedupeEntry // claims in insertion order, for eviction; grows up to limit
 	limit int
-	head  int // next slot to overwrite once the ring is full
-	seq   uint64
+	head  int      // next slot to overwrite once the ring is full
 	_     [16]byte // keep shards on separate cache lines
-}
-
-type dedupeSlot struct {
-	key dedupeKey
-	seq uint64
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (at least
 // one per shard; 0 or less means DefaultDedupeKeys). Memory grows with the
-// keys actually held, about 60 bytes a key, up to that bound.
+// keys actually held, about 50 bytes a key, up to that bound.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
 	}
 	per := max(1, (maxKeys+dedupeShards-1)/dedupeShards)
-	s := &MemoryDedupeStore{seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
+	s := &MemoryDedupeStore{seed: maphash.MakeSeed()}
 	for i := range s.shards {
 		s.shards[i].limit = per
 	}
 	return s
 }
 
-// key hashes the concatenation of parts without building it.
-func (s *MemoryDedupeStore) key(parts ...string) dedupeKey {
-	var h1, h2 maphash.Hash
-	h1.SetSeed(s.seed1)
-	h2.SetSeed(s.seed2)
+// key hashes the concatenation of parts without building it; never 0 (the
+// table's empty mark).
+func (s *MemoryDedupeStore) key(parts ...string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
 	for _, p := range parts {
-		h1.WriteString(p)
-		h2.WriteString(p)
+		h.WriteString(p)
 	}
-	return dedupeKey{h1.Sum64(), h2.Sum64()}
+	return max(h.Sum64(), 1)
 }
 
 // Claim implements DedupeStore. It never returns an error.
@@ -165,8 +156,8 @@ func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, 
 	return s.claim(s.key(key), now, ttl), nil
 }
 
-func (s *MemoryDedupeStore) claim(k dedupeKey, now time.Time, ttl time.Duration) bool {
-	sh := &s.shards[k.a%dedupeShards]
+func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bool {
+	sh := &s.shards[k%dedupeShards]
 	n := now.UnixNano()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -174,25 +165,26 @@ func (s *MemoryDedupeStore) claim(k dedupeKey, now time.Time, ttl time.Duration)
 	if e != nil && e.expires > n {
 		return false
 	}
-	sh.seq++
-	slot := dedupeSlot{key: k, seq: sh.seq}
+	claim := dedupeEntry{key: k, expires: n + int64(ttl)}
 	if len(sh.ring) < sh.limit {
-		sh.ring = append(sh.ring, slot)
+		sh.ring = append(sh.ring, claim)
 	} else {
+		// Evict the oldest claim, unless its key was claimed again since
+		// (then the table holds a later expiry).
 		old := sh.ring[sh.head]
-		if oe := sh.table.lookup(old.key); oe != nil && oe.seq == old.seq {
+		if oe := sh.table.lookup(old.key); oe != nil && oe.expires == old.expires {
 			sh.table.remove(old.key)
 			if old.key == k {
 				e = nil
 			}
 		}
-		sh.ring[sh.head] = slot
+		sh.ring[sh.head] = claim
 		sh.head = (sh.head + 1) % len(sh.ring)
 	}
 	if e == nil {
 		e = sh.table.insert(k)
 	}
-	e.expires, e.seq = n+int64(ttl), slot.seq
+	e.expires = claim.expires
 	return true
 }
 
@@ -202,8 +194,8 @@ func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
 	return nil
 }
 
-func (s *MemoryDedupeStore) release(k dedupeKey) {
-	sh := &s.shards[k.a%dedupeShards]
+func (s *MemoryDedupeStore) release(k uint64) {
+	sh := &s.shards[k%dedupeShards]
 	sh.mu.Lock()
 	sh.table.remove(k)
 	sh.mu.Unlock()
@@ -223,57 +215,47 @@ func (s *MemoryDedupeStore) Len() int {
 }
 
 // dedupeTable is an open-addressing hash table with linear probing: each
-// 32-byte entry holds its key and value, so a lookup costs one cache miss
-// where a Go map costs two (control word, then slot). Keys are already
-// uniform hashes; a zero key.a marks an empty slot.
+// 16-byte entry holds its key and expiry, four to a cache line, so a lookup
+// costs one cache miss where a Go map costs two (control word, then slot).
+// Keys are already uniform hashes; key 0 marks an empty slot.
 type dedupeTable struct {
 	entries []dedupeEntry
 	n       int
 }
 
 type dedupeEntry struct {
-	key     dedupeKey
+	key     uint64
 	expires int64 // unix nanoseconds
-	seq     uint64
 }
 
-func fixKey(k dedupeKey) dedupeKey {
-	if k.a == 0 {
-		k.a = 1 // zero marks an empty slot
-	}
-	return k
+func (t *dedupeTable) index(k uint64) int {
+	return int((k >> 6) & uint64(len(t.entries)-1)) // low bits chose the shard
 }
 
-func (t *dedupeTable) index(a uint64) int {
-	return int((a >> 6) & uint64(len(t.entries)-1)) // low bits chose the shard
-}
-
-func (t *dedupeTable) lookup(k dedupeKey) *dedupeEntry {
+func (t *dedupeTable) lookup(k uint64) *dedupeEntry {
 	if t.n == 0 {
 		return nil
 	}
-	k = fixKey(k)
 	mask := len(t.entries) - 1
-	for i := t.index(k.a); ; i = (i + 1) & mask {
+	for i := t.index(k); ; i = (i + 1) & mask {
 		e := &t.entries[i]
 		if e.key == k {
 			return e
 		}
-		if e.key.a == 0 {
+		if e.key == 0 {
 			return nil
 		}
 	}
 }
 
-// insert adds k (which must be absent) and returns its entry.
-func (t *dedupeTable) insert(k dedupeKey) *dedupeEntry {
+// insert adds k (which must be absent and non-zero) and returns its entry.
+func (t *dedupeTable) insert(k uint64) *dedupeEntry {
 	if (t.n+1)*2 > len(t.entries) { // keep the load at most one half
 		t.grow()
 	}
-	k = fixKey(k)
 	mask := len(t.entries) - 1
-	i := t.index(k.a)
-	for t.entries[i].key.a != 0 {
+	i := t.index(k)
+	for t.entries[i].key != 0 {
 		i = (i + 1) & mask
 	}
 	t.n++
@@ -286,11 +268,11 @@ func (t *dedupeTable) grow() {
 	t.entries = make([]dedupeEntry, max(16, 2*len(old)))
 	mask := len(t.entries) - 1
 	for _, e := range old {
-		if e.key.a == 0 {
+		if e.key == 0 {
 			continue
 		}
-		i := t.index(e.key.a)
-		for t.entries[i].key.a != 0 {
+		i := t.index(e.key)
+		for t.entries[i].key != 0 {
 			i = (i + 1) & mask
 		}
 		t.entries[i] = e
@@ -299,22 +281,21 @@ func (t *dedupeTable) grow() {
 
 // remove deletes k if present, shifting later entries of its probe run back
 // so lookups never need tombstones.
-func (t *dedupeTable) remove(k dedupeKey) {
-	e := t.lookup(k)
-	if e == nil {
+func (t *dedupeTable) remove(k uint64) {
+	if t.lookup(k) == nil {
 		return
 	}
 	mask := len(t.entries) - 1
-	i := t.index(fixKey(k).a)
-	for t.entries[i].key != fixKey(k) {
+	i := t.index(k)
+	for t.entries[i].key != k {
 		i = (i + 1) & mask
 	}
 	t.n--
 	for j := (i + 1) & mask; ; j = (j + 1) & mask {
-		if t.entries[j].key.a == 0 {
+		if t.entries[j].key == 0 {
 			break
 		}
-		home := t.index(t.entries[j].key.a)
+		home := t.index(t.entries[j].key)
 		// Move entry j into the hole at i unless its home lies cyclically
 		// in (i, j]: then it is already reachable.
 		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {

@@ -13,18 +13,18 @@ func TestDedupeTableMatchesMap(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	var tab dedupeTable
-	model := map[dedupeKey]uint64{}
-	key := func() dedupeKey {
-		// a: few home slots (bits 6..9) plus the zero key; b distinguishes.
-		return dedupeKey{a: uint64(r.IntN(16)) << 6, b: uint64(r.IntN(64))}
+	model := map[uint64]int64{}
+	key := func() uint64 {
+		// Few home slots (bits 6..9); the high bits tell keys apart.
+		return uint64(r.IntN(16))<<6 | uint64(1+r.IntN(64))<<32
 	}
 	for i := range 200_000 {
 		k := key()
 		switch r.IntN(3) {
 		case 0:
 			if tab.lookup(k) == nil {
-				tab.insert(k).seq = uint64(i)
-				model[k] = uint64(i)
+				tab.insert(k).expires = int64(i)
+				model[k] = int64(i)
 			}
 		case 1:
 			tab.remove(k)
@@ -32,7 +32,7 @@ func TestDedupeTableMatchesMap(t *testing.T) {
 		case 2:
 			e := tab.lookup(k)
 			want, ok := model[k]
-			if (e != nil) != ok || (ok && e.seq != want) {
+			if (e != nil) != ok || (ok && e.expires != want) {
 				t.Fatalf("op %d: lookup(%v) = %v, model has %v %v", i, k, e, want, ok)
 			}
 		}
@@ -41,8 +41,8 @@ func TestDedupeTableMatchesMap(t *testing.T) {
 		}
 	}
 	for k, want := range model {
-		if e := tab.lookup(k); e == nil || e.seq != want {
-			t.Fatalf("final lookup(%v) = %v, want seq %d", k, e, want)
+		if e := tab.lookup(k); e == nil || e.expires != want {
+			t.Fatalf("final lookup(%v) = %v, want %d", k, e, want)
 		}
 	}
 }

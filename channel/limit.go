@@ -107,8 +107,12 @@ type recipientLimiter struct {
 }
 
 type recipientShard struct {
-	mu        sync.Mutex
-	tat       map[Address]int64 // theoretical arrival time, unix ns
+	mu sync.Mutex
+	// tat is the theoretical arrival time (unix ns) by a 64-bit keyed hash
+	// of the recipient: no string to chase on a lookup. Two recipients
+	// sharing a hash (odds about n²/2⁶⁵, 10⁻⁸ for a million) would share an
+	// allowance.
+	tat       map[uint64]int64
 	nextSweep int
 }
 
@@ -125,7 +129,7 @@ func newRecipientLimiter(cfg RecipientLimitConfig) *recipientLimiter {
 		seed:     maphash.MakeSeed(),
 	}
 	for i := range l.shards {
-		l.shards[i].tat = make(map[Address]int64)
+		l.shards[i].tat = make(map[uint64]int64)
 		l.shards[i].nextSweep = 64
 	}
 	return l
@@ -138,18 +142,18 @@ func (l *recipientLimiter) take(a Address, now time.Time) time.Duration {
 		return 0
 	}
 	n := now.UnixNano()
-	h := maphash.Comparable(l.seed, a)
-	sh := &l.shards[h%recipientShards]
+	k := addressKey(l.seed, a)
+	sh := &l.shards[k%recipientShards]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	tat, ok := sh.tat[a]
+	tat, ok := sh.tat[k]
 	if !ok || tat < n {
 		tat = n
 	}
 	if tat-n > l.tau {
 		return time.Duration(tat - n - l.tau)
 	}
-	sh.tat[a] = tat + l.every
+	sh.tat[k] = tat + l.every
 	if len(sh.tat) >= sh.nextSweep {
 		sh.sweep(n, l.perShard)
 	}
@@ -172,4 +176,15 @@ func (sh *recipientShard) sweep(now int64, bound int) {
 		delete(sh.tat, a)
 	}
 	sh.nextSweep = min(max(64, 2*len(sh.tat)), bound+1)
+}
+
+// addressKey is a keyed 64-bit hash of a, for maps that must not chase the
+// id's string on every probe.
+func addressKey(seed maphash.Seed, a Address) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.WriteString(string(a.Channel))
+	h.WriteByte(0)
+	h.WriteString(a.ID)
+	return h.Sum64()
 }

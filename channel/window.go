@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -32,15 +33,17 @@ type WindowConfig struct {
 // the window.
 //
 // Memory is bounded by the customers who wrote within the longest window:
-// older entries are swept as the map grows. Windows is safe for concurrent
-// use.
+// older entries are swept as the map grows. Customers are kept by a 64-bit
+// keyed hash of their address (two sharing one, odds about 10⁻⁸ among a
+// million, would share a window). Windows is safe for concurrent use.
 type Windows struct {
 	durations map[Kind]time.Duration
 	longest   time.Duration
 	clock     Clock
 
+	seed      maphash.Seed
 	mu        sync.Mutex
-	last      map[Address]int64 // last interaction, unix ns
+	last      map[uint64]int64 // last interaction (unix ns) by addressKey
 	nextSweep int
 }
 
@@ -50,7 +53,8 @@ func NewWindows(cfg WindowConfig) *Windows {
 	if d == nil {
 		d = DefaultWindows()
 	}
-	w := &Windows{durations: d, clock: cfg.Clock, last: make(map[Address]int64), nextSweep: 1024}
+	w := &Windows{durations: d, clock: cfg.Clock, seed: maphash.MakeSeed(),
+		last: make(map[uint64]int64), nextSweep: 1024}
 	for _, v := range d {
 		w.longest = max(w.longest, v)
 	}
@@ -78,10 +82,11 @@ func (w *Windows) Observe(e Event) {
 		at = w.clock.now()
 	}
 	n := at.UnixNano()
+	k := addressKey(w.seed, from)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if n > w.last[from] {
-		w.last[from] = n
+	if n > w.last[k] {
+		w.last[k] = n
 	}
 	if len(w.last) >= w.nextSweep {
 		cut := w.clock.now().UnixNano() - int64(w.longest)
@@ -109,23 +114,30 @@ func (w *Windows) ClosesAt(a Address) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	w.mu.Lock()
-	n, seen := w.last[a]
-	w.mu.Unlock()
+	n, seen := w.lastSeen(a)
 	if !seen {
 		return time.Time{}, false
 	}
 	return time.Unix(0, n).UTC().Add(d), true
 }
 
+func (w *Windows) lastSeen(a Address) (int64, bool) {
+	k := addressKey(w.seed, a)
+	w.mu.Lock()
+	n, ok := w.last[k]
+	w.mu.Unlock()
+	return n, ok
+}
+
 // Open reports whether a free-form message may be sent to a now: always on a
 // channel without a window, otherwise only inside it.
 func (w *Windows) Open(a Address) bool {
-	if _, ok := w.durations[a.Channel]; !ok {
+	d, ok := w.durations[a.Channel]
+	if !ok {
 		return true
 	}
-	closes, ok := w.ClosesAt(a)
-	return ok && w.clock.now().Before(closes)
+	n, seen := w.lastSeen(a)
+	return seen && w.clock.now().UnixNano() < n+int64(d)
 }
 
 // Middleware returns a Middleware that lets a message through when the

@@ -1,38 +1,38 @@
 package channeltest
 
 import (
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Clock is a settable clock for tests: pass Clock.Now wherever a
-// channel.Clock is taken, and Advance it instead of sleeping. It is safe for
+// channel.Clock is taken, and Advance it instead of sleeping. Now is a single
+// atomic load, so a Clock costs benchmarks next to nothing. It is safe for
 // concurrent use.
 type Clock struct {
-	mu sync.Mutex
-	t  time.Time
+	t atomic.Pointer[time.Time]
 }
 
 // NewClock returns a Clock reading t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+func NewClock(t time.Time) *Clock {
+	c := &Clock{}
+	c.t.Store(&t)
+	return c
+}
 
 // Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
+func (c *Clock) Now() time.Time { return *c.t.Load() }
 
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	for {
+		old := c.t.Load()
+		next := old.Add(d)
+		if c.t.CompareAndSwap(old, &next) {
+			return
+		}
+	}
 }
 
 // Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
+func (c *Clock) Set(t time.Time) { c.t.Store(&t) }

@@ -1,13 +1,11 @@
-package autoreply
+package benchcpu
 
 import (
 	"syscall"
 	"time"
 )
 
-// threadCPU returns the CPU time used so far by the calling OS thread. The
-// benchmarks report it next to wall time: on a shared machine wall time
-// counts the waits for a core, CPU time does not.
+// threadCPU returns the CPU time used so far by the calling OS thread.
 func threadCPU() (time.Duration, bool) {
 	const rusageThread = 1 // RUSAGE_THREAD
 	var ru syscall.Rusage
