@@ -60,6 +60,7 @@ type Shop struct {
 	cfg     Config
 	engine  *autoreply.Engine
 	windows *channel.Windows
+	out     channel.Sender // cfg.Send behind the window check
 	people  *identity.Registry
 	log     *slog.Logger
 
@@ -99,6 +100,7 @@ func New(cfg Config) (*Shop, error) {
 	if s.windows == nil {
 		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
 	}
+	s.out = s.windows.Middleware()(cfg.Send)
 	if s.people == nil {
 		reg, err := identity.New(identity.Config{Clock: cfg.Clock})
 		if err != nil {
@@ -229,7 +231,7 @@ func (s *Shop) reply(ctx context.Context, to channel.Address, token, key string,
 }
 
 func (s *Shop) send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
-	return s.windows.Middleware()(s.cfg.Send).Send(ctx, m)
+	return s.out.Send(ctx, m)
 }
 
 func (s *Shop) fail(to channel.Address, key string, err error) {
