@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,6 +28,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"empty", "", 0, false},
 		{"seconds", "7", 7 * time.Second, true},
 		{"negative", "-1", 0, false},
+		{"too large for a Duration", "9227000000000", time.Duration(math.MaxInt64), true},
 		{"garbage", "soon", 0, false},
 		{"date ahead", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
 		{"date past", now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
@@ -139,4 +141,22 @@ func TestReadBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseRetryAfter: any header value parses without panicking, and an
+// accepted value is never negative.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"", "0", "7", "-1", "120", "Wed, 21 Oct 2015 07:28:00 GMT", "soon", "99999999999999999999"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		d, ok := ParseRetryAfter(v, now)
+		if ok && d < 0 {
+			t.Fatalf("ParseRetryAfter(%q) = %v", v, d)
+		}
+		if !ok && d != 0 {
+			t.Fatalf("ParseRetryAfter(%q) refused but returned %v", v, d)
+		}
+	})
 }
