@@ -54,7 +54,7 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		if err != nil {
 			return nil, fmt.Errorf("messenger: %w", err)
 		}
-		router[channel.Messenger] = cl
+		router[channel.Messenger] = channel.Chain(cl, messenger.DefaultLimits(nil))
 		routes["/webhooks/messenger"] = cl.Webhook
 	}
 	if c := cfg.LINE; c != nil {
