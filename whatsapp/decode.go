@@ -1,5 +1,7 @@
 package whatsapp
 
+import "github.com/switchboard-go/switchboard/internal/jsonscan"
+
 // decodeFast fills p from body without reflection: the webhook's hot path.
 // It understands exactly the shape webhookBody declares and gives up
 // (ok false) on anything it is not sure to read the way encoding/json would:
@@ -9,25 +11,25 @@ package whatsapp
 // whenever decodeFast succeeds, encoding/json accepts the body and yields
 // the same events.
 func decodeFast(body []byte) (p webhookBody, ok bool) {
-	s := scanner{b: body}
-	s.object(func(key []byte) {
+	s := decoder{jsonscan.NewExact(body)}
+	s.Object(func(key []byte) {
 		switch string(key) {
 		case "object":
-			p.Object = s.str()
+			p.Object = s.String()
 		case "entry":
-			s.array(func() {
+			s.Array(func() {
 				var e entry
-				s.object(func(key []byte) {
+				s.Object(func(key []byte) {
 					if string(key) != "changes" {
 						s.skipUnknown(key)
 						return
 					}
-					s.array(func() {
+					s.Array(func() {
 						var c change
-						s.object(func(key []byte) {
+						s.Object(func(key []byte) {
 							switch string(key) {
 							case "field":
-								c.Field = s.str()
+								c.Field = s.String()
 							case "value":
 								s.changeValue(&c.Value)
 							default:
@@ -43,41 +45,54 @@ func decodeFast(body []byte) (p webhookBody, ok bool) {
 			s.skipUnknown(key)
 		}
 	})
-	s.ws()
-	if s.i != len(s.b) {
-		s.fail()
-	}
-	return p, !s.bad
+	return p, s.Finish() == nil
 }
 
-func (s *scanner) changeValue(v *changeValue) {
-	s.object(func(key []byte) {
+// decoder is the scanner decodeFast reads with, plus the shape of the
+// webhook body.
+type decoder struct{ *jsonscan.Scanner }
+
+// skipUnknown skips the value of a key the caller does not model. A key
+// that encoding/json could match case-insensitively to a field (any upper
+// case or non-ASCII byte) gives up instead.
+func (s decoder) skipUnknown(key []byte) {
+	for _, c := range key {
+		if c >= 'A' && c <= 'Z' || c >= 0x80 {
+			s.Fail("key may match a field case-insensitively")
+			return
+		}
+	}
+	s.Skip()
+}
+
+func (s decoder) changeValue(v *changeValue) {
+	s.Object(func(key []byte) {
 		switch string(key) {
 		case "metadata":
-			s.object(func(key []byte) {
+			s.Object(func(key []byte) {
 				if string(key) == "phone_number_id" {
-					v.Metadata.PhoneNumberID = s.str()
+					v.Metadata.PhoneNumberID = s.String()
 				} else {
 					s.skipUnknown(key)
 				}
 			})
 		case "contacts":
-			s.array(func() {
+			s.Array(func() {
 				var c inContact
-				s.object(func(key []byte) {
+				s.Object(func(key []byte) {
 					switch string(key) {
 					case "profile":
-						s.object(func(key []byte) {
+						s.Object(func(key []byte) {
 							if string(key) == "name" {
-								c.Profile.Name = s.str()
+								c.Profile.Name = s.String()
 							} else {
 								s.skipUnknown(key)
 							}
 						})
 					case "wa_id":
-						c.WaID = s.str()
+						c.WaID = s.String()
 					case "user_id":
-						c.UserID = s.str()
+						c.UserID = s.String()
 					default:
 						s.skipUnknown(key)
 					}
@@ -85,12 +100,12 @@ func (s *scanner) changeValue(v *changeValue) {
 				v.Contacts = append(v.Contacts, c)
 			})
 		case "messages":
-			s.array(func() {
+			s.Array(func() {
 				v.Messages = append(v.Messages, inMessage{})
 				s.message(&v.Messages[len(v.Messages)-1])
 			})
 		case "statuses":
-			s.array(func() {
+			s.Array(func() {
 				v.Statuses = append(v.Statuses, inStatus{})
 				s.status(&v.Statuses[len(v.Statuses)-1])
 			})
@@ -100,64 +115,64 @@ func (s *scanner) changeValue(v *changeValue) {
 	})
 }
 
-func (s *scanner) message(m *inMessage) {
+func (s decoder) message(m *inMessage) {
 	media := func(p **inMedia) {
-		if s.null() {
+		if s.Null() {
 			return
 		}
 		*p = new(inMedia)
-		s.object(func(key []byte) {
+		s.Object(func(key []byte) {
 			switch string(key) {
 			case "id":
-				(*p).ID = s.str()
+				(*p).ID = s.String()
 			case "mime_type":
-				(*p).MIMEType = s.str()
+				(*p).MIMEType = s.String()
 			case "caption":
-				(*p).Caption = s.str()
+				(*p).Caption = s.String()
 			case "filename":
-				(*p).Filename = s.str()
+				(*p).Filename = s.String()
 			default:
 				s.skipUnknown(key)
 			}
 		})
 	}
-	s.object(func(key []byte) {
+	s.Object(func(key []byte) {
 		switch string(key) {
 		case "from":
-			m.From = s.str()
+			m.From = s.String()
 		case "from_user_id":
-			m.FromUserID = s.str()
+			m.FromUserID = s.String()
 		case "id":
-			m.ID = s.str()
+			m.ID = s.String()
 		case "timestamp":
-			m.Timestamp = s.str()
+			m.Timestamp = s.String()
 		case "type":
-			m.Type = s.str()
+			m.Type = s.String()
 		case "context":
-			if s.null() {
+			if s.Null() {
 				break
 			}
 			m.Context = new(inContext)
-			s.object(func(key []byte) {
+			s.Object(func(key []byte) {
 				switch string(key) {
 				case "from":
-					m.Context.From = s.str()
+					m.Context.From = s.String()
 				case "id":
-					m.Context.ID = s.str()
+					m.Context.ID = s.String()
 				default:
 					s.skipUnknown(key)
 				}
 			})
 		case "text":
-			if s.null() {
+			if s.Null() {
 				break
 			}
 			m.Text = new(struct{ Body string })
-			s.object(func(key []byte) {
+			s.Object(func(key []byte) {
 				if string(key) == "body" {
-					m.Text.Body = s.str()
+					m.Text.Body = s.String()
 				} else {
-					s.fail() // encoding/json matches "Body" without a tag case-insensitively: leave it to the reference
+					s.Fail("text key") // encoding/json matches "Body" without a tag case-insensitively: leave it to the reference
 				}
 			})
 		case "image":
@@ -171,14 +186,14 @@ func (s *scanner) message(m *inMessage) {
 		case "sticker":
 			media(&m.Sticker)
 		case "interactive":
-			if s.null() {
+			if s.Null() {
 				break
 			}
 			m.Interactive = new(inInteractive)
-			s.object(func(key []byte) {
+			s.Object(func(key []byte) {
 				switch string(key) {
 				case "type":
-					m.Interactive.Type = s.str()
+					m.Interactive.Type = s.String()
 				case "button_reply":
 					m.Interactive.ButtonReply = s.reply()
 				case "list_reply":
@@ -188,41 +203,41 @@ func (s *scanner) message(m *inMessage) {
 				}
 			})
 		case "button":
-			if s.null() {
+			if s.Null() {
 				break
 			}
 			m.Button = new(inButton)
-			s.object(func(key []byte) {
+			s.Object(func(key []byte) {
 				switch string(key) {
 				case "payload":
-					m.Button.Payload = s.str()
+					m.Button.Payload = s.String()
 				case "text":
-					m.Button.Text = s.str()
+					m.Button.Text = s.String()
 				default:
 					s.skipUnknown(key)
 				}
 			})
 		case "location":
-			s.fail()
+			s.Fail("location") // its coordinates are numbers: the reference decoder reads them
 		default:
 			s.skipUnknown(key)
 		}
 	})
 }
 
-func (s *scanner) reply() *inReply {
-	if s.null() {
+func (s decoder) reply() *inReply {
+	if s.Null() {
 		return nil
 	}
 	r := new(inReply)
-	s.object(func(key []byte) {
+	s.Object(func(key []byte) {
 		switch string(key) {
 		case "id":
-			r.ID = s.str()
+			r.ID = s.String()
 		case "title":
-			r.Title = s.str()
+			r.Title = s.String()
 		case "description":
-			r.Description = s.str()
+			r.Description = s.String()
 		default:
 			s.skipUnknown(key)
 		}
@@ -230,21 +245,21 @@ func (s *scanner) reply() *inReply {
 	return r
 }
 
-func (s *scanner) status(st *inStatus) {
-	s.object(func(key []byte) {
+func (s decoder) status(st *inStatus) {
+	s.Object(func(key []byte) {
 		switch string(key) {
 		case "id":
-			st.ID = s.str()
+			st.ID = s.String()
 		case "status":
-			st.Status = s.str()
+			st.Status = s.String()
 		case "timestamp":
-			st.Timestamp = s.str()
+			st.Timestamp = s.String()
 		case "recipient_id":
-			st.RecipientID = s.str()
+			st.RecipientID = s.String()
 		case "recipient_user_id":
-			st.RecipientUserID = s.str()
+			st.RecipientUserID = s.String()
 		case "errors":
-			s.fail() // failed statuses are rare: the reference decoder handles them
+			s.Fail("status errors") // failed statuses are rare: the reference decoder handles them
 		default:
 			s.skipUnknown(key)
 		}

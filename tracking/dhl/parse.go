@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-go/switchboard/internal/jsonscan"
 	"github.com/switchboard-go/switchboard/tracking"
-	"github.com/switchboard-go/switchboard/tracking/internal/jsonscan"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
 )
 
