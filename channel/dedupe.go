@@ -7,6 +7,8 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+
+	"github.com/switchboard-go/switchboard/internal/hashtab"
 )
 
 // DedupeStore remembers which events were handled. Every platform delivers
@@ -118,8 +120,8 @@ type MemoryDedupeStore struct {
 
 type dedupeShard struct {
 	mu    sync.Mutex
-	table dedupeTable
-	ring  []dedupeEntry // claims in insertion order, for eviction; grows up to limit
+	table hashtab.Table[int64] // key → expiry, unix nanoseconds
+	ring  []dedupeEntry        // claims in insertion order, for eviction; grows up to limit
 	limit int
 	head  int      // next slot to overwrite once the ring is full
 	_     [16]byte // keep shards on separate cache lines
@@ -161,8 +163,8 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	n := now.UnixNano()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.table.lookup(k)
-	if e != nil && e.expires > n {
+	e := sh.table.Lookup(k)
+	if e != nil && e.Value > n {
 		return false
 	}
 	claim := dedupeEntry{key: k, expires: n + int64(ttl)}
@@ -172,8 +174,8 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 		// Evict the oldest claim, unless its key was claimed again since
 		// (then the table holds a later expiry).
 		old := sh.ring[sh.head]
-		if oe := sh.table.lookup(old.key); oe != nil && oe.expires == old.expires {
-			sh.table.remove(old.key)
+		if oe := sh.table.Lookup(old.key); oe != nil && oe.Value == old.expires {
+			sh.table.Remove(old.key)
 			if old.key == k {
 				e = nil
 			}
@@ -182,9 +184,9 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 		sh.head = (sh.head + 1) % len(sh.ring)
 	}
 	if e == nil {
-		e = sh.table.insert(k)
+		e = sh.table.Insert(k)
 	}
-	e.expires = claim.expires
+	e.Value = claim.expires
 	return true
 }
 
@@ -197,7 +199,7 @@ func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
 func (s *MemoryDedupeStore) release(k uint64) {
 	sh := &s.shards[k%dedupeShards]
 	sh.mu.Lock()
-	sh.table.remove(k)
+	sh.table.Remove(k)
 	sh.mu.Unlock()
 }
 
@@ -208,100 +210,14 @@ func (s *MemoryDedupeStore) Len() int {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
-		n += sh.table.n
+		n += sh.table.Len()
 		sh.mu.Unlock()
 	}
 	return n
 }
 
-// dedupeTable is an open-addressing hash table with linear probing: each
-// 16-byte entry holds its key and expiry, four to a cache line, so a lookup
-// costs one cache miss where a Go map costs two (control word, then slot).
-// Keys are already uniform hashes; key 0 marks an empty slot.
-type dedupeTable struct {
-	entries []dedupeEntry
-	n       int
-}
-
+// dedupeEntry is one claim in a shard's ring.
 type dedupeEntry struct {
 	key     uint64
 	expires int64 // unix nanoseconds
-}
-
-func (t *dedupeTable) index(k uint64) int {
-	return int((k >> 6) & uint64(len(t.entries)-1)) // low bits chose the shard
-}
-
-func (t *dedupeTable) lookup(k uint64) *dedupeEntry {
-	if t.n == 0 {
-		return nil
-	}
-	mask := len(t.entries) - 1
-	for i := t.index(k); ; i = (i + 1) & mask {
-		e := &t.entries[i]
-		if e.key == k {
-			return e
-		}
-		if e.key == 0 {
-			return nil
-		}
-	}
-}
-
-// insert adds k (which must be absent and non-zero) and returns its entry.
-func (t *dedupeTable) insert(k uint64) *dedupeEntry {
-	if (t.n+1)*2 > len(t.entries) { // keep the load at most one half
-		t.grow()
-	}
-	mask := len(t.entries) - 1
-	i := t.index(k)
-	for t.entries[i].key != 0 {
-		i = (i + 1) & mask
-	}
-	t.n++
-	t.entries[i] = dedupeEntry{key: k}
-	return &t.entries[i]
-}
-
-func (t *dedupeTable) grow() {
-	old := t.entries
-	t.entries = make([]dedupeEntry, max(16, 2*len(old)))
-	mask := len(t.entries) - 1
-	for _, e := range old {
-		if e.key == 0 {
-			continue
-		}
-		i := t.index(e.key)
-		for t.entries[i].key != 0 {
-			i = (i + 1) & mask
-		}
-		t.entries[i] = e
-	}
-}
-
-// remove deletes k if present, shifting later entries of its probe run back
-// so lookups never need tombstones.
-func (t *dedupeTable) remove(k uint64) {
-	if t.lookup(k) == nil {
-		return
-	}
-	mask := len(t.entries) - 1
-	i := t.index(k)
-	for t.entries[i].key != k {
-		i = (i + 1) & mask
-	}
-	t.n--
-	for j := (i + 1) & mask; ; j = (j + 1) & mask {
-		if t.entries[j].key == 0 {
-			break
-		}
-		home := t.index(t.entries[j].key)
-		// Move entry j into the hole at i unless its home lies cyclically
-		// in (i, j]: then it is already reachable.
-		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			t.entries[i] = t.entries[j]
-			i = j
-		}
-	}
-	t.entries[i] = dedupeEntry{}
 }
