@@ -42,7 +42,10 @@
 //
 // Concurrency: Registry and MemoryStore are safe for concurrent use, and so
 // are the package's functions. Everything else (Profile, Link, Order,
-// Field, Consent, Hints, MergeRecord, Review, Candidate…) is a plain value:
-// what the Registry returns is a copy, safe to read from several
-// goroutines, to be mutated by one at a time.
+// Field, Consent, Hints, MergeRecord, Review, Candidate…) is a plain value,
+// safe to read from several goroutines and to be mutated by one at a time,
+// with one exception: the profiles Resolve and Get return are read-only
+// views the Registry shares between callers (Profile.Clone makes a copy to
+// change). That is what lets Resolve, called for every inbound message,
+// cost an index probe and no allocation.
 package identity

@@ -41,11 +41,11 @@ func (r *Registry) merge(ctx context.Context, keep, dup *Profile) (MergeRecord, 
 	}
 	now := r.now()
 	rec := MergeRecord{ID: r.newID(), Keep: keep.ID, Dup: dup.ID, At: now,
-		KeepBefore: keep.clone(), DupBefore: dup.clone()}
+		KeepBefore: keep.Clone(), DupBefore: dup.Clone()}
 	merged, conflicts := combine(keep, dup)
 	merged.Updated = now
 	merged.Merges = append(merged.Merges, MergeRef{RecordID: rec.ID, Other: dup.ID, Absorbed: true, At: now})
-	rec.After = merged.clone()
+	rec.After = merged.Clone()
 	gone := &Profile{ID: dup.ID, MergedInto: keep.ID, Created: dup.Created, Updated: now,
 		Merges: append(slices.Clone(dup.Merges), MergeRef{RecordID: rec.ID, Other: keep.ID, At: now})}
 
@@ -73,7 +73,7 @@ func (r *Registry) merge(ctx context.Context, keep, dup *Profile) (MergeRecord, 
 // combine returns keep with dup's data added, and the field conflicts as
 // (kept, lost) pairs.
 func combine(keep, dup *Profile) (*Profile, [][2]Field) {
-	m := keep.clone()
+	m := keep.Clone()
 	for _, ph := range dup.Phones {
 		if !m.hasPhone(ph.E164) {
 			m.Phones = append(m.Phones, ph)
@@ -176,9 +176,9 @@ func (r *Registry) Unmerge(ctx context.Context, dupID string) error {
 		return ErrMergedSince
 	}
 	now := r.now()
-	restored := since(rec.KeepBefore.clone(), rec.After, keep)
+	restored := since(rec.KeepBefore.Clone(), rec.After, keep)
 	restored.Merges = markUndone(keep.Merges, rec.ID)
-	back := rec.DupBefore.clone()
+	back := rec.DupBefore.Clone()
 	back.Merges = markUndone(gone.Merges, rec.ID)
 
 	undo := MergeRecord{ID: r.newID(), Keep: rec.Keep, Dup: rec.Dup, At: now, Undoes: rec.ID}

@@ -23,7 +23,7 @@ func twoCustomers(t *testing.T, f fixture) (keep, dup string) {
 }
 
 func withoutMergeHistory(p *Profile) *Profile {
-	c := p.clone()
+	c := p.Clone()
 	c.Merges = nil
 	return c
 }

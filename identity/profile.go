@@ -7,11 +7,14 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// Profile is what the shop knows about one customer. A Profile value is a
-// copy: changing it changes nothing in the Registry. The Registry hands out
-// masked copies (see Registry.Get and Registry.Reveal).
+// Profile is what the shop knows about one customer.
 //
-// A Profile is not safe for concurrent mutation; copies are independent.
+// Registry.Resolve and Registry.Get return masked views that are read-only:
+// the Registry hands the same view, slices included, to every caller until
+// the profile changes, which is what makes Resolve cost one index probe
+// and no copying. Do not modify a view; Clone returns a deep copy to change.
+// Reveal returns a copy of its own, unmasked. Views are safe for concurrent
+// reads; a Profile being modified is not safe for concurrent use.
 type Profile struct {
 	ID string
 	// MergedInto is set on a profile that was merged into another: it then
@@ -122,8 +125,9 @@ type MergeRef struct {
 	At       time.Time
 }
 
-// clone returns a deep copy of p.
-func (p *Profile) clone() *Profile {
+// Clone returns a deep copy of p (nil for nil): changing it changes
+// nothing in the Registry or in p.
+func (p *Profile) Clone() *Profile {
 	if p == nil {
 		return nil
 	}

@@ -20,9 +20,9 @@ type MergeRecord struct {
 }
 
 func (r MergeRecord) clone() MergeRecord {
-	r.KeepBefore = r.KeepBefore.clone()
-	r.DupBefore = r.DupBefore.clone()
-	r.After = r.After.clone()
+	r.KeepBefore = r.KeepBefore.Clone()
+	r.DupBefore = r.DupBefore.Clone()
+	r.After = r.After.Clone()
 	return r
 }
 

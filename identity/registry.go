@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -81,6 +82,10 @@ type Registry struct {
 	maxBlock  int
 	sensitive map[string]bool
 
+	// mem is the store when it is a MemoryStore that keeps this
+	// Registry's masked views: Resolve and Get read them without copying.
+	mem *MemoryStore
+
 	mu sync.Mutex // serializes writes
 }
 
@@ -142,6 +147,9 @@ func New(cfg Config) (*Registry, error) {
 	}
 	for _, f := range sens {
 		r.sensitive[f] = true
+	}
+	if m, ok := r.store.(*MemoryStore); ok && m.adopt(r) {
+		r.mem = m
 	}
 	return r, nil
 }
@@ -207,6 +215,34 @@ func (r *Registry) survivor(ctx context.Context, id string) (*Profile, error) {
 	return nil, fmt.Errorf("%w: merge chain too long or looping", ErrCorrupt)
 }
 
+// survivorView follows MergedInto from the view v through the store's
+// views; nil when v is nil or a view on the way is missing.
+func (r *Registry) survivorView(v *Profile) *Profile {
+	for range 64 {
+		if v == nil || v.MergedInto == "" {
+			return v
+		}
+		v = r.mem.viewByID(v.MergedInto)
+	}
+	return nil // a loop: the slow path reports ErrCorrupt
+}
+
+// view returns p as Get and Resolve show it: masked, sharing with p the
+// slices masking leaves alone, every slice clipped so that an append by a
+// careless caller cannot write into memory another view shares.
+func (r *Registry) view(p *Profile) Profile {
+	v := *p
+	v.Phones = slices.Clone(p.Phones)
+	v.Emails = slices.Clone(p.Emails)
+	v.Links = slices.Clone(p.Links)
+	v.Fields = slices.Clone(p.Fields)
+	r.mask(&v)
+	v.Phones, v.Emails, v.Links, v.Fields = slices.Clip(v.Phones), slices.Clip(v.Emails), slices.Clip(v.Links), slices.Clip(v.Fields)
+	v.Names, v.Tags, v.Orders = slices.Clip(v.Names), slices.Clip(v.Tags), slices.Clip(v.Orders)
+	v.History, v.Merges = slices.Clip(v.History), slices.Clip(v.Merges)
+	return v
+}
+
 // put stores p with its freshly computed keys.
 func (r *Registry) put(ctx context.Context, p *Profile) error {
 	return r.store.Put(ctx, p, r.keys(p))
@@ -231,8 +267,13 @@ func (r *Registry) blockedPhone(e164 string) bool {
 }
 
 // Get returns the masked view of a profile, following merges to the
-// survivor. It fails with ErrNotFound.
+// survivor. The view is read-only (see Profile). It fails with ErrNotFound.
 func (r *Registry) Get(ctx context.Context, id string) (*Profile, error) {
+	if r.mem != nil {
+		if v := r.survivorView(r.mem.viewByID(id)); v != nil {
+			return v, nil
+		}
+	}
 	p, err := r.survivor(ctx, id)
 	if err != nil {
 		return nil, err

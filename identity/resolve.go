@@ -39,7 +39,8 @@ func (h Hints) empty() bool {
 		len(h.Links) == 0 && h.Language == ""
 }
 
-// Resolve returns the profile of the sender at addr, masked.
+// Resolve returns the profile of the sender at addr, masked, as a read-only
+// view (see Profile).
 //
 // Until the customer accepted the privacy notice (RecordConsent), it returns
 // an anonymous profile, not stored, keyed by the address (the same ID for
@@ -61,6 +62,11 @@ func (r *Registry) Resolve(ctx context.Context, addr channel.Address, h Hints) (
 		return nil, ErrInvalidAddress
 	}
 	link := r.linkFor(addr, h.Scope)
+	if r.mem != nil && h.empty() {
+		if v := r.survivorView(r.mem.viewByLink(link)); v != nil {
+			return v, nil
+		}
+	}
 	p, err := r.byLink(ctx, link)
 	if err != nil {
 		return nil, err
@@ -87,16 +93,6 @@ func anonymous(l Link) *Profile {
 
 // byLink returns the surviving profile linked to l, or nil.
 func (r *Registry) byLink(ctx context.Context, l Link) (*Profile, error) {
-	if m, ok := r.store.(*MemoryStore); ok {
-		p := m.firstByKey(l.key())
-		if p == nil {
-			return nil, nil
-		}
-		if p.MergedInto == "" {
-			return p.clone(), nil
-		}
-		return r.survivor(ctx, p.MergedInto)
-	}
 	hits, err := r.store.Lookup(ctx, l.key())
 	if err != nil || len(hits) == 0 {
 		return nil, err
@@ -396,7 +392,7 @@ func (r *Registry) Import(ctx context.Context, p Profile) (string, error) {
 	if !p.Consent.Accepted() {
 		return "", ErrNoConsent
 	}
-	c := p.clone()
+	c := p.Clone()
 	c.MergedInto, c.Anonymous, c.Merges = "", false, nil
 	for i, ph := range c.Phones {
 		in := ph.E164

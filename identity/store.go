@@ -3,9 +3,13 @@ package identity
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
+
+	"github.com/switchboard-go/switchboard/internal/hashtab"
 )
 
 // ErrNotFound is returned when a profile or record does not exist.
@@ -90,20 +94,69 @@ type Store interface {
 }
 
 // MemoryStore is the in-memory Store, indexed by every Key (phone, email,
-// link, order, blocking keys). The zero value is not usable; call
-// NewMemoryStore. It is safe for concurrent use.
+// link, order, blocking keys). Beside each profile it keeps the masked view
+// of the first Registry created on it, and a compact index from links to
+// those views, so that Registry.Resolve and Registry.Get return without
+// copying (about 650 bytes more a profile: 2.1 → 2.8 GB for a million
+// benchmark profiles). The zero value is not usable; call NewMemoryStore.
+// It is safe for concurrent use.
 type MemoryStore struct {
-	mu       sync.RWMutex
-	slot     map[string]uint32 // profile id → slot
-	profiles []*Profile        // by slot; nil = free. Stored profiles are never mutated.
-	keys     [][]Key           // by slot
-	free     []uint32
-	index    map[Key][]posting
+	mu    sync.RWMutex
+	slot  map[string]uint32 // profile id → slot
+	recs  []*record         // by slot; nil = free
+	keys  [][]Key           // by slot
+	free  []uint32
+	index map[Key][]posting
+
+	// links maps a 128-bit keyed hash of each link key to the record of
+	// the key's first posting: Resolve's path, one cache miss where index
+	// costs three or more. The hash stands for the key: two links share one
+	// with odds of 2⁻¹²⁸ a pair, the odds of a random UUID repeating. Two
+	// keys sharing the first 64 bits (odds 2⁻⁶⁴ a pair) keep one entry, and
+	// the other is found through index.
+	links hashtab.Table[linkRef]
+	seed  maphash.Seed
+	// owner is the Registry whose masked views the records keep, the first
+	// one created on this store (see Registry.adopt).
+	owner *Registry
 
 	merges  []MergeRecord
 	reviews []Review
 	access  []Access
 	tombs   map[string]time.Time
+}
+
+// record is a stored profile with its masked view. Both are immutable:
+// Put replaces the record.
+type record struct {
+	// id holds the bytes of view.ID when they fit: every caller reads the
+	// ID of what Resolve returns, and here that costs no cache miss of its
+	// own. The bytes are written once, before the record is published.
+	id [40]byte
+	// view is p as the owner's Get and Resolve show it, shared by every
+	// caller: masked slices are its own, the others share p's. Its ID is
+	// empty when the store had no owner at Put.
+	view Profile
+	p    *Profile
+}
+
+// newRecord returns the record of p (which it keeps) with owner's view.
+func newRecord(p *Profile, owner *Registry) *record {
+	rec := &record{p: p}
+	if owner != nil {
+		rec.view = owner.view(p)
+		if n := copy(rec.id[:], p.ID); n == len(p.ID) && n > 0 {
+			rec.view.ID = unsafe.String(&rec.id[0], n)
+		}
+	}
+	return rec
+}
+
+// linkRef is a value of MemoryStore.links: the second half of the link
+// key's hash and the record.
+type linkRef struct {
+	h2  uint64
+	rec *record
 }
 
 type posting struct {
@@ -117,6 +170,7 @@ func NewMemoryStore() *MemoryStore {
 		slot:  make(map[string]uint32),
 		index: make(map[Key][]posting),
 		tombs: make(map[string]time.Time),
+		seed:  maphash.MakeSeed(),
 	}
 }
 
@@ -131,15 +185,15 @@ func (s *MemoryStore) Len() int {
 func (s *MemoryStore) Get(ctx context.Context, id string) (*Profile, error) {
 	s.mu.RLock()
 	i, ok := s.slot[id]
-	var p *Profile
+	var rec *record
 	if ok {
-		p = s.profiles[i]
+		rec = s.recs[i]
 	}
 	s.mu.RUnlock()
-	if p == nil {
+	if rec == nil {
 		return nil, ErrNotFound
 	}
-	return p.clone(), nil
+	return rec.p.Clone(), nil
 }
 
 // Put implements Store.
@@ -147,7 +201,7 @@ func (s *MemoryStore) Put(ctx context.Context, p *Profile, entries []Entry) erro
 	if p == nil || p.ID == "" {
 		return errors.New("identity: Put needs a profile with an ID")
 	}
-	c := p.clone()
+	c := p.Clone()
 	entries = slices.Clone(entries)
 	slices.SortFunc(entries, func(a, b Entry) int { return compareKeys(a.Key, b.Key) })
 	entries = slices.CompactFunc(entries, func(a, b Entry) bool { return a.Key == b.Key })
@@ -165,18 +219,112 @@ func (s *MemoryStore) Put(ctx context.Context, p *Profile, entries []Entry) erro
 		if n := len(s.free); n > 0 {
 			i, s.free = s.free[n-1], s.free[:n-1]
 		} else {
-			i = uint32(len(s.profiles))
-			s.profiles = append(s.profiles, nil)
+			i = uint32(len(s.recs))
+			s.recs = append(s.recs, nil)
 			s.keys = append(s.keys, nil)
 		}
 		s.slot[p.ID] = i
 	}
-	s.profiles[i] = c
+	rec := newRecord(c, s.owner)
+	s.recs[i] = rec
 	s.keys[i] = keys
 	for _, e := range entries {
 		s.index[e.Key] = append(s.index[e.Key], posting{slot: i, data: e.Data})
+		if e.Kind == KeyLink {
+			s.syncLink(e.Key)
+		}
 	}
 	return nil
+}
+
+// linkHash is the 128-bit hash of a link key in s.links: two keyed hashes,
+// of the key and of the key with a byte appended. h1 is never 0.
+func (s *MemoryStore) linkHash(l Link) (h1, h2 uint64) {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.WriteString(string(l.Channel))
+	h.WriteByte(0x1f)
+	h.WriteString(l.Scope)
+	h.WriteByte(0x1f)
+	h.WriteString(l.ID)
+	h1 = max(h.Sum64(), 1)
+	h.WriteByte(0)
+	return h1, h.Sum64()
+}
+
+// syncLink makes s.links agree with s.index for link key k; s.mu must be
+// held for writing.
+func (s *MemoryStore) syncLink(k Key) {
+	h1, h2 := s.linkHash(linkOfKey(k))
+	ps := s.index[k]
+	e := s.links.Lookup(h1)
+	switch {
+	case len(ps) == 0 && e != nil && e.Value.h2 == h2:
+		s.links.Remove(h1)
+	case len(ps) == 0:
+		// Not indexed, or the entry is another key's.
+	case e == nil:
+		s.links.Insert(h1).Value = linkRef{h2: h2, rec: s.recs[ps[0].slot]}
+	default:
+		// Taken over from another key sharing h1, if it was one: that
+		// key is then found through index.
+		e.Value = linkRef{h2: h2, rec: s.recs[ps[0].slot]}
+	}
+}
+
+// adopt makes r the owner whose masked views the records keep, unless the
+// store has one: then it reports false and r reads through the Store
+// interface. It computes the views of the profiles already stored.
+func (s *MemoryStore) adopt(r *Registry) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.owner != nil {
+		return false
+	}
+	s.owner = r
+	for i, rec := range s.recs {
+		if rec != nil {
+			// Records are immutable: replace, and repoint the link index.
+			s.recs[i] = newRecord(rec.p, r)
+			for _, k := range s.keys[i] {
+				if k.Kind == KeyLink {
+					s.syncLink(k)
+				}
+			}
+		}
+	}
+	return true
+}
+
+// viewByLink returns the owner's view of the profile linked to l when the
+// link index holds it, or nil: then the caller asks index through Lookup.
+func (s *MemoryStore) viewByLink(l Link) *Profile {
+	h1, h2 := s.linkHash(l)
+	s.mu.RLock()
+	var rec *record
+	if e := s.links.Lookup(h1); e != nil && e.Value.h2 == h2 {
+		rec = e.Value.rec
+	}
+	s.mu.RUnlock()
+	if rec == nil || rec.view.ID == "" {
+		return nil
+	}
+	return &rec.view
+}
+
+// viewByID returns the owner's view of profile id, or nil when there is
+// none (no such profile, or no owner when it was stored).
+func (s *MemoryStore) viewByID(id string) *Profile {
+	s.mu.RLock()
+	var rec *record
+	if i, ok := s.slot[id]; ok {
+		rec = s.recs[i]
+	}
+	s.mu.RUnlock()
+	if rec == nil || rec.view.ID == "" {
+		return nil
+	}
+	return &rec.view
 }
 
 func compareKeys(a, b Key) int {
@@ -205,6 +353,9 @@ func (s *MemoryStore) unindex(i uint32) {
 		} else {
 			s.index[k] = ids
 		}
+		if k.Kind == KeyLink {
+			s.syncLink(k)
+		}
 	}
 	s.keys[i] = nil
 }
@@ -218,7 +369,7 @@ func (s *MemoryStore) Delete(ctx context.Context, id string) error {
 		return nil
 	}
 	s.unindex(i)
-	s.profiles[i] = nil
+	s.recs[i] = nil
 	delete(s.slot, id)
 	s.free = append(s.free, i)
 	return nil
@@ -234,22 +385,9 @@ func (s *MemoryStore) Lookup(ctx context.Context, k Key) ([]Hit, error) {
 	}
 	hits := make([]Hit, len(ps))
 	for j, p := range ps {
-		hits[j] = Hit{ID: s.profiles[p.slot].ID, Data: p.data}
+		hits[j] = Hit{ID: s.recs[p.slot].p.ID, Data: p.data}
 	}
 	return hits, nil
-}
-
-// firstByKey returns the first profile indexed under k, or nil. The result
-// is the stored profile itself, which is never mutated; callers clone it.
-// It is the Registry's fast path for Resolve on a MemoryStore.
-func (s *MemoryStore) firstByKey(k Key) *Profile {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ps := s.index[k]
-	if len(ps) == 0 {
-		return nil
-	}
-	return s.profiles[ps[0].slot]
 }
 
 // eachHit calls fn for every entry under k, under the read lock, without
@@ -263,7 +401,7 @@ func (s *MemoryStore) eachHit(k Key, limit int, fn func(id, data string)) int {
 		return len(ps)
 	}
 	for _, p := range ps {
-		fn(s.profiles[p.slot].ID, p.data)
+		fn(s.recs[p.slot].p.ID, p.data)
 	}
 	return len(ps)
 }
@@ -273,9 +411,9 @@ func (s *MemoryStore) eachHit(k Key, limit int, fn func(id, data string)) int {
 func (s *MemoryStore) each(ctx context.Context, fn func(*Profile) bool) error {
 	s.mu.RLock()
 	snap := make([]*Profile, 0, len(s.slot))
-	for _, p := range s.profiles {
-		if p != nil {
-			snap = append(snap, p)
+	for _, rec := range s.recs {
+		if rec != nil {
+			snap = append(snap, rec.p)
 		}
 	}
 	s.mu.RUnlock()
@@ -295,9 +433,9 @@ func (s *MemoryStore) each(ctx context.Context, fn func(*Profile) bool) error {
 func (s *MemoryStore) Range(ctx context.Context, fn func(*Profile) bool) error {
 	s.mu.RLock()
 	snap := make([]*Profile, 0, len(s.slot))
-	for _, p := range s.profiles {
-		if p != nil {
-			snap = append(snap, p)
+	for _, rec := range s.recs {
+		if rec != nil {
+			snap = append(snap, rec.p)
 		}
 	}
 	s.mu.RUnlock()
@@ -305,7 +443,7 @@ func (s *MemoryStore) Range(ctx context.Context, fn func(*Profile) bool) error {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !fn(p.clone()) {
+		if !fn(p.Clone()) {
 			return nil
 		}
 	}
