@@ -119,8 +119,34 @@ func TestMemoryDedupeStoreIsBounded(t *testing.T) {
 	assert.False(t, ok, "recent keys are kept")
 	ok, _ = s.Claim(ctx, "k0", t0, time.Hour)
 	assert.True(t, ok, "the oldest were evicted")
-	// Release then re-claim: eviction of the stale ring slot must not drop it.
+	// Release then re-claim.
 	require.NoError(t, s.Release(ctx, "k9999"))
 	ok, _ = s.Claim(ctx, "k9999", t0, time.Hour)
 	assert.True(t, ok)
+}
+
+// TestMemoryDedupeStoreRemembersHalf: a store of maxKeys keys remembers
+// at least the last maxKeys/2 claims of each shard; a quarter of maxKeys,
+// spread over the shards by the hash, are all remembered.
+func TestMemoryDedupeStoreRemembersHalf(t *testing.T) {
+	t.Parallel()
+	const maxKeys = 1 << 16
+	s := channel.NewMemoryDedupeStore(maxKeys)
+	ctx := context.Background()
+	for i := range 3 * maxKeys {
+		ok, err := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
+		require.NoError(t, err)
+		require.True(t, ok, "k%d is new", i)
+	}
+	assert.LessOrEqual(t, s.Len(), maxKeys)
+	for i := 3*maxKeys - maxKeys/4; i < 3*maxKeys; i++ {
+		ok, _ := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
+		require.False(t, ok, "k%d is among the last quarter", i)
+	}
+	// A key dropped with its generation can be claimed again; one that
+	// expired too, even in the current generation.
+	ok, _ := s.Claim(ctx, "k0", t0, time.Hour)
+	assert.True(t, ok)
+	ok, _ = s.Claim(ctx, "k0", t0.Add(time.Hour), time.Hour)
+	assert.True(t, ok, "expired")
 }

@@ -108,3 +108,9 @@ func (t *Table[V]) Remove(k uint64) {
 	}
 	t.entries[i] = Entry[V]{}
 }
+
+// Clear removes every key and keeps the memory for reuse.
+func (t *Table[V]) Clear() {
+	clear(t.entries)
+	t.n = 0
+}
