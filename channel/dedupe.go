@@ -181,9 +181,11 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	}
 	if e == nil {
 		if sh.cur.Len() >= sh.limit {
-			// Drop the previous generation, reusing its memory.
+			// Drop the previous generation, reusing its memory, sized
+			// for a whole generation so that filling it grows nothing.
 			sh.prev.Clear()
 			sh.cur, sh.prev = sh.prev, sh.cur
+			sh.cur.Reserve(sh.limit)
 		}
 		e = sh.cur.Insert(k)
 	}

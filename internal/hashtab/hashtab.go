@@ -66,6 +66,14 @@ func (t *Table[V]) Insert(k uint64) *Entry[V] {
 	return &t.entries[i]
 }
 
+// Reserve makes room for n keys, so that inserting up to n keys in all
+// grows nothing.
+func (t *Table[V]) Reserve(n int) {
+	for 2*n > len(t.entries) {
+		t.grow()
+	}
+}
+
 func (t *Table[V]) grow() {
 	old := t.entries
 	t.entries = make([]Entry[V], max(16, 2*len(old)))
