@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,48 +58,60 @@ func Dedupe(h Handler, cfg DedupeConfig) Handler {
 	if cfg.TTL <= 0 {
 		cfg.TTL = 24 * time.Hour
 	}
-	return &dedupeHandler{next: h, cfg: cfg}
+	d := &dedupeHandler{next: h, cfg: cfg}
+	d.mem, _ = cfg.Store.(*MemoryDedupeStore)
+	return d
 }
 
 type dedupeHandler struct {
 	next Handler
 	cfg  DedupeConfig
+	mem  *MemoryDedupeStore // cfg.Store when it is one: hashed without a key string
 }
 
 func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 	if e.ID == "" {
 		return d.next.HandleEvent(ctx, e)
 	}
-	var claim func() (bool, error)
-	var release func() error
-	if ms, ok := d.cfg.Store.(*MemoryDedupeStore); ok {
-		// The in-memory store hashes the parts directly: no key allocation.
-		k := ms.key(string(e.Channel), "\x00", e.ID)
-		claim = func() (bool, error) { return ms.claim(k, d.cfg.Clock.now(), d.cfg.TTL), nil }
-		release = func() error { ms.release(k); return nil }
-	} else {
-		key := string(e.Channel) + "\x00" + e.ID
-		claim = func() (bool, error) { return d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.TTL) }
-		release = func() error { return d.cfg.Store.Release(context.WithoutCancel(ctx), key) }
+	if d.mem != nil {
+		k := d.mem.eventKey(e.Channel, e.ID)
+		if !d.mem.claim(k, d.cfg.Clock.now(), d.cfg.TTL) {
+			d.duplicate(ctx, e)
+			return nil
+		}
+		if err := d.next.HandleEvent(ctx, e); err != nil {
+			d.mem.release(k)
+			return err
+		}
+		return nil
 	}
-	ok, err := claim()
+	key := dedupeKey(e.Channel, e.ID)
+	ok, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.TTL)
 	if err != nil {
 		return fmt.Errorf("channel: dedupe claim: %w", err)
 	}
 	if !ok {
-		if d.cfg.OnDuplicate != nil {
-			d.cfg.OnDuplicate(ctx, e)
-		}
+		d.duplicate(ctx, e)
 		return nil
 	}
 	if err := d.next.HandleEvent(ctx, e); err != nil {
-		if rerr := release(); rerr != nil {
+		if rerr := d.cfg.Store.Release(context.WithoutCancel(ctx), key); rerr != nil {
 			return errors.Join(err, fmt.Errorf("channel: dedupe release: %w", rerr))
 		}
 		return err
 	}
 	return nil
 }
+
+func (d *dedupeHandler) duplicate(ctx context.Context, e Event) {
+	if d.cfg.OnDuplicate != nil {
+		d.cfg.OnDuplicate(ctx, e)
+	}
+}
+
+// dedupeKey is the DedupeStore key of an event: its channel, a NUL byte
+// and its id.
+func dedupeKey(ch Kind, id string) string { return string(ch) + "\x00" + id }
 
 const dedupeShards = 64
 
@@ -148,20 +161,26 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	return s
 }
 
-// key hashes the concatenation of parts without building it; never 0 (the
-// table's empty mark).
-func (s *MemoryDedupeStore) key(parts ...string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	for _, p := range parts {
-		h.WriteString(p)
-	}
-	return max(h.Sum64(), 1)
-}
-
-// Claim implements DedupeStore. It never returns an error.
+// Claim implements DedupeStore. It never returns an error. A key in
+// Dedupe's form (channel, NUL, id) is hashed as Dedupe hashes the event, so
+// Dedupe and direct callers agree on it.
 func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
 	return s.claim(s.key(key), now, ttl), nil
+}
+
+// key is the table key of a store key.
+func (s *MemoryDedupeStore) key(key string) uint64 {
+	ch, id, ok := strings.Cut(key, "\x00")
+	if !ok {
+		return max(maphash.String(s.seed, key), 1)
+	}
+	return s.eventKey(Kind(ch), id)
+}
+
+// eventKey is the table key of an event's channel and id; never 0, the
+// table's empty mark.
+func (s *MemoryDedupeStore) eventKey(ch Kind, id string) uint64 {
+	return max(addressKey(s.seed, Address{Channel: ch, ID: id}), 1)
 }
 
 func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bool {

@@ -150,3 +150,35 @@ func TestMemoryDedupeStoreRemembersHalf(t *testing.T) {
 	ok, _ = s.Claim(ctx, "k0", t0.Add(time.Hour), time.Hour)
 	assert.True(t, ok, "expired")
 }
+
+// TestMemoryDedupeStoreKeysAgreeWithDedupe: a MemoryDedupeStore hashes an
+// event without building its key string, and a caller claiming the key in
+// Dedupe's form (channel, NUL, id) directly gets the same answer; other
+// keys, and channels beyond the four, are their own.
+func TestMemoryDedupeStoreKeysAgreeWithDedupe(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := channel.NewMemoryDedupeStore(0)
+	var handled atomic.Int64
+	h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error {
+		handled.Add(1)
+		return nil
+	}), channel.DedupeConfig{Store: store, Clock: func() time.Time { return t0 }})
+
+	ok, err := store.Claim(ctx, "line\x00m1", t0, time.Hour)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NoError(t, h.HandleEvent(ctx, ev("m1")))
+	assert.Zero(t, handled.Load(), "claimed directly first")
+
+	custom := channel.Event{Type: channel.EventMessage, Channel: "viber", ID: "m1"}
+	require.NoError(t, h.HandleEvent(ctx, custom))
+	require.NoError(t, h.HandleEvent(ctx, custom))
+	assert.EqualValues(t, 1, handled.Load(), "a fifth channel is deduplicated too")
+	ok, _ = store.Claim(ctx, "viber\x00m1", t0, time.Hour)
+	assert.False(t, ok)
+	for _, k := range []string{"m1", "line\x00m2", "\x00m1", "line\x00"} {
+		ok, _ = store.Claim(ctx, k, t0, time.Hour)
+		assert.True(t, ok, "%q is a key of its own", k)
+	}
+}
