@@ -155,3 +155,35 @@ func TestLinkIndexMirrorsIndex(t *testing.T) {
 		require.LessOrEqual(t, store.links.Len(), len(links))
 	}
 }
+
+// TestLinkIndexSharedFirstHalf: two link keys whose hashes share the first
+// 64 bits (odds 2⁻⁶⁴ a pair, so simulated here) keep one entry; the other
+// key is found through the index, and an entry is never removed on behalf
+// of a key it does not belong to.
+func TestLinkIndexSharedFirstHalf(t *testing.T) {
+	f := newFixture(t, Config{})
+	id := f.customer(t, line("U1"), Hints{})
+	l := Link{Channel: channel.LINE, ID: "U1"}
+	h1, h2 := f.store.linkHash(l)
+
+	// Another key took the entry: U1 is found through the index.
+	f.store.links.Lookup(h1).Value = linkRef{h2: h2 + 1}
+	require.Nil(t, f.store.viewByLink(l))
+	v, err := f.reg.Resolve(ctx, line("U1"), Hints{})
+	require.NoError(t, err)
+	require.Equal(t, id, v.ID)
+
+	// U1 losing its last posting leaves the other key's entry alone.
+	f.store.mu.Lock()
+	delete(f.store.index, l.key())
+	f.store.syncLink(l.key())
+	f.store.mu.Unlock()
+	require.NotNil(t, f.store.links.Lookup(h1), "the entry is the other key's")
+
+	// U1 indexed again takes the entry over.
+	f.store.mu.Lock()
+	f.store.index[l.key()] = []posting{{slot: f.store.slot[id]}}
+	f.store.syncLink(l.key())
+	f.store.mu.Unlock()
+	require.NotNil(t, f.store.viewByLink(l))
+}

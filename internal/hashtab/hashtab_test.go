@@ -60,3 +60,28 @@ func TestPointerValues(t *testing.T) {
 		t.Fatal("Remove left the key")
 	}
 }
+
+// TestReserveAndClear: a reserved table takes that many keys without
+// growing; Clear empties it and keeps the memory.
+func TestReserveAndClear(t *testing.T) {
+	var tab Table[int]
+	tab.Reserve(1000)
+	size := len(tab.entries)
+	if size < 2000 {
+		t.Fatalf("Reserve(1000) made %d slots", size)
+	}
+	for k := uint64(1); k <= 1000; k++ {
+		tab.Insert(k << 6).Value = int(k)
+	}
+	if len(tab.entries) != size {
+		t.Fatalf("grew from %d to %d slots", size, len(tab.entries))
+	}
+	tab.Clear()
+	if tab.Len() != 0 || len(tab.entries) != size || tab.Lookup(5<<6) != nil {
+		t.Fatalf("after Clear: %d keys, %d slots", tab.Len(), len(tab.entries))
+	}
+	tab.Insert(5 << 6).Value = 5
+	if e := tab.Lookup(5 << 6); e == nil || e.Value != 5 {
+		t.Fatal("a cleared table does not take keys again")
+	}
+}
