@@ -115,21 +115,23 @@ func dedupeKey(ch Kind, id string) string { return string(ch) + "\x00" + id }
 
 const dedupeShards = 64
 
-// MemoryDedupeStore is the in-memory DedupeStore: 64 shards, each keeping
-// its claims in two generations of hash tables. New claims go to the
-// current generation; when it holds its share of maxKeys/2, the previous
-// generation is dropped whole and the current one takes its place. So the
-// store holds at most maxKeys keys and remembers every key for at least
-// maxKeys/2 later claims (spread evenly over the shards), or its TTL if
-// that ends first. Keys normally expire by TTL long before they are
-// dropped; size the store above twice the ids you expect per TTL.
+// MemoryDedupeStore is the in-memory DedupeStore, in 64 shards. Each shard
+// takes new claims into a small table that stays in the CPU cache and
+// moves them, 256 at a time, into the current generation of its big
+// tables; when that generation is full, the previous one is dropped whole
+// and the current one takes its place. A Bloom filter over both big
+// generations answers most lookups of new ids from the cache too, so a new
+// id, the common case, costs no cache miss of its own: the moves are
+// batched so that their misses overlap. The store holds at most maxKeys
+// keys and remembers every key for at least about maxKeys/2 later claims
+// (spread evenly over the shards), or its TTL if that ends first. Keys
+// normally expire by TTL long before they are dropped; size the store
+// above twice the ids you expect per TTL.
 //
 // It keeps a 64-bit keyed hash of each key rather than the key itself (16
 // bytes an entry, nothing for the garbage collector to scan). A new key is
 // taken for a duplicate only if its hash equals a stored one's: about
-// n/2⁶⁴ per event, 5·10⁻¹⁴ with a million keys held. Dropping a
-// generation whole, rather than evicting the oldest key one by one, spares
-// every new claim the cache miss of finding the key it evicts.
+// n/2⁶⁴ per event, 5·10⁻¹⁴ with a million keys held.
 //
 // A MemoryDedupeStore is safe for concurrent use.
 type MemoryDedupeStore struct {
@@ -138,25 +140,39 @@ type MemoryDedupeStore struct {
 }
 
 type dedupeShard struct {
-	mu    sync.Mutex
-	cur   hashtab.Table[int64] // key → expiry (unix nanoseconds), newest claims
-	prev  hashtab.Table[int64] // the generation before
-	limit int                  // claims a generation holds
-	_     [48]byte             // 128 bytes a shard: no false sharing
+	mu sync.Mutex
+	// young holds the newest claims (key → expiry, unix nanoseconds), at
+	// most youngMax, until flush moves them to cur.
+	young    hashtab.Table[int64]
+	youngMax int
+	cur      hashtab.Table[int64] // the current generation, at most limit keys
+	prev     hashtab.Table[int64] // the generation before
+	limit    int
+	filter   dedupeFilter // every key of cur and prev, and some dropped ones
+	keys     []uint64     // flush's batch
+	vals     []int64
+	warm     uint64   // what Warm read, kept so that reading it is not optimized away
+	_        [56]byte // 256 bytes a shard: no false sharing between shards
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
-// less means DefaultDedupeKeys; at least 128, two per shard). Memory grows
-// with the keys actually held, 32 to 64 bytes a key (tables grow by
-// doubling and stay at most half full), up to that bound.
+// less means DefaultDedupeKeys; at least 192, three per shard). Its tables
+// grow with the keys held, 32 to 64 bytes a key (they double and stay at
+// most half full), up to that bound, plus a filter of 1 byte a key of
+// maxKeys.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
 	}
-	per := max(1, maxKeys/(2*dedupeShards))
+	perShard := maxKeys / dedupeShards
+	youngMax := min(256, max(1, perShard/8))
+	limit := max(1, (perShard-youngMax)/2)
 	s := &MemoryDedupeStore{seed: maphash.MakeSeed()}
 	for i := range s.shards {
-		s.shards[i].limit = per
+		sh := &s.shards[i]
+		sh.youngMax, sh.limit = youngMax, limit
+		sh.young.Reserve(youngMax)
+		sh.filter = newDedupeFilter(2 * limit)
 	}
 	return s
 }
@@ -188,28 +204,56 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	n := now.UnixNano()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	e := sh.cur.Lookup(k)
-	if e == nil && sh.prev.Len() > 0 {
-		// An expired entry here stays behind the new one in cur.
-		if p := sh.prev.Lookup(k); p != nil && p.Value > n {
+	if e := sh.young.Lookup(k); e != nil {
+		if e.Value > n {
+			return false
+		}
+		e.Value = n + int64(ttl) // expired: claimed again
+		return true
+	}
+	if sh.filter.mayHave(k) {
+		e := sh.cur.Lookup(k)
+		if e == nil {
+			e = sh.prev.Lookup(k)
+		}
+		if e != nil && e.Value > n {
 			return false
 		}
 	}
-	if e != nil && e.Value > n {
-		return false
+	sh.young.Insert(k).Value = n + int64(ttl)
+	if sh.young.Len() >= sh.youngMax {
+		sh.flush()
 	}
-	if e == nil {
-		if sh.cur.Len() >= sh.limit {
-			// Drop the previous generation, reusing its memory, sized
-			// for a whole generation so that filling it grows nothing.
-			sh.prev.Clear()
-			sh.cur, sh.prev = sh.prev, sh.cur
-			sh.cur.Reserve(sh.limit)
-		}
-		e = sh.cur.Insert(k)
-	}
-	e.Value = n + int64(ttl)
 	return true
+}
+
+// flush moves the young claims into the current generation, first
+// replacing the previous generation with it if they would not fit.
+func (sh *dedupeShard) flush() {
+	if sh.cur.Len()+sh.young.Len() > sh.limit {
+		sh.prev.Clear()
+		sh.cur, sh.prev = sh.prev, sh.cur
+		sh.cur.Reserve(sh.limit)
+		sh.filter.reset()
+		sh.prev.Range(func(k uint64, _ int64) { sh.filter.add(k) })
+	}
+	sh.keys, sh.vals = sh.keys[:0], sh.vals[:0]
+	sh.young.Range(func(k uint64, v int64) {
+		sh.keys = append(sh.keys, k)
+		sh.vals = append(sh.vals, v)
+	})
+	sh.warm = sh.cur.Warm(sh.keys)
+	for i, k := range sh.keys {
+		var e *hashtab.Entry[int64]
+		if sh.filter.add(k) { // maybe in cur already: a claim again after expiry
+			e = sh.cur.Lookup(k)
+		}
+		if e == nil {
+			e = sh.cur.Insert(k)
+		}
+		e.Value = sh.vals[i]
+	}
+	sh.young.Clear()
 }
 
 // Release implements DedupeStore. It never returns an error.
@@ -221,6 +265,7 @@ func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
 func (s *MemoryDedupeStore) release(k uint64) {
 	sh := &s.shards[k%dedupeShards]
 	sh.mu.Lock()
+	sh.young.Remove(k)
 	sh.cur.Remove(k)
 	sh.prev.Remove(k)
 	sh.mu.Unlock()
@@ -233,7 +278,7 @@ func (s *MemoryDedupeStore) Len() int {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
-		n += sh.cur.Len() + sh.prev.Len()
+		n += sh.young.Len() + sh.cur.Len() + sh.prev.Len()
 		sh.mu.Unlock()
 	}
 	return n

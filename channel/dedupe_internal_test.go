@@ -1,0 +1,87 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestDedupeFilter: no key added is ever reported absent, and at 8 bits a
+// key about 2 % of the keys never added are reported present.
+func TestDedupeFilter(t *testing.T) {
+	t.Parallel()
+	const n = 50_000
+	f := newDedupeFilter(n)
+	r := rand.New(rand.NewPCG(5, 6))
+	keys := make([]uint64, n)
+	for i := range keys {
+		keys[i] = r.Uint64()
+		f.add(keys[i])
+	}
+	for _, k := range keys {
+		if !f.mayHave(k) || !f.add(k) {
+			t.Fatalf("key %x added but reported absent", k)
+		}
+	}
+	fp := 0
+	for range n {
+		if f.mayHave(r.Uint64()) {
+			fp++
+		}
+	}
+	if rate := float64(fp) / n; rate > 0.04 {
+		t.Fatalf("false positive rate %.3f", rate)
+	}
+	f.reset()
+	if f.mayHave(keys[0]) {
+		t.Fatal("reset kept a key")
+	}
+}
+
+// TestMemoryDedupeStoreMatchesModel drives the store, big enough never to
+// drop a generation, and a map with expiries through the same random
+// claims, releases and clock steps: every answer must agree, through the
+// young table's flushes into the big tables, the filter, expiry and
+// release in every tier.
+func TestMemoryDedupeStoreMatchesModel(t *testing.T) {
+	t.Parallel()
+	s := NewMemoryDedupeStore(1 << 20)
+	model := map[string]time.Time{} // key → expiry
+	r := rand.New(rand.NewPCG(7, 8))
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	for op := range 300_000 {
+		key := fmt.Sprint("whatsapp\x00m", r.IntN(40_000))
+		switch r.IntN(10) {
+		case 0:
+			now = now.Add(time.Duration(r.IntN(120)) * time.Second)
+		case 1:
+			if err := s.Release(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+			delete(model, key)
+		default:
+			ttl := time.Duration(1+r.IntN(30)) * time.Minute
+			got, err := s.Claim(ctx, key, now, ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := !model[key].After(now)
+			if got != want {
+				t.Fatalf("op %d: Claim(%q) = %v, model says %v", op, key, got, want)
+			}
+			if want {
+				model[key] = now.Add(ttl)
+			}
+		}
+	}
+	flushed := 0
+	for i := range s.shards {
+		flushed += s.shards[i].cur.Len()
+	}
+	if flushed == 0 {
+		t.Fatal("no claim reached the big tables: the test did not exercise flush")
+	}
+}
