@@ -149,10 +149,9 @@ type dedupeShard struct {
 	prev     hashtab.Table[int64] // the generation before
 	limit    int
 	filter   dedupeFilter // every key of cur and prev, and some dropped ones
-	keys     []uint64     // flush's batch
-	vals     []int64
-	warm     uint64   // what Warm read, kept so that reading it is not optimized away
-	_        [56]byte // 256 bytes a shard: no false sharing between shards
+	pending  []uint64     // the keys of young, in claim order (released ones too)
+	warm     uint64       // what Warm read, kept so that reading it is not optimized away
+	_        [80]byte     // 256 bytes a shard: no false sharing between shards
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
@@ -221,7 +220,8 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 		}
 	}
 	sh.young.Insert(k).Value = n + int64(ttl)
-	if sh.young.Len() >= sh.youngMax {
+	sh.pending = append(sh.pending, k)
+	if len(sh.pending) >= sh.youngMax {
 		sh.flush()
 	}
 	return true
@@ -230,20 +230,19 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 // flush moves the young claims into the current generation, first
 // replacing the previous generation with it if they would not fit.
 func (sh *dedupeShard) flush() {
-	if sh.cur.Len()+sh.young.Len() > sh.limit {
+	if sh.cur.Len()+len(sh.pending) > sh.limit {
 		sh.prev.Clear()
 		sh.cur, sh.prev = sh.prev, sh.cur
 		sh.cur.Reserve(sh.limit)
 		sh.filter.reset()
 		sh.prev.Range(func(k uint64, _ int64) { sh.filter.add(k) })
 	}
-	sh.keys, sh.vals = sh.keys[:0], sh.vals[:0]
-	sh.young.Range(func(k uint64, v int64) {
-		sh.keys = append(sh.keys, k)
-		sh.vals = append(sh.vals, v)
-	})
-	sh.warm = sh.cur.Warm(sh.keys)
-	for i, k := range sh.keys {
+	sh.warm = sh.cur.Warm(sh.pending)
+	for _, k := range sh.pending {
+		y := sh.young.Lookup(k)
+		if y == nil {
+			continue // released
+		}
 		var e *hashtab.Entry[int64]
 		if sh.filter.add(k) { // maybe in cur already: a claim again after expiry
 			e = sh.cur.Lookup(k)
@@ -251,8 +250,9 @@ func (sh *dedupeShard) flush() {
 		if e == nil {
 			e = sh.cur.Insert(k)
 		}
-		e.Value = sh.vals[i]
+		e.Value = y.Value
 	}
+	sh.pending = sh.pending[:0]
 	sh.young.Clear()
 }
 

@@ -31,24 +31,26 @@ func (f *dedupeFilter) block(k uint64) *[8]uint32 {
 // bits were set): false means k was certainly not.
 func (f *dedupeFilter) add(k uint64) bool {
 	b, x := f.block(k), uint32(k>>6)
-	had := true
+	var missing uint32
 	for i, salt := range filterSalts {
 		bit := uint32(1) << (x * salt >> 27)
-		had = had && b[i]&bit != 0
+		missing |= bit &^ b[i]
 		b[i] |= bit
 	}
-	return had
+	return missing == 0
 }
 
 // mayHave reports false only for a key never added since the last reset.
+// It reads all eight words without branching on them: whether a bit is set
+// is a coin toss the branch predictor cannot learn.
 func (f *dedupeFilter) mayHave(k uint64) bool {
 	b, x := f.block(k), uint32(k>>6)
+	var missing uint32
 	for i, salt := range filterSalts {
-		if b[i]&(1<<(x*salt>>27)) == 0 {
-			return false
-		}
+		bit := uint32(1) << (x * salt >> 27)
+		missing |= bit &^ b[i]
 	}
-	return true
+	return missing == 0
 }
 
 func (f *dedupeFilter) reset() { clear(f.blocks) }
