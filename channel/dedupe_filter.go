@@ -30,14 +30,12 @@ func (f *dedupeFilter) block(k uint64) *[8]uint32 {
 // add adds k and reports whether it may have been there already (all its
 // bits were set): false means k was certainly not.
 func (f *dedupeFilter) add(k uint64) bool {
+	had := f.mayHave(k)
 	b, x := f.block(k), uint32(k>>6)
-	var missing uint32
 	for i, salt := range filterSalts {
-		bit := uint32(1) << (x * salt >> 27)
-		missing |= bit &^ b[i]
-		b[i] |= bit
+		b[i] |= 1 << (x * salt >> 27)
 	}
-	return missing == 0
+	return had
 }
 
 // mayHave reports false only for a key never added since the last reset.
