@@ -148,10 +148,11 @@ type dedupeShard struct {
 	cur      hashtab.Table[int64] // the current generation, at most limit keys
 	prev     hashtab.Table[int64] // the generation before
 	limit    int
-	filter   dedupeFilter // every key of cur and prev, and some dropped ones
+	filter   dedupeFilter // every key of young, cur and prev, and some dropped ones
 	pending  []uint64     // the keys of young, in claim order (released ones too)
+	fresh    []bool       // by pending: the key was in neither generation
 	warm     uint64       // what Warm read, kept so that reading it is not optimized away
-	_        [80]byte     // 256 bytes a shard: no false sharing between shards
+	_        [56]byte     // 256 bytes a shard: no false sharing between shards
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
@@ -210,7 +211,10 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 		e.Value = n + int64(ttl) // expired: claimed again
 		return true
 	}
-	if sh.filter.mayHave(k) {
+	// The filter takes k now, while its block is in cache; unless all of
+	// k's bits were set already, k is in neither generation.
+	fresh := !sh.filter.add(k)
+	if !fresh {
 		e := sh.cur.Lookup(k)
 		if e == nil {
 			e = sh.prev.Lookup(k)
@@ -221,6 +225,7 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	}
 	sh.young.Insert(k).Value = n + int64(ttl)
 	sh.pending = append(sh.pending, k)
+	sh.fresh = append(sh.fresh, fresh)
 	if len(sh.pending) >= sh.youngMax {
 		sh.flush()
 	}
@@ -236,15 +241,18 @@ func (sh *dedupeShard) flush() {
 		sh.cur.Reserve(sh.limit)
 		sh.filter.reset()
 		sh.prev.Range(func(k uint64, _ int64) { sh.filter.add(k) })
+		for _, k := range sh.pending {
+			sh.filter.add(k)
+		}
 	}
 	sh.warm = sh.cur.Warm(sh.pending)
-	for _, k := range sh.pending {
+	for i, k := range sh.pending {
 		y := sh.young.Lookup(k)
 		if y == nil {
 			continue // released
 		}
 		var e *hashtab.Entry[int64]
-		if sh.filter.add(k) { // maybe in cur already: a claim again after expiry
+		if !sh.fresh[i] { // maybe in cur already: a claim again after expiry
 			e = sh.cur.Lookup(k)
 		}
 		if e == nil {
@@ -252,7 +260,7 @@ func (sh *dedupeShard) flush() {
 		}
 		e.Value = y.Value
 	}
-	sh.pending = sh.pending[:0]
+	sh.pending, sh.fresh = sh.pending[:0], sh.fresh[:0]
 	sh.young.Clear()
 }
 
