@@ -119,10 +119,10 @@ const dedupeShards = 64
 // takes new claims into a small table that stays in the CPU cache and
 // moves them, 256 at a time, into the current generation of its big
 // tables; when that generation is full, the previous one is dropped whole
-// and the current one takes its place. A Bloom filter over both big
-// generations answers most lookups of new ids from the cache too, so a new
-// id, the common case, costs no cache miss of its own: the moves are
-// batched so that their misses overlap. The store holds at most maxKeys
+// and the current one takes its place. A Bloom filter per generation
+// answers most lookups of new ids from the cache too, so a new id, the
+// common case, costs no cache miss of its own: the moves are batched so
+// that their misses overlap. The store holds at most maxKeys
 // keys and remembers every key for at least about maxKeys/2 later claims
 // (spread evenly over the shards), or its TTL if that ends first. Keys
 // normally expire by TTL long before they are dropped; size the store
@@ -148,11 +148,12 @@ type dedupeShard struct {
 	cur      hashtab.Table[int64] // the current generation, at most limit keys
 	prev     hashtab.Table[int64] // the generation before
 	limit    int
-	filter   dedupeFilter // every key of young, cur and prev, and some dropped ones
+	curF     dedupeFilter // every key of young and cur, and some released ones
+	prevF    dedupeFilter // every key of prev, and some released ones
 	pending  []uint64     // the keys of young, in claim order (released ones too)
-	fresh    []bool       // by pending: the key was in neither generation
+	fresh    []bool       // by pending: the key was certainly not in cur
 	warm     uint64       // what Warm read, kept so that reading it is not optimized away
-	_        [56]byte     // 256 bytes a shard: no false sharing between shards
+	_        [32]byte     // 256 bytes a shard: no false sharing between shards
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
@@ -172,7 +173,7 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 		sh := &s.shards[i]
 		sh.youngMax, sh.limit = youngMax, limit
 		sh.young.Reserve(youngMax)
-		sh.filter = newDedupeFilter(2 * limit)
+		sh.curF, sh.prevF = newDedupeFilter(limit), newDedupeFilter(limit)
 	}
 	return s
 }
@@ -211,17 +212,19 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 		e.Value = n + int64(ttl) // expired: claimed again
 		return true
 	}
-	// The filter takes k now, while its block is in cache; unless all of
-	// k's bits were set already, k is in neither generation.
-	fresh := !sh.filter.add(k)
-	if !fresh {
-		e := sh.cur.Lookup(k)
-		if e == nil {
-			e = sh.prev.Lookup(k)
-		}
-		if e != nil && e.Value > n {
-			return false
-		}
+	// The current filter takes k now, while its block is in cache; unless
+	// all of k's bits were set already, k is not in cur.
+	inCur, inPrev := sh.curF.add(k), sh.prevF.mayHave(k)
+	fresh := !inCur
+	var e *hashtab.Entry[int64]
+	if inCur {
+		e = sh.cur.Lookup(k)
+	}
+	if e == nil && inPrev {
+		e = sh.prev.Lookup(k)
+	}
+	if e != nil && e.Value > n {
+		return false
 	}
 	sh.young.Insert(k).Value = n + int64(ttl)
 	sh.pending = append(sh.pending, k)
@@ -233,16 +236,17 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 }
 
 // flush moves the young claims into the current generation, first
-// replacing the previous generation with it if they would not fit.
+// replacing the previous generation with it if they would not fit (the
+// young keys then go into the new current filter again).
 func (sh *dedupeShard) flush() {
 	if sh.cur.Len()+len(sh.pending) > sh.limit {
 		sh.prev.Clear()
 		sh.cur, sh.prev = sh.prev, sh.cur
 		sh.cur.Reserve(sh.limit)
-		sh.filter.reset()
-		sh.prev.Range(func(k uint64, _ int64) { sh.filter.add(k) })
+		sh.prevF.reset()
+		sh.curF, sh.prevF = sh.prevF, sh.curF
 		for _, k := range sh.pending {
-			sh.filter.add(k)
+			sh.curF.add(k)
 		}
 	}
 	sh.warm = sh.cur.Warm(sh.pending)

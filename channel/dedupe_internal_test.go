@@ -40,30 +40,60 @@ func TestDedupeFilter(t *testing.T) {
 	}
 }
 
-// TestMemoryDedupeStoreMatchesModel drives the store, big enough never to
-// drop a generation, and a map with expiries through the same random
-// claims, releases and clock steps: every answer must agree, through the
-// young table's flushes into the big tables, the filter, expiry and
-// release in every tier.
+// TestMemoryDedupeStoreMatchesModel drives the store and a map with
+// expiries through the same random claims, releases and clock steps: every
+// answer must agree, through the young table's flushes into the big
+// tables, the filters, expiry and release in every tier. The first store
+// is big enough never to drop a generation; the second one drops many, but
+// its keys expire long before a key can be dropped.
 func TestMemoryDedupeStoreMatchesModel(t *testing.T) {
 	t.Parallel()
-	s := NewMemoryDedupeStore(1 << 20)
+	t.Run("no drops", func(t *testing.T) {
+		s := NewMemoryDedupeStore(1 << 20)
+		matchModel(t, s, 40_000, func(r *rand.Rand) time.Duration { return time.Duration(r.IntN(120)) * time.Second },
+			func(r *rand.Rand) time.Duration { return time.Duration(1+r.IntN(30)) * time.Minute })
+		flushed := 0
+		for i := range s.shards {
+			flushed += s.shards[i].cur.Len()
+		}
+		if flushed == 0 {
+			t.Fatal("no claim reached the big tables: the test did not exercise flush")
+		}
+	})
+	t.Run("generations dropped", func(t *testing.T) {
+		// 64 shards × (16 young + 2 × 56) keys. The clock moves a second
+		// every tenth operation and a claim lives at most 200 s: 2,000
+		// operations, about 1,600 claims or 25 a shard, fewer than the 56
+		// a generation of each shard holds.
+		s := NewMemoryDedupeStore(64 * 128)
+		matchModel(t, s, 1_000_000, func(*rand.Rand) time.Duration { return time.Second },
+			func(r *rand.Rand) time.Duration { return time.Duration(1+r.IntN(200)) * time.Second })
+		if s.Len() > 64*128 {
+			t.Fatalf("the store holds %d keys", s.Len())
+		}
+	})
+}
+
+// matchModel runs 300,000 random operations on keys below nkeys: clock
+// steps of step(), releases, and claims with a TTL of ttl().
+func matchModel(t *testing.T, s *MemoryDedupeStore, nkeys int, step, ttlOf func(*rand.Rand) time.Duration) {
+	t.Helper()
 	model := map[string]time.Time{} // key → expiry
 	r := rand.New(rand.NewPCG(7, 8))
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	for op := range 300_000 {
-		key := fmt.Sprint("whatsapp\x00m", r.IntN(40_000))
+		key := fmt.Sprint("whatsapp\x00m", r.IntN(nkeys))
 		switch r.IntN(10) {
 		case 0:
-			now = now.Add(time.Duration(r.IntN(120)) * time.Second)
+			now = now.Add(step(r))
 		case 1:
 			if err := s.Release(ctx, key); err != nil {
 				t.Fatal(err)
 			}
 			delete(model, key)
 		default:
-			ttl := time.Duration(1+r.IntN(30)) * time.Minute
+			ttl := ttlOf(r)
 			got, err := s.Claim(ctx, key, now, ttl)
 			if err != nil {
 				t.Fatal(err)
@@ -76,12 +106,5 @@ func TestMemoryDedupeStoreMatchesModel(t *testing.T) {
 				model[key] = now.Add(ttl)
 			}
 		}
-	}
-	flushed := 0
-	for i := range s.shards {
-		flushed += s.shards[i].cur.Len()
-	}
-	if flushed == 0 {
-		t.Fatal("no claim reached the big tables: the test did not exercise flush")
 	}
 }
