@@ -214,13 +214,12 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	}
 	// The current filter takes k now, while its block is in cache; unless
 	// all of k's bits were set already, k is not in cur.
-	inCur, inPrev := sh.curF.add(k), sh.prevF.mayHave(k)
-	fresh := !inCur
+	fresh := !sh.curF.add(k)
 	var e *hashtab.Entry[int64]
-	if inCur {
+	if !fresh {
 		e = sh.cur.Lookup(k)
 	}
-	if e == nil && inPrev {
+	if e == nil && sh.prevF.mayHave(k) {
 		e = sh.prev.Lookup(k)
 	}
 	if e != nil && e.Value > n {
