@@ -159,7 +159,7 @@ type dedupeShard struct {
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
 // less means DefaultDedupeKeys; at least 192, three per shard). Its tables
 // grow with the keys held, 32 to 64 bytes a key (they double and stay at
-// most half full), up to that bound; the filter takes 1 byte a key of
+// most half full), up to that bound; the filters take 1.25 bytes a key of
 // maxKeys and the young tables up to 512 KiB, from the start.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {

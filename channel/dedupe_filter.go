@@ -2,8 +2,8 @@ package channel
 
 // dedupeFilter is a split block Bloom filter (the layout Apache Parquet
 // specifies): each key sets one bit in each of the eight 32-bit words of
-// one 32-byte block, so a lookup reads a single cache line. With 8 bits a
-// key it answers "maybe" for about 2 % of absent keys and never answers
+// one 32-byte block, so a lookup reads a single cache line. With 10 bits a
+// key it answers "maybe" for about 1.3 % of absent keys and never answers
 // "no" for a present one. It cannot forget a key; its owner rebuilds it.
 type dedupeFilter struct {
 	blocks [][8]uint32
@@ -16,9 +16,11 @@ var filterSalts = [8]uint32{
 	0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31,
 }
 
-// newDedupeFilter returns a filter sized for n keys at 8 bits a key.
+// newDedupeFilter returns a filter sized for n keys at 10 bits a key (8
+// bits measured 3.5 % false positives, each a needless probe of a big
+// table, and new ids about 5 % slower).
 func newDedupeFilter(n int) dedupeFilter {
-	return dedupeFilter{blocks: make([][8]uint32, max(1, n*8/256))}
+	return dedupeFilter{blocks: make([][8]uint32, max(1, n*10/256))}
 }
 
 // The key's bits 0–5 chose the shard and are the same for every key of a
