@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -115,6 +116,9 @@ func dedupeKey(ch Kind, id string) string { return string(ch) + "\x00" + id }
 
 const dedupeShards = 64
 
+// released marks a young claim that was released before flush.
+const released = math.MinInt64
+
 // MemoryDedupeStore is the in-memory DedupeStore, in 64 shards. Each shard
 // takes new claims into a small table that stays in the CPU cache and
 // moves them, 256 at a time, into the current generation of its big
@@ -141,19 +145,20 @@ type MemoryDedupeStore struct {
 
 type dedupeShard struct {
 	mu sync.Mutex
-	// young holds the newest claims (key → expiry, unix nanoseconds), at
-	// most youngMax, until flush moves them to cur.
-	young    hashtab.Table[int64]
+	// young indexes the newest claims, at most youngMax, until flush moves
+	// them to cur: key → index in pending, exps and fresh.
+	young    hashtab.Table[int]
 	youngMax int
 	cur      hashtab.Table[int64] // the current generation, at most limit keys
 	prev     hashtab.Table[int64] // the generation before
 	limit    int
 	curF     dedupeFilter // every key of young and cur, and some released ones
 	prevF    dedupeFilter // every key of prev, and some released ones
-	pending  []uint64     // the keys of young, in claim order (released ones too)
+	pending  []uint64     // the keys of young, in claim order
+	exps     []int64      // by pending: expiry, unix nanoseconds, or released
 	fresh    []bool       // by pending: the key was certainly not in cur
 	warm     uint64       // what Warm read, kept so that reading it is not optimized away
-	_        [32]byte     // 256 bytes a shard: no false sharing between shards
+	_        [8]byte      // 256 bytes a shard: no false sharing between shards
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
@@ -205,11 +210,11 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	n := now.UnixNano()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if e := sh.young.Lookup(k); e != nil {
-		if e.Value > n {
+	if y := sh.young.Lookup(k); y != nil {
+		if sh.exps[y.Value] > n {
 			return false
 		}
-		e.Value = n + int64(ttl) // expired: claimed again
+		sh.exps[y.Value] = n + int64(ttl) // expired: claimed again
 		return true
 	}
 	// The current filter takes k now, while its block is in cache; unless
@@ -225,8 +230,9 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	if e != nil && e.Value > n {
 		return false
 	}
-	sh.young.Insert(k).Value = n + int64(ttl)
+	sh.young.Insert(k).Value = len(sh.pending)
 	sh.pending = append(sh.pending, k)
+	sh.exps = append(sh.exps, n+int64(ttl))
 	sh.fresh = append(sh.fresh, fresh)
 	if len(sh.pending) >= sh.youngMax {
 		sh.flush()
@@ -250,9 +256,8 @@ func (sh *dedupeShard) flush() {
 	}
 	sh.warm = sh.cur.Warm(sh.pending)
 	for i, k := range sh.pending {
-		y := sh.young.Lookup(k)
-		if y == nil {
-			continue // released
+		if sh.exps[i] == released {
+			continue
 		}
 		var e *hashtab.Entry[int64]
 		if !sh.fresh[i] { // maybe in cur already: a claim again after expiry
@@ -261,9 +266,9 @@ func (sh *dedupeShard) flush() {
 		if e == nil {
 			e = sh.cur.Insert(k)
 		}
-		e.Value = y.Value
+		e.Value = sh.exps[i]
 	}
-	sh.pending, sh.fresh = sh.pending[:0], sh.fresh[:0]
+	sh.pending, sh.exps, sh.fresh = sh.pending[:0], sh.exps[:0], sh.fresh[:0]
 	sh.young.Clear()
 }
 
@@ -276,7 +281,10 @@ func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
 func (s *MemoryDedupeStore) release(k uint64) {
 	sh := &s.shards[k%dedupeShards]
 	sh.mu.Lock()
-	sh.young.Remove(k)
+	if y := sh.young.Lookup(k); y != nil {
+		sh.exps[y.Value] = released
+		sh.young.Remove(k)
+	}
 	sh.cur.Remove(k)
 	sh.prev.Remove(k)
 	sh.mu.Unlock()
