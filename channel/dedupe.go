@@ -126,11 +126,11 @@ const released = math.MinInt64
 // and the current one takes its place. A Bloom filter per generation
 // answers most lookups of new ids from the cache too, so a new id, the
 // common case, costs no cache miss of its own: the moves are batched so
-// that their misses overlap. The store holds at most maxKeys
-// keys and remembers every key for at least about maxKeys/2 later claims
-// (spread evenly over the shards), or its TTL if that ends first. Keys
-// normally expire by TTL long before they are dropped; size the store
-// above twice the ids you expect per TTL.
+// that their misses overlap. The store holds at most maxKeys keys and
+// remembers every key for at least about maxKeys/2 later claims (spread
+// evenly over the shards), or its TTL if that ends first. Keys normally
+// expire by TTL long before they are dropped; size the store above twice
+// the ids you expect per TTL.
 //
 // It keeps a 64-bit keyed hash of each key rather than the key itself (16
 // bytes an entry, nothing for the garbage collector to scan). A new key is
