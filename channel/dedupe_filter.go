@@ -4,7 +4,8 @@ package channel
 // specifies): each key sets one bit in each of the eight 32-bit words of
 // one 32-byte block, so a lookup reads a single cache line. With 10 bits a
 // key it answers "maybe" for about 1.3 % of absent keys and never answers
-// "no" for a present one. It cannot forget a key; its owner rebuilds it.
+// "no" for a present one. It cannot forget a key: when its generation is
+// dropped, the shard resets it.
 type dedupeFilter struct {
 	blocks [][8]uint32
 }

@@ -117,7 +117,7 @@ type MemoryStore struct {
 	links hashtab.Table[linkRef]
 	seed  maphash.Seed
 	// owner is the Registry whose masked views the records keep, the first
-	// one created on this store (see Registry.adopt).
+	// one created on this store (see adopt).
 	owner *Registry
 
 	merges  []MergeRecord

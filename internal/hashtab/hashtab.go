@@ -137,13 +137,3 @@ func (t *Table[V]) Warm(keys []uint64) uint64 {
 	}
 	return sum
 }
-
-// Range calls fn with every key held and its value, in no order. fn must
-// not change the table.
-func (t *Table[V]) Range(fn func(k uint64, v V)) {
-	for _, e := range t.entries {
-		if e.Key != 0 {
-			fn(e.Key, e.Value)
-		}
-	}
-}
