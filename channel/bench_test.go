@@ -146,7 +146,9 @@ func benchDedupeAfterMillion(b *testing.B, id func(i int) string) {
 	b.ReportMetric(heapPerID, "heapB/id") // after the loop: ResetTimer drops metrics
 }
 
-// BenchmarkDedupeParallel is BenchmarkDedupe's hot path under contention.
+// BenchmarkDedupeParallel is Dedupe under contention: every goroutine
+// cycles through the same 65,536 ids (new once, then redelivered) on a
+// store of 1,048,576 keys. Its ns/op is throughput across the goroutines.
 func BenchmarkDedupeParallel(b *testing.B) {
 	store := channel.NewMemoryDedupeStore(1 << 20)
 	h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error { return nil }),
