@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"strings"
 	"sync"
 	"time"
@@ -123,10 +124,11 @@ const released = math.MinInt64
 // takes new claims into a small table that stays in the CPU cache and
 // moves them, 256 at a time, into the current generation of its big
 // tables; when that generation is full, the previous one is dropped whole
-// and the current one takes its place. A Bloom filter per generation
-// answers most lookups of new ids from the cache too, so a new id, the
-// common case, costs no cache miss of its own: the moves are batched so
-// that their misses overlap. The store holds at most maxKeys keys and
+// and the current one takes its place. A Bloom filter per generation, the
+// two filters' blocks for a key in one cache line, tells a new id, the
+// common case, from a known one with a single memory access and no table
+// probe; the moves are batched so that their cache misses overlap. The
+// store holds at most maxKeys keys and
 // remembers every key for at least about maxKeys/2 later claims (spread
 // evenly over the shards), or its TTL if that ends first. Keys normally
 // expire by TTL long before they are dropped; size the store above twice
@@ -139,33 +141,54 @@ const released = math.MinInt64
 //
 // A MemoryDedupeStore is safe for concurrent use.
 type MemoryDedupeStore struct {
+	shards [dedupeShards]dedupeShard // first: at the allocation's 64-byte aligned start
 	seed   maphash.Seed
-	shards [dedupeShards]dedupeShard
 }
 
 type dedupeShard struct {
 	mu sync.Mutex
 	// young indexes the newest claims, at most youngMax, until flush moves
-	// them to cur: key → index in pending, exps and fresh.
-	young    hashtab.Table[int]
+	// them to cur: open addressing over pending, each slot 0 (empty) or
+	// an index into pending plus one. Two bytes a slot keep it, with
+	// pending, in the CPU cache.
+	young    []uint16
 	youngMax int
 	cur      hashtab.Table[int64] // the current generation, at most limit keys
 	prev     hashtab.Table[int64] // the generation before
 	limit    int
-	curF     dedupeFilter // every key of young and cur, and some released ones
-	prevF    dedupeFilter // every key of prev, and some released ones
-	pending  []uint64     // the keys of young, in claim order
-	exps     []int64      // by pending: expiry, unix nanoseconds, or released
-	fresh    []bool       // by pending: the key was certainly not in cur
-	warm     uint64       // what Warm read, kept so that reading it is not optimized away
-	_        [8]byte      // 256 bytes a shard: no false sharing between shards
+	// filter has every key of young and cur in its current generation,
+	// every key of prev in its previous one, and some released keys.
+	filter  dedupeFilter
+	pending []youngClaim // the young claims, in claim order
+	// fresh has bit i set when pending[i]'s key was certainly not in cur.
+	fresh [4]uint64
+	warm  uint64   // what Warm read, kept so that reading it is not optimized away
+	_     [48]byte // 256 bytes a shard: no false sharing between shards
+}
+
+// youngClaim is a claim not yet moved into the current generation.
+type youngClaim struct {
+	key uint64
+	exp int64 // unix nanoseconds, or released
+}
+
+// youngSlot returns the slot of young holding k, or else the empty slot
+// where k goes.
+func (sh *dedupeShard) youngSlot(k uint64) *uint16 {
+	mask := uint64(len(sh.young) - 1)
+	for i := k >> 40 & mask; ; i = (i + 1) & mask {
+		y := &sh.young[i]
+		if *y == 0 || sh.pending[*y-1].key == k {
+			return y
+		}
+	}
 }
 
 // NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
 // less means DefaultDedupeKeys; at least 192, three per shard). Its tables
 // grow with the keys held, 32 to 64 bytes a key (they double and stay at
 // most half full), up to that bound; the filters take 1.25 bytes a key of
-// maxKeys and the young tables up to 512 KiB, from the start.
+// maxKeys and the young claims up to 336 KiB, from the start.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
@@ -177,8 +200,9 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.youngMax, sh.limit = youngMax, limit
-		sh.young.Reserve(youngMax)
-		sh.curF, sh.prevF = newDedupeFilter(limit), newDedupeFilter(limit)
+		sh.young = make([]uint16, 2<<bits.Len(uint(youngMax-1)))
+		sh.pending = make([]youngClaim, 0, youngMax)
+		sh.filter = newDedupeFilter(limit)
 	}
 	return s
 }
@@ -209,32 +233,48 @@ func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bo
 	sh := &s.shards[k%dedupeShards]
 	n := now.UnixNano()
 	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if y := sh.young.Lookup(k); y != nil {
-		if sh.exps[y.Value] > n {
-			return false
-		}
-		sh.exps[y.Value] = n + int64(ttl) // expired: claimed again
-		return true
-	}
-	// The current filter takes k now, while its block is in cache; unless
-	// all of k's bits were set already, k is not in cur.
-	fresh := !sh.curF.add(k)
+	ok := sh.claim(k, n, n+int64(ttl))
+	sh.mu.Unlock() // not deferred: claim cannot panic, and every event would pay for the defer
+	return ok
+}
+
+// claim claims k at time n (unix nanoseconds) until exp; sh.mu is held.
+func (sh *dedupeShard) claim(k uint64, n, exp int64) bool {
+	// The current generation's filter takes k now, while its block is in
+	// cache. Unless all of k's bits were set already, k is neither young
+	// nor in cur; the same cache line answers for prev: a new id, the
+	// common case, looks in no table.
+	inCur, inPrev := sh.filter.add(k)
+	fresh := !inCur
+	var y *uint16
 	var e *hashtab.Entry[int64]
 	if !fresh {
+		if y = sh.youngSlot(k); *y != 0 {
+			c := &sh.pending[*y-1]
+			if c.exp > n {
+				return false
+			}
+			c.exp = exp // expired or released: claimed again
+			return true
+		}
 		e = sh.cur.Lookup(k)
 	}
-	if e == nil && sh.prevF.mayHave(k) {
+	if e == nil && inPrev {
 		e = sh.prev.Lookup(k)
 	}
 	if e != nil && e.Value > n {
 		return false
 	}
-	sh.young.Insert(k).Value = len(sh.pending)
-	sh.pending = append(sh.pending, k)
-	sh.exps = append(sh.exps, n+int64(ttl))
-	sh.fresh = append(sh.fresh, fresh)
-	if len(sh.pending) >= sh.youngMax {
+	if y == nil {
+		y = sh.youngSlot(k)
+	}
+	i := len(sh.pending)
+	sh.pending = append(sh.pending, youngClaim{key: k, exp: exp})
+	*y = uint16(i + 1)
+	if fresh {
+		sh.fresh[i/64] |= 1 << (i % 64)
+	}
+	if i+1 >= sh.youngMax {
 		sh.flush()
 	}
 	return true
@@ -248,28 +288,29 @@ func (sh *dedupeShard) flush() {
 		sh.prev.Clear()
 		sh.cur, sh.prev = sh.prev, sh.cur
 		sh.cur.Reserve(sh.limit)
-		sh.prevF.reset()
-		sh.curF, sh.prevF = sh.prevF, sh.curF
-		for _, k := range sh.pending {
-			sh.curF.add(k)
+		sh.filter.rotate()
+		for _, c := range sh.pending {
+			sh.filter.add(c.key)
 		}
 	}
-	sh.warm = sh.cur.Warm(sh.pending)
-	for i, k := range sh.pending {
-		if sh.exps[i] == released {
+	for _, c := range sh.pending {
+		sh.warm += sh.cur.Warm(c.key)
+	}
+	for i, c := range sh.pending {
+		if c.exp == released {
 			continue
 		}
 		var e *hashtab.Entry[int64]
-		if !sh.fresh[i] { // maybe in cur already: a claim again after expiry
-			e = sh.cur.Lookup(k)
+		if sh.fresh[i/64]&(1<<(i%64)) == 0 { // maybe in cur already: a claim again after expiry
+			e = sh.cur.Lookup(c.key)
 		}
 		if e == nil {
-			e = sh.cur.Insert(k)
+			e = sh.cur.Insert(c.key)
 		}
-		e.Value = sh.exps[i]
+		e.Value = c.exp
 	}
-	sh.pending, sh.exps, sh.fresh = sh.pending[:0], sh.exps[:0], sh.fresh[:0]
-	sh.young.Clear()
+	sh.pending, sh.fresh = sh.pending[:0], [4]uint64{}
+	clear(sh.young)
 }
 
 // Release implements DedupeStore. It never returns an error.
@@ -281,9 +322,8 @@ func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
 func (s *MemoryDedupeStore) release(k uint64) {
 	sh := &s.shards[k%dedupeShards]
 	sh.mu.Lock()
-	if y := sh.young.Lookup(k); y != nil {
-		sh.exps[y.Value] = released
-		sh.young.Remove(k)
+	if y := sh.youngSlot(k); *y != 0 {
+		sh.pending[*y-1].exp = released // stays young: a claim again reuses the slot
 	}
 	sh.cur.Remove(k)
 	sh.prev.Remove(k)
@@ -297,7 +337,12 @@ func (s *MemoryDedupeStore) Len() int {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
-		n += sh.young.Len() + sh.cur.Len() + sh.prev.Len()
+		n += sh.cur.Len() + sh.prev.Len()
+		for _, c := range sh.pending {
+			if c.exp != released {
+				n++
+			}
+		}
 		sh.mu.Unlock()
 	}
 	return n

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -21,22 +22,43 @@ func TestDedupeFilter(t *testing.T) {
 		f.add(keys[i])
 	}
 	for _, k := range keys {
-		if !f.mayHave(k) || !f.add(k) {
+		if cur, _ := f.mayHave(k); !cur {
 			t.Fatalf("key %x added but reported absent", k)
 		}
 	}
 	fp := 0
 	for range n {
-		if f.mayHave(r.Uint64()) {
+		if cur, _ := f.mayHave(r.Uint64()); cur {
 			fp++
 		}
 	}
 	if rate := float64(fp) / n; rate > 0.025 {
 		t.Fatalf("false positive rate %.3f", rate)
 	}
-	f.reset()
-	if f.mayHave(keys[0]) {
-		t.Fatal("reset kept a key")
+	// A rotation moves the keys to the previous generation; a second one
+	// drops them.
+	f.rotate()
+	newer := r.Uint64()
+	if cur, prev := f.add(newer); cur || prev {
+		t.Fatalf("a key never added reported present: cur %v, prev %v", cur, prev)
+	}
+	for _, k := range keys {
+		if _, prev := f.mayHave(k); !prev {
+			t.Fatalf("key %x lost by a rotation", k)
+		}
+	}
+	f.rotate()
+	if cur, prev := f.mayHave(newer); cur || !prev {
+		t.Fatalf("the newer key after a second rotation: cur %v, prev %v", cur, prev)
+	}
+	kept := 0
+	for _, k := range keys {
+		if _, prev := f.mayHave(k); prev {
+			kept++
+		}
+	}
+	if kept > n/50 {
+		t.Fatalf("%d of %d keys kept after their generation was dropped", kept, n)
 	}
 }
 
@@ -106,5 +128,13 @@ func matchModel(t *testing.T, s *MemoryDedupeStore, nkeys int, step, ttlOf func(
 				model[key] = now.Add(ttl)
 			}
 		}
+	}
+}
+
+// TestDedupeShardSize: shards are 256 bytes, a multiple of the cache line,
+// so that two cores claiming in neighbouring shards do not share a line.
+func TestDedupeShardSize(t *testing.T) {
+	if size := reflect.TypeFor[dedupeShard]().Size(); size != 256 {
+		t.Fatalf("dedupeShard is %d bytes, want 256", size)
 	}
 }

@@ -123,17 +123,14 @@ func (t *Table[V]) Clear() {
 	t.n = 0
 }
 
-// Warm loads the home slot of each key, without using what it reads but
-// to return a checksum the caller may keep. Called before inserting a
-// batch of keys into a table larger than the CPU caches, it lets their
-// cache misses overlap, where inserting one by one waits for each in turn.
-func (t *Table[V]) Warm(keys []uint64) uint64 {
+// Warm loads the home slot of k and returns the key it holds, for the
+// caller to keep so that the load is not optimized away. Called for each
+// of a batch of keys before inserting them into a table larger than the
+// CPU caches, it lets their cache misses overlap, where inserting one by
+// one waits for each in turn.
+func (t *Table[V]) Warm(k uint64) uint64 {
 	if len(t.entries) == 0 {
 		return 0
 	}
-	var sum uint64
-	for _, k := range keys {
-		sum += t.entries[t.home(k)].Key
-	}
-	return sum
+	return t.entries[t.home(k)].Key
 }

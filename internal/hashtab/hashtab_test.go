@@ -90,13 +90,13 @@ func TestReserveAndClear(t *testing.T) {
 // home) and changes nothing.
 func TestWarm(t *testing.T) {
 	var tab Table[int]
-	if tab.Warm([]uint64{1 << 6}) != 0 {
+	if tab.Warm(1<<6) != 0 {
 		t.Fatal("Warm on an empty table")
 	}
 	for k := uint64(1); k <= 100; k++ {
 		tab.Insert(k << 6).Value = int(k)
 	}
-	if got := tab.Warm([]uint64{3 << 6, 7 << 6}); got != 10<<6 || tab.Len() != 100 {
+	if got := tab.Warm(3<<6) + tab.Warm(7<<6); got != 10<<6 || tab.Len() != 100 {
 		t.Fatalf("Warm = %d, Len = %d", got, tab.Len())
 	}
 	if e := tab.Lookup(7 << 6); e == nil || e.Value != 7 {
