@@ -128,11 +128,10 @@ const released = math.MinInt64
 // two filters' blocks for a key in one cache line, tells a new id, the
 // common case, from a known one with a single memory access and no table
 // probe; the moves are batched so that their cache misses overlap. The
-// store holds at most maxKeys keys and
-// remembers every key for at least about maxKeys/2 later claims (spread
-// evenly over the shards), or its TTL if that ends first. Keys normally
-// expire by TTL long before they are dropped; size the store above twice
-// the ids you expect per TTL.
+// store holds at most maxKeys keys and remembers every key for at least
+// about maxKeys/2 later claims (spread evenly over the shards), or its TTL
+// if that ends first. Keys normally expire by TTL long before they are
+// dropped; size the store above twice the ids you expect per TTL.
 //
 // It keeps a 64-bit keyed hash of each key rather than the key itself (16
 // bytes an entry, nothing for the garbage collector to scan). A new key is
