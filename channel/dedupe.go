@@ -159,10 +159,8 @@ type dedupeShard struct {
 	// every key of prev in its previous one, and some released keys.
 	filter  dedupeFilter
 	pending []youngClaim // the young claims, in claim order
-	// fresh has bit i set when pending[i]'s key was certainly not in cur.
-	fresh [4]uint64
-	warm  uint64   // what Warm read, kept so that reading it is not optimized away
-	_     [48]byte // 256 bytes a shard: no false sharing between shards
+	warm    uint64       // what Warm read, kept so that reading it is not optimized away
+	_       [80]byte     // 256 bytes a shard: no false sharing between shards
 }
 
 // youngClaim is a claim not yet moved into the current generation.
@@ -244,10 +242,9 @@ func (sh *dedupeShard) claim(k uint64, n, exp int64) bool {
 	// nor in cur; the same cache line answers for prev: a new id, the
 	// common case, looks in no table.
 	inCur, inPrev := sh.filter.add(k)
-	fresh := !inCur
 	var y *uint16
 	var e *hashtab.Entry[int64]
-	if !fresh {
+	if inCur {
 		if y = sh.youngSlot(k); *y != 0 {
 			c := &sh.pending[*y-1]
 			if c.exp > n {
@@ -270,9 +267,6 @@ func (sh *dedupeShard) claim(k uint64, n, exp int64) bool {
 	i := len(sh.pending)
 	sh.pending = append(sh.pending, youngClaim{key: k, exp: exp})
 	*y = uint16(i + 1)
-	if fresh {
-		sh.fresh[i/64] |= 1 << (i % 64)
-	}
 	if i+1 >= sh.youngMax {
 		sh.flush()
 	}
@@ -295,20 +289,12 @@ func (sh *dedupeShard) flush() {
 	for _, c := range sh.pending {
 		sh.warm += sh.cur.Warm(c.key)
 	}
-	for i, c := range sh.pending {
-		if c.exp == released {
-			continue
+	for _, c := range sh.pending {
+		if c.exp != released {
+			sh.cur.Put(c.key, c.exp) // a key claimed again after expiry is in cur already
 		}
-		var e *hashtab.Entry[int64]
-		if sh.fresh[i/64]&(1<<(i%64)) == 0 { // maybe in cur already: a claim again after expiry
-			e = sh.cur.Lookup(c.key)
-		}
-		if e == nil {
-			e = sh.cur.Insert(c.key)
-		}
-		e.Value = c.exp
 	}
-	sh.pending, sh.fresh = sh.pending[:0], [4]uint64{}
+	sh.pending = sh.pending[:0]
 	clear(sh.young)
 }
 

@@ -66,6 +66,27 @@ func (t *Table[V]) Insert(k uint64) *Entry[V] {
 	return &t.entries[i]
 }
 
+// Put sets the value of k, which must be non-zero, inserting k if it is
+// absent: one probe where Lookup then Insert would take two.
+func (t *Table[V]) Put(k uint64, v V) {
+	if (t.n+1)*2 > len(t.entries) {
+		t.grow()
+	}
+	mask := len(t.entries) - 1
+	for i := t.home(k); ; i = (i + 1) & mask {
+		e := &t.entries[i]
+		if e.Key == k {
+			e.Value = v
+			return
+		}
+		if e.Key == 0 {
+			*e = Entry[V]{Key: k, Value: v}
+			t.n++
+			return
+		}
+	}
+}
+
 // Reserve makes room for n keys, so that inserting up to n keys in all
 // grows nothing.
 func (t *Table[V]) Reserve(n int) {

@@ -19,12 +19,15 @@ func TestTableMatchesMap(t *testing.T) {
 	}
 	for i := range 200_000 {
 		k := key()
-		switch r.IntN(3) {
+		switch r.IntN(4) {
 		case 0:
 			if tab.Lookup(k) == nil {
 				tab.Insert(k).Value = int64(i)
 				model[k] = int64(i)
 			}
+		case 3: // Put, on present and absent keys alike
+			tab.Put(k, int64(-i))
+			model[k] = int64(-i)
 		case 1:
 			tab.Remove(k)
 			delete(model, k)
