@@ -49,14 +49,6 @@ func (f *dedupeFilter) add(k uint64) (inCur, inPrev bool) {
 	return inCur, inPrev
 }
 
-// mayHave reports whether the current and the previous generation may
-// have k; false only for a key not added since its generation began.
-func (f *dedupeFilter) mayHave(k uint64) (inCur, inPrev bool) {
-	m := filterBits(k)
-	cur, prev := f.halves(k)
-	return has(cur, &m), has(prev, &m)
-}
-
 // halves returns the current and the previous generation's block for k.
 // The key's bits 0–5 chose the shard and are the same for every key of a
 // filter: the line comes from bits 38–63, the bits within it (filterBits)

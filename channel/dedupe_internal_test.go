@@ -9,6 +9,15 @@ import (
 	"time"
 )
 
+// mayHave reports, without adding k, whether the current and the previous
+// generation may have k; false only for a key not added since its
+// generation began.
+func (f *dedupeFilter) mayHave(k uint64) (inCur, inPrev bool) {
+	m := filterBits(k)
+	cur, prev := f.halves(k)
+	return has(cur, &m), has(prev, &m)
+}
+
 // TestDedupeFilter: no key added is ever reported absent, and at 10 bits
 // a key about 1.3 % of the keys never added are reported present.
 func TestDedupeFilter(t *testing.T) {
