@@ -22,9 +22,9 @@ func newDedupeFilter(n int) dedupeFilter {
 	return dedupeFilter{lines: make([][8]uint64, max(1, n*10/256))}
 }
 
-// filterBits returns the key's bit in each 32-bit word of a block, as four word
-// pairs. The multipliers are Parquet's eight salts: each maps the key's 32
-// bits to the bit set in one word.
+// filterBits returns the key's bit in each 32-bit word of a block, as
+// four word pairs. The multipliers are Parquet's eight salts: each maps
+// the key's 32 bits to the bit set in one word.
 func filterBits(k uint64) [4]uint64 {
 	x := uint32(k >> 6)
 	return [4]uint64{
@@ -54,6 +54,7 @@ func (f *dedupeFilter) add(k uint64) (inCur, inPrev bool) {
 // filter: the line comes from bits 38–63, the bits within it (filterBits)
 // from 6–37.
 func (f *dedupeFilter) halves(k uint64) (cur, prev *[4]uint64) {
+	// f.cur is 0 or 4; masking it lets the compiler drop the bounds checks.
 	l, c := &f.lines[(k>>38)*uint64(len(f.lines))>>26], f.cur&4
 	return (*[4]uint64)(l[c : c+4]), (*[4]uint64)(l[4-c : 8-c])
 }
