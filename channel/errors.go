@@ -27,7 +27,43 @@ var (
 	// ErrInvalidMessage: the message is malformed (nil, empty, bad template
 	// parameters, too long, too many buttons).
 	ErrInvalidMessage = errors.New("channel: invalid message")
+	// ErrDeliveryUnknown: the request may have reached the platform but its
+	// answer was lost (a 5xx after the platform recorded it, a reset, a
+	// timeout). The message may or may not have been delivered; it is never
+	// retried blindly, because the customer would get it twice. Callers
+	// reconcile it later (see DeliveryError).
+	ErrDeliveryUnknown = errors.New("channel: delivery unknown")
+	// ErrUnavailable: a state store (dedupe claims, windows, limits, quotas)
+	// did not answer, so the action was not taken. A webhook answers 5xx so
+	// the platform redelivers; a send returns this error and does not go out
+	// unchecked.
+	ErrUnavailable = errors.New("channel: state store unavailable")
+	// ErrInFlight: another delivery of the same event is being handled right
+	// now (its claim is in flight under a lease). Adapters answer 503 so the
+	// platform redelivers later; the event is neither handled twice nor
+	// acknowledged and dropped.
+	ErrInFlight = errors.New("channel: event in flight")
 )
+
+// DeliveryError is returned, wrapping ErrDeliveryUnknown, when a send's
+// outcome is unknown. It carries what a caller needs to reconcile the send
+// later: the message and when it was attempted.
+type DeliveryError struct {
+	Channel   Kind
+	Message   *Message  // the message whose delivery is unknown
+	Attempted time.Time // when the last attempt was made
+	Attempts  int       // how many requests were made
+	Err       error     // the transport or platform error that made it unknown
+}
+
+// Error describes the failure without the message text or the recipient.
+func (e *DeliveryError) Error() string {
+	return fmt.Sprintf("%s: delivery unknown after %d attempt(s) at %s: %v",
+		e.Channel, e.Attempts, e.Attempted.UTC().Format(time.RFC3339), e.Err)
+}
+
+// Unwrap returns ErrDeliveryUnknown and the underlying error.
+func (e *DeliveryError) Unwrap() []error { return []error{ErrDeliveryUnknown, e.Err} }
 
 // RetryableError is implemented by errors that know whether the failed call
 // may be retried and after how long. Every adapter's *APIError implements it.
