@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -75,6 +76,24 @@ type RecipientLimitConfig struct {
 	// limit. Both cost O(1) per send.
 	MaxRecipients int
 	Clock         Clock
+	// Store, if set, keeps the allowances instead of this process's memory,
+	// so the limit holds across instances (MaxRecipients then does not
+	// apply: the store forgets a recipient once its allowance is full
+	// again). Nil keeps them in memory.
+	Store RecipientLimitStore
+}
+
+// RecipientLimitStore keeps per-recipient allowances (GCRA: one theoretical
+// arrival time per recipient) for PerRecipient shared by several instances.
+// Take must check and charge atomically: two instances sending to one
+// recipient at the same moment never both get the last allowance.
+// store/sqlite, store/postgres and store/redis implement it.
+// Implementations must be safe for concurrent use.
+type RecipientLimitStore interface {
+	// Take charges one send to a at now if a's allowance (one send per
+	// every, burst back to back) has room, and returns 0. Otherwise it
+	// charges nothing and returns how long until the next send is allowed.
+	Take(ctx context.Context, a Address, now time.Time, every time.Duration, burst int) (time.Duration, error)
 }
 
 // PerRecipient returns a Middleware limiting sends to each recipient (by
@@ -86,12 +105,35 @@ type RecipientLimitConfig struct {
 // It keeps one timestamp per active recipient (GCRA), so memory follows the
 // recipients written to within Every·Burst, not all recipients ever seen. The
 // middleware is safe for concurrent use.
+//
+// With a Store, a send whose allowance cannot be checked does not go out:
+// the error matches ErrUnavailable.
 func PerRecipient(cfg RecipientLimitConfig) Middleware {
-	l := newRecipientLimiter(cfg)
+	var take func(ctx context.Context, a Address, now time.Time) (time.Duration, error)
+	if st := cfg.Store; st != nil {
+		burst := max(cfg.Burst, 1)
+		take = func(ctx context.Context, a Address, now time.Time) (time.Duration, error) {
+			if cfg.Every <= 0 {
+				return 0, nil
+			}
+			wait, err := st.Take(ctx, a, now, cfg.Every, burst)
+			if err != nil {
+				return 0, fmt.Errorf("%w: per-recipient limit: %w", ErrUnavailable, err)
+			}
+			return wait, nil
+		}
+	} else {
+		l := newRecipientLimiter(cfg)
+		take = func(_ context.Context, a Address, now time.Time) (time.Duration, error) { return l.take(a, now), nil }
+	}
 	return func(next Sender) Sender {
 		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
 			if m != nil {
-				if wait := l.take(m.To, cfg.Clock.now()); wait > 0 {
+				wait, err := take(ctx, m.To, cfg.Clock.now())
+				if err != nil {
+					return Receipt{}, err
+				}
+				if wait > 0 {
 					return Receipt{}, &limitError{what: "per-recipient limit", wait: wait}
 				}
 			}

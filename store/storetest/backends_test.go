@@ -18,3 +18,27 @@ func TestPostgresDedupe(t *testing.T) {
 func TestRedisDedupe(t *testing.T) {
 	storetest.RunDedupe(t, func(t *testing.T) channel.DedupeStore { return storetest.Redis(t).Dedupe() })
 }
+
+func TestSQLiteWindows(t *testing.T) {
+	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.SQLite(t).Windows() })
+}
+
+func TestPostgresWindows(t *testing.T) {
+	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.Postgres(t).Windows() })
+}
+
+func TestRedisWindows(t *testing.T) {
+	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.Redis(t).Windows() })
+}
+
+func TestSQLiteRecipientLimits(t *testing.T) {
+	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.SQLite(t).RecipientLimits() })
+}
+
+func TestPostgresRecipientLimits(t *testing.T) {
+	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.Postgres(t).RecipientLimits() })
+}
+
+func TestRedisRecipientLimits(t *testing.T) {
+	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.Redis(t).RecipientLimits() })
+}
