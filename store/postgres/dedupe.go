@@ -33,7 +33,7 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1
 // CONFLICT … DO UPDATE … WHERE expired RETURNING).
 func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
 	var st int
-	if err := s.db.pool.QueryRow(ctx, claimSQL, key, now.Add(lease), now).Scan(&st); err != nil {
+	if err := s.db.pool.QueryRow(ctx, claimSQL, []byte(key), now.Add(lease), now).Scan(&st); err != nil {
 		return 0, fmt.Errorf("postgres: claim: %w", err)
 	}
 	return claimStatus(st)
@@ -42,7 +42,7 @@ func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 // Complete implements channel.DedupeStore.
 func (s *DedupeStore) Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error {
 	_, err := s.db.pool.Exec(ctx, `INSERT INTO switchboard_dedupe (key, until, done) VALUES ($1, $2, true)
-		ON CONFLICT (key) DO UPDATE SET until = excluded.until, done = true`, key, now.Add(ttl))
+		ON CONFLICT (key) DO UPDATE SET until = excluded.until, done = true`, []byte(key), now.Add(ttl))
 	if err != nil {
 		return fmt.Errorf("postgres: complete: %w", err)
 	}
@@ -51,7 +51,7 @@ func (s *DedupeStore) Complete(ctx context.Context, key string, now time.Time, t
 
 // Release implements channel.DedupeStore.
 func (s *DedupeStore) Release(ctx context.Context, key string) error {
-	if _, err := s.db.pool.Exec(ctx, `DELETE FROM switchboard_dedupe WHERE key = $1 AND NOT done`, key); err != nil {
+	if _, err := s.db.pool.Exec(ctx, `DELETE FROM switchboard_dedupe WHERE key = $1 AND NOT done`, []byte(key)); err != nil {
 		return fmt.Errorf("postgres: release: %w", err)
 	}
 	return nil

@@ -24,7 +24,7 @@ var _ channel.WindowStore = (*WindowStore)(nil)
 func (s *WindowStore) Touch(ctx context.Context, a channel.Address, at time.Time, ttl time.Duration) error {
 	_, err := s.db.pool.Exec(ctx, `INSERT INTO switchboard_windows AS w (addr, last_ns, expires_ms) VALUES ($1, $2, $3)
 		ON CONFLICT (addr) DO UPDATE SET last_ns = excluded.last_ns, expires_ms = excluded.expires_ms
-		WHERE excluded.last_ns > w.last_ns`, a.String(), at.UnixNano(), at.Add(ttl).UnixMilli())
+		WHERE excluded.last_ns > w.last_ns`, []byte(a.String()), at.UnixNano(), at.Add(ttl).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("postgres: window touch: %w", err)
 	}
@@ -34,7 +34,7 @@ func (s *WindowStore) Touch(ctx context.Context, a channel.Address, at time.Time
 // LastSeen implements channel.WindowStore.
 func (s *WindowStore) LastSeen(ctx context.Context, a channel.Address) (time.Time, bool, error) {
 	var ns int64
-	err := s.db.pool.QueryRow(ctx, `SELECT last_ns FROM switchboard_windows WHERE addr = $1`, a.String()).Scan(&ns)
+	err := s.db.pool.QueryRow(ctx, `SELECT last_ns FROM switchboard_windows WHERE addr = $1`, []byte(a.String())).Scan(&ns)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -62,14 +62,14 @@ func (s *RecipientLimitStore) Take(ctx context.Context, a channel.Address, now t
 	var tat int64
 	err := s.db.pool.QueryRow(ctx, `INSERT INTO switchboard_recipient_limits AS r (addr, tat_ns) VALUES ($1, $2::bigint + $3::bigint)
 		ON CONFLICT (addr) DO UPDATE SET tat_ns = GREATEST(r.tat_ns, $2::bigint) + $3::bigint
-		WHERE GREATEST(r.tat_ns, $2::bigint) - $2::bigint <= $4::bigint RETURNING tat_ns`, a.String(), n, e, tau).Scan(&tat)
+		WHERE GREATEST(r.tat_ns, $2::bigint) - $2::bigint <= $4::bigint RETURNING tat_ns`, []byte(a.String()), n, e, tau).Scan(&tat)
 	if err == nil {
 		return 0, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("postgres: recipient limit: %w", err)
 	}
-	if err := s.db.pool.QueryRow(ctx, `SELECT tat_ns FROM switchboard_recipient_limits WHERE addr = $1`, a.String()).Scan(&tat); err != nil {
+	if err := s.db.pool.QueryRow(ctx, `SELECT tat_ns FROM switchboard_recipient_limits WHERE addr = $1`, []byte(a.String())).Scan(&tat); err != nil {
 		return 0, fmt.Errorf("postgres: recipient limit: %w", err)
 	}
 	return time.Duration(max(tat-n-tau, 1)), nil

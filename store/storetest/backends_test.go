@@ -3,6 +3,8 @@ package storetest_test
 import (
 	"testing"
 
+	"github.com/switchboard-go/switchboard/autoreply"
+
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/store/storetest"
 )
@@ -41,4 +43,28 @@ func TestPostgresRecipientLimits(t *testing.T) {
 
 func TestRedisRecipientLimits(t *testing.T) {
 	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.Redis(t).RecipientLimits() })
+}
+
+func TestSQLiteTokenStore(t *testing.T) {
+	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.SQLite(t).WeChatTokens("wx123") })
+}
+
+func TestPostgresTokenStore(t *testing.T) {
+	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.Postgres(t).WeChatTokens("wx123") })
+}
+
+func TestRedisTokenStore(t *testing.T) {
+	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.Redis(t).WeChatTokens("wx123") })
+}
+
+func TestSQLiteConversations(t *testing.T) {
+	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.SQLite(t).Conversations() })
+}
+
+func TestPostgresConversations(t *testing.T) {
+	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.Postgres(t).Conversations() })
+}
+
+func TestRedisConversations(t *testing.T) {
+	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.Redis(t).Conversations() })
 }

@@ -1,7 +1,7 @@
 -- Customer-service windows: when each customer last wrote (Unix ns), kept
 -- until expires_ms.
 CREATE TABLE IF NOT EXISTS switchboard_windows (
-	addr       text PRIMARY KEY,
+	addr       bytea PRIMARY KEY,
 	last_ns    bigint NOT NULL,
 	expires_ms bigint NOT NULL
 );
@@ -10,7 +10,7 @@ CREATE INDEX IF NOT EXISTS switchboard_windows_expires ON switchboard_windows (e
 -- Per-recipient allowances: the GCRA theoretical arrival time (Unix ns).
 -- A row whose tat is past is a full allowance and may be purged.
 CREATE TABLE IF NOT EXISTS switchboard_recipient_limits (
-	addr   text PRIMARY KEY,
+	addr   bytea PRIMARY KEY,
 	tat_ns bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS switchboard_recipient_limits_tat ON switchboard_recipient_limits (tat_ns);
