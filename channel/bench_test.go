@@ -12,7 +12,6 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
-	"github.com/switchboard-go/switchboard/internal/benchcpu"
 )
 
 // benchTargets returns n WhatsApp recipients and messages to them.
@@ -31,7 +30,6 @@ func runSends(b *testing.B, s channel.Sender, clk *channeltest.Clock, ms []*chan
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
-	defer benchcpu.Meter(b)()
 	for i := range b.N {
 		clk.Advance(time.Millisecond)
 		if _, err := s.Send(ctx, ms[i%len(ms)]); err != nil {
@@ -211,7 +209,6 @@ func benchDedupeAfterMillion(b *testing.B, newStore func(capacity int) benchStor
 	heapPerID := (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(held)
 	b.ReportAllocs()
 	b.ResetTimer()
-	defer benchcpu.Meter(b)()
 	for _, id := range ids[:b.N] {
 		e.ID = id
 		_ = h.HandleEvent(ctx, e)
