@@ -10,7 +10,7 @@
 //		channel.RateLimit(rate.Limit(80), 80, nil),
 //		channel.PerRecipient(channel.RecipientLimitConfig{Every: 6 * time.Second, Burst: 2}),
 //		windows.Middleware(),
-//		channel.MediaLimit(channel.DefaultMediaLimits),
+//		channel.MediaLimit(channel.DefaultMediaLimits()),
 //	)
 //
 // Errors are values: errors.Is(err, channel.ErrRateLimited) works on every
