@@ -247,7 +247,7 @@ func (cc ClientCredentials) Fetch(ctx context.Context, hc *retryablehttp.Client)
 	}
 	var tr tokenResponse
 	if err := json.Unmarshal(resp.Body, &tr); err != nil || tr.AccessToken == "" {
-		return Token{}, &tracking.APIError{Carrier: cc.Carrier, HTTPStatus: resp.Status, Message: "malformed token response"}
+		return Token{}, &tracking.APIError{Carrier: cc.Carrier, StatusCode: resp.Status, Message: "malformed token response"}
 	}
 	secs := parseSeconds(tr.ExpiresIn)
 	if secs <= 0 {
