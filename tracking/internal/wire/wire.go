@@ -25,9 +25,9 @@ const MaxBody = 8 << 20
 
 // Response is a carrier's answer, fully read.
 type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
+	Status int         // HTTP status code
+	Header http.Header // response headers (Retry-After)
+	Body   []byte      // at most MaxBody bytes
 }
 
 // Do sends req through c (which retries per its policy) and reads the whole
