@@ -17,6 +17,11 @@
 // adapter's *APIError whose platform code means throttling, and IsRetryable
 // and RetryAfter answer for any error in the chain.
 //
+// Platforms cap the length of a text, each in its own unit: SplitText cuts a
+// long text where a reader expects a break (paragraph, line, sentence, word,
+// never inside a grapheme cluster), counting in CodePoints, UTF16Units or
+// UTF8Bytes.
+//
 // Time is injected wherever it matters (windows, quotas, dedupe TTLs) through
 // a Clock, so tests move time instead of sleeping.
 package channel

@@ -1,6 +1,7 @@
 package channel_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -223,4 +224,14 @@ func BenchmarkSplitText(b *testing.B) {
 			}
 		}
 	})
+}
+
+func ExampleSplitText() {
+	text := "Your parcel left Shenzhen. It reaches Hong Kong tomorrow.\n\nThank you for shopping with us!"
+	for _, part := range channel.SplitText(text, 60, channel.UTF16Units) {
+		fmt.Printf("%q\n", part)
+	}
+	// Output:
+	// "Your parcel left Shenzhen. It reaches Hong Kong tomorrow."
+	// "Thank you for shopping with us!"
 }
