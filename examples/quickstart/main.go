@@ -1,5 +1,6 @@
 // Command quickstart answers WhatsApp customers with the shipped rules and
-// replies (examples/shopbot/data), in the customer's language:
+// replies (examples/shopbot/data), in the customer's language. From the
+// module root:
 //
 //	WHATSAPP_ACCESS_TOKEN=… WHATSAPP_PHONE_NUMBER_ID=… WHATSAPP_APP_SECRET=… \
 //	WHATSAPP_VERIFY_TOKEN=… go run ./examples/quickstart
