@@ -36,6 +36,8 @@ func TestNormalize(t *testing.T) {
 		name, in, want string
 		fold           bool
 	}{
+		{"typographic apostrophes", "hasn’t ‘n’ doesnʼt ｃａｎ＇ｔ", "hasn't 'n' doesn't can't", true},
+		{"typographic apostrophes unfolded", "HASN’T", "hasn't", false},
 		{"ascii", "  Where IS my\tORDER?? ", "where is my order??", false},
 		{"empty", "", "", false},
 		{"only spaces", " \t\r\n ", "", false},
