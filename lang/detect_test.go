@@ -45,7 +45,7 @@ func TestDetect(t *testing.T) {
 		{"这个多少钱", SimplifiedChinese, Script},
 		{"這個多少錢", TraditionalChinese, Script},
 		{"可以用Apple Pay付款嗎", TraditionalChinese, Script}, // a brand among Han
-		{"my order 这个", English, Statistical},            // more Latin than Han
+		{"my order 这个", English, Statistical},           // more Latin than Han
 		{"where is my parcel", English, Statistical},
 		{"dónde está mi pedido", Spanish, Statistical},
 		{"onde esta meu pedido", BrazilianPortugese, Statistical},
