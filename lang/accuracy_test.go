@@ -20,9 +20,15 @@ import (
 const devCorpus = "../../../shared/corpus/intents-dev.jsonl"
 
 // heldOut are messages written for these tests (the shop bot's fresh
-// held-out set, lang and text only); the detector's training text
-// (data/*.txt) was written separately and shares no line with them.
-var heldOut = filepath.Join("testdata", "heldout.jsonl")
+// held-out set, lang and text only); heldOutShort, 12 messages of one to
+// three words per language, with typos, slang, missing diacritics and
+// emoji, written after the detector and never used to change it. The
+// detector's training text (data/*.txt) was written separately and shares
+// no line with them.
+var (
+	heldOut      = filepath.Join("testdata", "heldout.jsonl")
+	heldOutShort = filepath.Join("testdata", "heldout-short.jsonl")
+)
 
 // Targets of issue 22.
 const (
@@ -151,11 +157,20 @@ func TestAccuracy(t *testing.T) {
 	t.Parallel()
 	d, err := New(Config{})
 	require.NoError(t, err)
-	for _, path := range []string{devCorpus, heldOut} {
+	for _, path := range []string{devCorpus, heldOut, heldOutShort} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
 			c := detectAll(d, readLabelled(t, path))
 			t.Logf("%s, message by message:\n%s", path, c.table(d.Languages()))
+			if path == heldOutShort {
+				// One to three words, many written alike in two
+				// languages ("reembolso?", "退款?", "ok super"):
+				// alone they cannot all be told apart; see
+				// TestAccuracyInConversation. A floor against
+				// regressions only.
+				assert.GreaterOrEqual(t, c.overall(), 0.90, "overall")
+				return
+			}
 			assert.GreaterOrEqual(t, c.overall(), minOverall, "overall")
 			for _, l := range d.Languages() {
 				assert.GreaterOrEqual(t, c.accuracy(l.String()), minPerLang, "language %s", l)
@@ -173,7 +188,7 @@ func TestAccuracyInConversation(t *testing.T) {
 	t.Parallel()
 	d, err := New(Config{})
 	require.NoError(t, err)
-	for _, path := range []string{devCorpus, heldOut} {
+	for _, path := range []string{devCorpus, heldOut, heldOutShort} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
 			ms := readLabelled(t, path)
@@ -193,6 +208,7 @@ func TestAccuracyInConversation(t *testing.T) {
 			}
 			t.Logf("%s in conversation:\n%s", path, inConv.table(d.Languages()))
 			assert.GreaterOrEqual(t, inConv.overall(), alone.overall())
+			assert.GreaterOrEqual(t, inConv.overall(), minOverall)
 		})
 	}
 }
