@@ -88,10 +88,14 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 // Translate translates req.Texts. Texts are protected before they reach the
 // provider, so a cached translation of "where is order ⟦0⟧" serves every
 // order number. Empty texts, and texts with nothing but protected spans, are
-// returned as they are. Errors: the provider's (wrapped), ErrCount, or
+// returned as they are, and so is everything when Source and Target are the
+// same language. Errors: the provider's (wrapped), ErrCount, or
 // ErrPlaceholders when a translation lost a protected span; no partial
 // result is returned then. Service is itself a Translator.
 func (s *Service) Translate(ctx context.Context, req Request) ([]string, error) {
+	if req.Source == req.Target && req.Source != language.Und {
+		return slices.Clone(req.Texts), nil
+	}
 	glossary := s.glossary(req.Glossary)
 	prefix := cachePrefix(req.Source, req.Target, glossary)
 	out := make([]string, len(req.Texts))

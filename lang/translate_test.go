@@ -45,6 +45,11 @@ func TestTranslateProtects(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assert.Equal(t, []string{"order ⟦0⟧ costs ⟦1⟧", "see ⟦0⟧"}, reqs[0].Texts,
 		"the provider sees placeholders, never the protected spans; a text of nothing but spans is not sent")
+
+	same, err := s.Translate(context.Background(), lang.Request{Texts: []string{"hola"}, Source: lang.Spanish, Target: lang.Spanish})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"hola"}, same)
+	assert.Len(t, fake.Requests(), 1, "same language: nothing sent")
 }
 
 func TestTranslateCaches(t *testing.T) {
