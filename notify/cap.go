@@ -30,7 +30,9 @@ type MemoryCapStore struct {
 }
 
 // NewMemoryCapStore returns an empty MemoryCapStore.
-func NewMemoryCapStore() *MemoryCapStore { return &MemoryCapStore{last: map[string]time.Time{}, sweep: 1024} }
+func NewMemoryCapStore() *MemoryCapStore {
+	return &MemoryCapStore{last: map[string]time.Time{}, sweep: 1024}
+}
 
 // Take implements CapStore. It never fails.
 func (s *MemoryCapStore) Take(_ context.Context, customer string, now time.Time, period time.Duration) (bool, time.Time, error) {

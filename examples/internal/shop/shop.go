@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-go/switchboard/autoreply/catalog"
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/identity"
+	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -50,6 +51,9 @@ type Config struct {
 	// Log receives one line per failure; nil discards. Customer ids are
 	// masked, message texts never logged.
 	Log *slog.Logger
+	// Notices plans proactive parcel notices (window, tags, caps, quiet
+	// hours); nil makes one over Windows with notify's defaults.
+	Notices *notify.Planner
 	// OnDuplicate is called when a message's sender looks like another
 	// profile (a second phone number of one customer).
 	OnDuplicate func(ctx context.Context, profileID string, c identity.Candidate)
@@ -60,6 +64,7 @@ type Shop struct {
 	cfg     Config
 	engine  *autoreply.Engine
 	windows *channel.Windows
+	notices *notify.Planner
 	out     channel.Sender // cfg.Send behind the window check
 	people  *identity.Registry
 	log     *slog.Logger
@@ -101,6 +106,14 @@ func New(cfg Config) (*Shop, error) {
 		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
 	}
 	s.out = s.windows.Middleware()(cfg.Send)
+	s.notices = cfg.Notices
+	if s.notices == nil {
+		p, err := notify.New(notify.Config{Windows: s.windows, Clock: cfg.Clock, ShopZone: cfg.TimeZone})
+		if err != nil {
+			return nil, err
+		}
+		s.notices = p
+	}
 	if s.people == nil {
 		reg, err := identity.New(identity.Config{Clock: cfg.Clock})
 		if err != nil {

@@ -169,3 +169,29 @@ func TestNotifyInsideAndOutsideTheWindow(t *testing.T) {
 		assert.False(t, strings.ContainsAny(p, "\n\t"), "parameters are sanitized")
 	}
 }
+
+// TestNotifyOutsideTheWindowPerPlatform: the notice planner picks each
+// platform's way outside the window: a tagged message on Messenger, a
+// refusal on WeChat (only template messages, which the shop has not set up).
+func TestNotifyOutsideTheWindowPerPlatform(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	sh := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusOutForDelivery, LastUpdate: t0}
+	fb := f.fake.Customer(channel.Messenger, "psid-7")
+	wc := f.fake.Customer(channel.WeChat, "o-wechat-7")
+	f.says(t, fb, "where is my order")
+	f.says(t, wc, "where is my order")
+	f.clk.Advance(49 * time.Hour)
+
+	how, err := f.shop.Notify(context.Background(), shop.Order{Number: "1", Customer: fb.Address}, sh, false)
+	require.NoError(t, err)
+	assert.Equal(t, "tagged text", how)
+	last := f.fake.SentTo(fb.Address)
+	assert.Equal(t, "POST_PURCHASE_UPDATE", last[len(last)-1].Tag)
+
+	before := len(f.fake.SentTo(wc.Address))
+	_, err = f.shop.Notify(context.Background(), shop.Order{Number: "2", Customer: wc.Address}, sh, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no route")
+	assert.Len(t, f.fake.SentTo(wc.Address), before, "nothing sent")
+}
