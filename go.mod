@@ -3,6 +3,7 @@ module github.com/switchboard-go/switchboard
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/stretchr/testify v1.12.1
