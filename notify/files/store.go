@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -90,7 +91,8 @@ type Invoices struct {
 	byOrder map[string]string // order number → document id
 }
 
-// NewInvoices returns an Invoices over r and s.
+// NewInvoices returns an Invoices over r and s; r may be nil when every
+// invoice comes through Add.
 func NewInvoices(r *Renderer, s Store) *Invoices {
 	return &Invoices{renderer: r, store: s, byOrder: map[string]string{}}
 }
@@ -98,6 +100,9 @@ func NewInvoices(r *Renderer, s Store) *Invoices {
 // Prepare renders inv (when an order completes) and stores it; preparing
 // the same invoice again stores nothing new.
 func (iv *Invoices) Prepare(ctx context.Context, inv Invoice) (Document, error) {
+	if iv.renderer == nil {
+		return Document{}, fmt.Errorf("%w: no renderer", ErrInvoice)
+	}
 	pdf, err := iv.renderer.RenderInvoice(inv)
 	if err != nil {
 		return Document{}, err
@@ -110,6 +115,19 @@ func (iv *Invoices) Prepare(ctx context.Context, inv Invoice) (Document, error) 
 	iv.byOrder[inv.Number] = d.ID
 	iv.mu.Unlock()
 	return d, nil
+}
+
+// Add stores an invoice rendered elsewhere (the shop's ERP) under its
+// order number.
+func (iv *Invoices) Add(ctx context.Context, number string, d Document) error {
+	id, err := iv.store.Put(ctx, d)
+	if err != nil {
+		return err
+	}
+	iv.mu.Lock()
+	iv.byOrder[number] = id
+	iv.mu.Unlock()
+	return nil
 }
 
 // Get returns the prepared invoice numbered number, or an error wrapping

@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/identity"
 	"github.com/switchboard-go/switchboard/notify"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -51,6 +52,10 @@ type Config struct {
 	// Log receives one line per failure; nil discards. Customer ids are
 	// masked, message texts never logged.
 	Log *slog.Logger
+	// Invoices and Files, when both are set, send the invoice itself when a
+	// customer asks for it with an order number.
+	Invoices *files.Invoices
+	Files    *files.Deliverer
 	// Notices plans proactive parcel notices (window, tags, caps, quiet
 	// hours); nil makes one over Windows with notify's defaults.
 	Notices *notify.Planner
@@ -216,6 +221,9 @@ func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 	}
 	token := cmp.Or(m.ReplyToken, e.ReplyToken)
 	s.reply(ctx, m.From, token, key, prefs, vars)
+	if d.Action == autoreply.Reply && d.Rule == "invoice" && d.Vars["order_number"] != "" && s.cfg.Files != nil && s.cfg.Invoices != nil {
+		s.sendInvoice(ctx, m.From, d.Vars["order_number"], prefs)
+	}
 	return nil
 }
 
@@ -312,7 +320,7 @@ func (s *Shop) Summary() Summary {
 	return Summary{
 		Messages: s.count.messages.Load(), Answers: s.count.answers.Load(), Asks: s.count.asks.Load(),
 		Handoffs: s.count.handoffs.Load(), Fallbacks: s.count.fallbacks.Load(), Quiet: s.count.quiet.Load(),
-		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(),
+		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(), Files: s.count.files.Load(),
 		Duplicates: s.count.duplicates.Load(),
 		P50:        s.lat.quantile(0.50), P99: s.lat.quantile(0.99),
 	}
