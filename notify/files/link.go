@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
@@ -97,11 +96,13 @@ func (l *Links) URL(id string) string {
 // signature first, in constant time, then the time.
 func (l *Links) Verify(id, exp, sig string) error {
 	n, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || id == "" || len(sig) != 2*sha256.Size {
+	// Only the canonical form of what URL wrote is accepted: one link, one
+	// spelling (no leading zeros, no upper-case hex).
+	if err != nil || strconv.FormatInt(n, 10) != exp || id == "" || len(sig) != 2*sha256.Size {
 		return ErrLinkForged
 	}
 	want := l.sign(id, n)
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(sig))) {
+	if !hmac.Equal([]byte(want), []byte(sig)) {
 		return ErrLinkForged
 	}
 	if l.now().Unix() >= n {
