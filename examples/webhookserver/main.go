@@ -44,7 +44,7 @@ func run(ctx context.Context, getenv func(string) string, log *slog.Logger) erro
 	if err != nil {
 		return err
 	}
-	st, err := openState(ctx, getenv)
+	st, err := openState(ctx, getenv, log)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -41,10 +42,16 @@ type state struct {
 	closeFunc func() error
 }
 
+// purgeInterval is how often a SQL backend forgets expired state (Redis
+// expires its keys by itself).
+const purgeInterval = 10 * time.Minute
+
 // openState opens the backend the environment names (see the env
-// constants); SWITCHBOARD_SQLITE defaults to ./switchboard.db. The error
+// constants); SWITCHBOARD_SQLITE defaults to ./switchboard.db. A SQL
+// backend purges expired rows every purgeInterval until ctx ends. The error
 // never holds a URL's password.
-func openState(ctx context.Context, getenv func(string) string) (*state, error) {
+func openState(ctx context.Context, getenv func(string) string, log *slog.Logger) (*state, error) {
+	onPurgeError := func(err error) { log.Warn("state purge failed", "err", err) }
 	if url := getenv(envRedisURL); url != "" {
 		opt, err := goredis.ParseURL(url)
 		if err != nil {
@@ -69,6 +76,7 @@ func openState(ctx context.Context, getenv func(string) string) (*state, error) 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", envPostgresURL, err)
 		}
+		go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 		return &state{backend: "postgres", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
 			convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
 			closeFunc: func() error { db.Close(); return nil }}, nil
@@ -78,6 +86,7 @@ func openState(ctx context.Context, getenv func(string) string) (*state, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", envSQLite, err)
 	}
+	go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 	return &state{backend: "sqlite", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
 		convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
 		closeFunc: db.Close}, nil

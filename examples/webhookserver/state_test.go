@@ -40,7 +40,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 			return map[string]string{envRedisURL: url, envRedisPrefix: prefix}
 		}},
 	}
-	ctx := context.Background()
+	ctx := t.Context() // ends the purge loops
 	customer := channel.Address{Channel: channel.WhatsApp, ID: "85212340003"}
 	now := time.Now()
 	for _, tt := range tests {
@@ -48,7 +48,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 			env := tt.env(t)
 			getenv := func(k string) string { return env[k] }
 			open := func() (*state, config, shop.Config) {
-				st, err := openState(ctx, getenv)
+				st, err := openState(ctx, getenv, slog.New(slog.DiscardHandler))
 				require.NoError(t, err)
 				require.Equal(t, tt.backend, st.backend)
 				cfg := config{WhatsApp: &whatsapp.Config{}, WeChat: &wechat.Config{AppID: "wx1"}}
@@ -85,7 +85,7 @@ func TestStateRefusesBadURLsWithoutSecrets(t *testing.T) {
 		{envRedisURL: "http://user:hunter2@x"},
 		{envPostgresURL: "postgres://u:hunter2@127.0.0.1:notaport/x"},
 	} {
-		_, err := openState(context.Background(), func(k string) string { return env[k] })
+		_, err := openState(context.Background(), func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "hunter2")
 	}

@@ -1,7 +1,12 @@
 package storetest_test
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/autoreply"
 
@@ -67,4 +72,62 @@ func TestPostgresConversations(t *testing.T) {
 
 func TestRedisConversations(t *testing.T) {
 	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.Redis(t).Conversations() })
+}
+
+// purger is the Purge of the SQL backends.
+type purger interface {
+	Purge(ctx context.Context, now time.Time) (int64, error)
+}
+
+func TestPurgeForgetsOnlyExpiredState(t *testing.T) {
+	backends := map[string]func(t *testing.T) (purger, channel.DedupeStore, channel.WindowStore, channel.RecipientLimitStore, autoreply.StateStore){
+		"sqlite": func(t *testing.T) (purger, channel.DedupeStore, channel.WindowStore, channel.RecipientLimitStore, autoreply.StateStore) {
+			db := storetest.SQLite(t)
+			return db, db.Dedupe(), db.Windows(), db.RecipientLimits(), db.Conversations()
+		},
+		"postgres": func(t *testing.T) (purger, channel.DedupeStore, channel.WindowStore, channel.RecipientLimitStore, autoreply.StateStore) {
+			db := storetest.Postgres(t)
+			return db, db.Dedupe(), db.Windows(), db.RecipientLimits(), db.Conversations()
+		},
+	}
+	ctx := context.Background()
+	t0 := storetest.T0
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			p, d, w, l, c := open(t)
+			a := channel.Address{Channel: channel.WhatsApp, ID: "85212340003"}
+			b := channel.Address{Channel: channel.WhatsApp, ID: "85212340004"}
+			// a: everything expires within an hour; b: lives for days.
+			_, err := d.Claim(ctx, "a", t0, time.Minute)
+			require.NoError(t, err)
+			require.NoError(t, d.Complete(ctx, "b", t0, 48*time.Hour))
+			require.NoError(t, w.Touch(ctx, a, t0, time.Hour))
+			require.NoError(t, w.Touch(ctx, b, t0, 48*time.Hour))
+			_, err = l.Take(ctx, a, t0, time.Second, 1)
+			require.NoError(t, err)
+			_, err = l.Take(ctx, b, t0, 72*time.Hour, 1)
+			require.NoError(t, err)
+			require.NoError(t, c.Save(ctx, a, autoreply.Conversation{Misses: 1}, t0.Add(time.Hour)))
+			require.NoError(t, c.Save(ctx, b, autoreply.Conversation{Misses: 2}, t0.Add(48*time.Hour)))
+
+			n, err := p.Purge(ctx, t0.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.EqualValues(t, 4, n, "one row of each table")
+			st, err := d.Claim(ctx, "b", t0.Add(2*time.Hour), time.Minute)
+			require.NoError(t, err)
+			assert.Equal(t, channel.ClaimDone, st)
+			_, ok, err := w.LastSeen(ctx, b)
+			require.NoError(t, err)
+			assert.True(t, ok)
+			_, ok, err = w.LastSeen(ctx, a)
+			require.NoError(t, err)
+			assert.False(t, ok)
+			wait, err := l.Take(ctx, b, t0.Add(2*time.Hour), 72*time.Hour, 1)
+			require.NoError(t, err)
+			assert.Positive(t, wait, "b's allowance is still spent")
+			_, ok, err = c.Load(ctx, b, t0.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.True(t, ok)
+		})
+	}
 }
