@@ -131,3 +131,15 @@ func TestPurgeForgetsOnlyExpiredState(t *testing.T) {
 		})
 	}
 }
+
+func TestSQLiteOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.SQLite(t).Outbox() })
+}
+
+func TestPostgresOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.Postgres(t).Outbox() })
+}
+
+func TestRedisOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.Redis(t).Outbox() })
+}

@@ -27,3 +27,7 @@ func TestMemoryTokenStore(t *testing.T) {
 func TestMemoryConversations(t *testing.T) {
 	storetest.RunConversations(t, func(*testing.T) autoreply.StateStore { return autoreply.NewMemoryStore(nil) })
 }
+
+func TestMemoryOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(*testing.T) channel.Outbox { return channel.NewMemoryOutbox() })
+}
