@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/store/storetest"
+	"github.com/switchboard-go/switchboard/tracking"
 )
 
 func TestSQLiteDedupe(t *testing.T) {
@@ -142,4 +143,16 @@ func TestPostgresOutbox(t *testing.T) {
 
 func TestRedisOutbox(t *testing.T) {
 	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.Redis(t).Outbox() })
+}
+
+func TestSQLiteWatches(t *testing.T) {
+	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.SQLite(t).Watches() })
+}
+
+func TestPostgresWatches(t *testing.T) {
+	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.Postgres(t).Watches() })
+}
+
+func TestRedisWatches(t *testing.T) {
+	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.Redis(t).Watches() })
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/store/storetest"
+	"github.com/switchboard-go/switchboard/tracking"
 )
 
 func TestMemoryDedupe(t *testing.T) {
@@ -30,4 +31,8 @@ func TestMemoryConversations(t *testing.T) {
 
 func TestMemoryOutbox(t *testing.T) {
 	storetest.RunOutbox(t, func(*testing.T) channel.Outbox { return channel.NewMemoryOutbox() })
+}
+
+func TestMemoryWatches(t *testing.T) {
+	storetest.RunWatches(t, func(*testing.T) tracking.WatchStore { return tracking.NewMemoryStore() })
 }
