@@ -156,3 +156,15 @@ func TestPostgresWatches(t *testing.T) {
 func TestRedisWatches(t *testing.T) {
 	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.Redis(t).Watches() })
 }
+
+func TestSQLiteRuleStats(t *testing.T) {
+	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.SQLite(t).RuleStats() })
+}
+
+func TestPostgresRuleStats(t *testing.T) {
+	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.Postgres(t).RuleStats() })
+}
+
+func TestRedisRuleStats(t *testing.T) {
+	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.Redis(t).RuleStats() })
+}
