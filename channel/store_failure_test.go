@@ -30,6 +30,16 @@ func (downLimits) Take(context.Context, channel.Address, time.Time, time.Duratio
 	return 0, errDown
 }
 
+type downQuota struct{}
+
+func (downQuota) Take(context.Context, channel.Address, time.Time, time.Duration, int, bool) (time.Duration, string, error) {
+	return 0, "", errDown
+}
+func (downQuota) Refund(context.Context, string) error { return errDown }
+func (downQuota) Used(context.Context, time.Time, time.Duration) (int, error) {
+	return 0, errDown
+}
+
 // A send that cannot check its window or its limit does not go out, and a
 // webhook that cannot record the window does not reach its handler.
 func TestStoreDownNeverSendsUnchecked(t *testing.T) {
@@ -42,6 +52,7 @@ func TestStoreDownNeverSendsUnchecked(t *testing.T) {
 	}{
 		{"window", w.Middleware(), to("85212340003")},
 		{"per recipient", channel.PerRecipient(channel.RecipientLimitConfig{Every: time.Second, Store: downLimits{}}), to("85212340003")},
+		{"quota", channel.NewQuota(channel.QuotaConfig{Limit: 5, Store: downQuota{}}).Middleware(), to("85212340003")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

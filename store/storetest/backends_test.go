@@ -168,3 +168,15 @@ func TestPostgresRuleStats(t *testing.T) {
 func TestRedisRuleStats(t *testing.T) {
 	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.Redis(t).RuleStats() })
 }
+
+func TestSQLiteQuota(t *testing.T) {
+	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.SQLite(t).Quota("wa-tier") })
+}
+
+func TestPostgresQuota(t *testing.T) {
+	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.Postgres(t).Quota("wa-tier") })
+}
+
+func TestRedisQuota(t *testing.T) {
+	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.Redis(t).Quota("wa-tier") })
+}
