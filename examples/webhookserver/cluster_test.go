@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/examples/internal/shop"
+	"github.com/switchboard-go/switchboard/internal/testenv"
+	"github.com/switchboard-go/switchboard/store/storetest"
+)
+
+// instance is one webhook server of the cluster.
+type instance struct {
+	url    *url.URL
+	srv    *server
+	st     *state
+	cancel context.CancelFunc
+	done   chan error
+	dead   atomic.Bool
+}
+
+// startInstance builds a server from env exactly as run does (openState,
+// configure, newServer) and serves it on a loopback port.
+func startInstance(t *testing.T, env map[string]string) *instance {
+	t.Helper()
+	getenv := func(k string) string { return env[k] }
+	cfg, err := loadConfig(getenv)
+	require.NoError(t, err)
+	fastRetries(&cfg)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := openState(ctx, getenv, log)
+	require.NoError(t, err)
+	var opts shop.Config
+	st.configure(&cfg, &opts, log)
+	srv, err := newServer(cfg, log, opts)
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	u, _ := url.Parse("http://" + ln.Addr().String())
+	in := &instance{url: u, srv: srv, st: st, cancel: cancel, done: make(chan error, 1)}
+	go func() { in.done <- srv.serve(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() { in.stop() })
+	return in
+}
+
+// kill closes the instance at once: listener and every connection, no
+// graceful shutdown (in-process, so its goroutines still end; not SIGKILL).
+func (in *instance) kill() {
+	if in.dead.Swap(true) {
+		return
+	}
+	_ = in.srv.http.Close()
+	in.cancel()
+}
+
+func (in *instance) stop() {
+	if !in.dead.Swap(true) {
+		in.cancel()
+		<-in.done
+	}
+	_ = in.st.Close()
+}
+
+// balancer sends each request to a random live instance; a request to an
+// instance that died answers 502, which the platform retries.
+func balancer(instances []*instance) http.Handler {
+	proxies := make([]*httputil.ReverseProxy, len(instances))
+	for i, in := range instances {
+		proxies[i] = httputil.NewSingleHostReverseProxy(in.url)
+		proxies[i].ErrorLog = nil
+		proxies[i].ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxies[rand.IntN(len(proxies))].ServeHTTP(w, r)
+	})
+}
+
+// TestClusterExactlyOnce: three instances share Postgres or Redis behind a
+// loopback balancer; every message of every platform is delivered three
+// times to random instances (two at the same moment), one instance is
+// closed abruptly halfway, and the platform retries every non-200. Counted
+// at the fake platforms: exactly one reply per message, none lost, one
+// WeChat token fetch across the instances.
+func TestClusterExactlyOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cluster test: not in -short")
+	}
+	backends := map[string]func(t *testing.T) map[string]string{
+		"postgres": func(t *testing.T) map[string]string {
+			u, schema := storetest.PostgresURL(t)
+			return map[string]string{envPostgresURL: u, envPGSchema: schema}
+		},
+		"redis": func(t *testing.T) map[string]string {
+			u := testenv.RedisURL(t)
+			prefix := storetest.Name(t)
+			t.Cleanup(func() { storetest.DeletePrefix(t, storetest.RedisClient(t), prefix+":") })
+			return map[string]string{envRedisURL: u, envRedisPrefix: prefix}
+		},
+	}
+	const perPlatform = 40 // 160 messages, 480 deliveries per backend
+	for name, backendEnv := range backends {
+		t.Run(name, func(t *testing.T) {
+			f := newFakes(t)
+			env := f.env()
+			for k, v := range backendEnv(t) {
+				env[k] = v
+			}
+			var instances []*instance
+			for range 3 {
+				instances = append(instances, startInstance(t, env))
+			}
+			lb := httptest.NewServer(balancer(instances))
+			defer lb.Close()
+			h := &harness{fakes: f, url: lb.URL, hc: &http.Client{Timeout: 10 * time.Second}}
+
+			var all []customer
+			for _, kind := range platforms() {
+				all = append(all, customers(kind, perPlatform, 7)...)
+			}
+			rand.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+			var deliveries, retries atomic.Int64
+			// deliver sends one delivery and retries it like a platform
+			// until it is acknowledged.
+			deliver := func(send func(context.Context, []byte) (int, error), body []byte) {
+				for attempt := 0; ; attempt++ {
+					deliveries.Add(1)
+					status, err := send(context.Background(), body)
+					if err == nil && status == http.StatusOK {
+						return
+					}
+					retries.Add(1)
+					if attempt == 200 {
+						t.Errorf("delivery never acknowledged: %d %v", status, err)
+						return
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			var wg sync.WaitGroup
+			sem := make(chan struct{}, 16)
+			for i, c := range all {
+				if i == len(all)/2 {
+					wg.Wait()
+					instances[1].kill()
+				}
+				body, send := h.message(c, question(i))
+				sem <- struct{}{}
+				wg.Go(func() {
+					defer func() { <-sem }()
+					var inner sync.WaitGroup
+					inner.Go(func() { deliver(send, body) })
+					inner.Go(func() { deliver(send, body) }) // two at the same moment
+					inner.Wait()
+					deliver(send, body) // and a later redelivery
+				})
+			}
+			wg.Wait()
+			var failures int
+			for _, in := range instances {
+				failures += len(in.srv.shop.Failures())
+			}
+			dup, lost := 0, 0
+			for _, c := range all {
+				switch n := h.repliesTo(c); {
+				case n > 1:
+					dup++
+				case n == 0:
+					lost++
+				}
+			}
+			t.Logf("%s: messages %d, deliveries %d (retried %d), duplicates %d, lost %d, undelivered %d, wechat token fetches %d",
+				name, len(all), deliveries.Load(), retries.Load(), dup, lost, failures, f.wc.TokenFetches())
+			assert.Zero(t, dup, "no message answered twice")
+			assert.Zero(t, lost+failures, "no message lost")
+			assert.LessOrEqual(t, f.wc.TokenFetches(), 1, "one WeChat token fetch across instances")
+		})
+	}
+}
