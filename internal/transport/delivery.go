@@ -90,6 +90,7 @@ type Attempts struct {
 	n    int
 	at   time.Time
 	last Outcome
+	any  bool // some attempt ended Unknown
 }
 
 type attemptsKey struct{}
@@ -121,6 +122,15 @@ func (a *Attempts) finish(o Outcome) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.last = o
+	a.any = a.any || o == Unknown
+}
+
+// Uncertain reports whether any attempt ended Unknown: an earlier attempt
+// may have taken effect even if the last one was answered.
+func (a *Attempts) Uncertain() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.any
 }
 
 // Count is the number of attempts made.
