@@ -37,13 +37,13 @@ const (
 type kind int
 
 const (
-	refused  kind = iota // the connection is refused (nothing sent)
-	dnsFail              // the host name does not resolve (nothing sent)
-	tooMany              // HTTP 429 before acceptance
-	throttle             // the platform's throttling code before acceptance
-	status500            // HTTP 500
-	reset                // the connection is closed without an answer
-	slow                 // the answer comes after the client gave up
+	refused   kind = iota // the connection is refused (nothing sent)
+	dnsFail               // the host name does not resolve (nothing sent)
+	tooMany               // HTTP 429 before acceptance
+	throttle              // the platform's throttling code before acceptance
+	status500             // HTTP 500
+	reset                 // the connection is closed without an answer
+	slow                  // the answer comes after the client gave up
 )
 
 // fault is one row of the matrix.
