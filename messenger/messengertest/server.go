@@ -196,6 +196,11 @@ func OutsideWindow() Fault {
 // Slow delays one answer by d and then handles the request normally.
 func Slow(d time.Duration) Fault { return Fault{Delay: d} }
 
+// PendingFaults is the number of injected faults not yet used up (a fault
+// with Times > 1 counts once until its last use). A test asserts it is 0 to
+// prove every fault it injected was met.
+func (s *Server) PendingFaults() int { return s.faults.Len() }
+
 // Inject queues f: the next f.Times requests matching f.Path fail with it.
 func (s *Server) Inject(f Fault) { s.faults.Push(meta.Fault(f), f.Times) }
 

@@ -208,6 +208,11 @@ type Fault struct {
 	Times int
 }
 
+// PendingFaults is the number of injected faults not yet used up (a fault
+// with Times > 1 counts once until its last use). A test asserts it is 0 to
+// prove every fault it injected was met.
+func (s *Server) PendingFaults() int { return s.faults.Len() }
+
 // Inject queues f: the next f.Times requests matching f.Path fail with it.
 func (s *Server) Inject(f Fault) { s.faults.Push(f.Path, f.Times, f) }
 
