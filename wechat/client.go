@@ -262,26 +262,42 @@ func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error
 	if err != nil {
 		return unknown(fmt.Errorf("wechat: %s: reading answer: %w", r.op, redact(err)))
 	}
-	var st apiStatus
-	jsonErr := json.Unmarshal(data, &st)
-	if resp.StatusCode != http.StatusOK || st.ErrCode != 0 {
-		e := &APIError{Op: r.op, StatusCode: resp.StatusCode, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
-		if d, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()); ok {
-			e.RetryAfter = d
-		}
+	err = decodeAnswer(r.op, resp.StatusCode, resp.Header.Get("Retry-After"), data, c.now(), out)
+	var e *APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &e):
+		return unknown(err) // a 200 that is not the JSON it should be
+	case e.StatusCode >= 500 || e.ErrCode == CodeSystemBusy:
 		// A 5xx, or -1 "system busy, try again later", does not say
 		// whether the message went out.
-		if resp.StatusCode >= 500 || st.ErrCode == CodeSystemBusy {
-			return unknown(e)
+		return unknown(e)
+	}
+	return e
+}
+
+// decodeAnswer reads a WeChat answer: an *APIError for a non-200 status or a
+// non-zero errcode (errmsg cut to 200 bytes, Retry-After read relative to
+// now), an error for a 200 that is not JSON or does not decode into out,
+// else nil with out filled (when not nil). It never panics and never quotes
+// the body.
+func decodeAnswer(op string, status int, retryAfter string, data []byte, now time.Time, out any) error {
+	var st apiStatus
+	jsonErr := json.Unmarshal(data, &st)
+	if status != http.StatusOK || st.ErrCode != 0 {
+		e := &APIError{Op: op, StatusCode: status, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
+		if d, ok := transport.ParseRetryAfter(retryAfter, now); ok {
+			e.RetryAfter = d
 		}
 		return e
 	}
 	if jsonErr != nil {
-		return unknown(fmt.Errorf("wechat: %s: answer is not JSON (http %d)", r.op, resp.StatusCode))
+		return fmt.Errorf("wechat: %s: answer is not JSON (http %d)", op, status)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return unknown(fmt.Errorf("wechat: %s: decoding answer: %w", r.op, err))
+			return fmt.Errorf("wechat: %s: decoding answer: %w", op, err)
 		}
 	}
 	return nil
@@ -391,8 +407,22 @@ func (c *Client) fetchToken(ctx context.Context, force bool) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	if ans.AccessToken == "" || ans.ExpiresIn <= 0 {
+	return ans.token(now)
+}
+
+// maxTokenLife caps expires_in: WeChat documents 7200 s; a larger value
+// (or one that would overflow a Duration) is read as this.
+const maxTokenLife = 24 * time.Hour
+
+// token checks a token answer and returns the token, expiring expires_in
+// seconds (at most maxTokenLife) after now.
+func (a tokenAnswer) token(now time.Time) (Token, error) {
+	if a.AccessToken == "" || a.ExpiresIn <= 0 {
 		return Token{}, errors.New("wechat: token: answer without access_token or expires_in")
 	}
-	return Token{Value: ans.AccessToken, ExpiresAt: now.Add(time.Duration(ans.ExpiresIn) * time.Second)}, nil
+	life := maxTokenLife
+	if a.ExpiresIn < int64(maxTokenLife/time.Second) {
+		life = time.Duration(a.ExpiresIn) * time.Second
+	}
+	return Token{Value: a.AccessToken, ExpiresAt: now.Add(life)}, nil
 }
