@@ -252,7 +252,7 @@ func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error
 			_ = resp.Body.Close()
 		}
 		err = fmt.Errorf("wechat: %s: %w", r.op, redact(err))
-		if tries.Last() == transport.NotSent || tries.Count() == 0 {
+		if tries.Last() != transport.Unknown { // never sent, or refused and then ctx ended in the backoff
 			return err
 		}
 		return unknown(err)

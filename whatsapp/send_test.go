@@ -408,3 +408,20 @@ func TestAPIErrorIs(t *testing.T) {
 		assert.Equal(t, tt.retry, e.Retryable(), "code %d", tt.code)
 	}
 }
+
+// TestSendCancelledWhileBackingOff: a send refused with throttling and then
+// cancelled while waiting to retry was certainly not delivered: a plain
+// error, not channel.ErrDeliveryUnknown.
+func TestSendCancelledWhileBackingOff(t *testing.T) {
+	t.Parallel()
+	srv := whatsapptest.NewServer(whatsapptest.Config{})
+	defer srv.Close()
+	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.MinBackoff, c.MaxBackoff = 30*time.Second, 30*time.Second })
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, channel.ErrDeliveryUnknown)
+	assert.Empty(t, srv.Sent())
+}

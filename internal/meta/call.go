@@ -255,7 +255,7 @@ func (c *Caller) Send(ctx context.Context, m *channel.Message, endpoint string, 
 			_ = resp.Body.Close()
 		}
 		err = fmt.Errorf("%s: %s %s: %w", c.Name, req.Method, redact(req.URL), unwrapURLError(err))
-		if tries.Last() == transport.NotSent || tries.Count() == 0 {
+		if tries.Last() != transport.Unknown { // never sent, or refused and then ctx ended in the backoff
 			return err
 		}
 		return unknown(err)
