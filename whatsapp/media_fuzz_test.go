@@ -16,14 +16,15 @@ import (
 )
 
 // roundTrip answers every request in memory: the media lookup with the
-// fuzzed status and body, the download with file.
+// fuzzed status and body, the download with file. The fuzz function sets
+// them before each input (a fuzz worker runs its inputs one at a time).
 type roundTrip struct {
 	status int
 	body   string
 	file   []byte
 }
 
-func (rt roundTrip) RoundTrip(r *http.Request) (*http.Response, error) {
+func (rt *roundTrip) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.URL.Host == "media.example" {
 		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(rt.file)), Request: r}, nil
 	}
@@ -47,15 +48,17 @@ func FuzzMediaInfo(f *testing.F) {
 		f.Add(200, s, []byte("foo"))
 		f.Add(400, s, []byte("bar"))
 	}
+	rt := &roundTrip{}
+	c, err := whatsapp.New(whatsapp.Config{AccessToken: "SECRET-TOKEN", PhoneNumberID: "1", MaxAttempts: 1,
+		BaseURL: "https://graph.example", HTTPClient: &http.Client{Transport: rt}, Dedupe: channel.NewMemoryDedupeStore(16)})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, status int, body string, file []byte) {
 		if status < 100 || status > 999 {
 			return // net/http itself refuses such responses
 		}
-		c, err := whatsapp.New(whatsapp.Config{AccessToken: "SECRET-TOKEN", PhoneNumberID: "1", MaxAttempts: 1,
-			BaseURL: "https://graph.example", HTTPClient: &http.Client{Transport: roundTrip{status, body, file}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		rt.status, rt.body, rt.file = status, body, file
 		info, err := c.Media(t.Context(), "1037543291543636")
 		if err != nil {
 			if strings.Contains(err.Error(), "SECRET-TOKEN") {
