@@ -25,11 +25,12 @@ import (
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
 
-// clientTimeout is the per-attempt timeout of every client here; a slow
-// fault answers after slowDelay, well past it.
+// clientTimeout is the per-attempt timeout of every client here, long
+// enough for a loaded CI machine; a slow fault answers after slowDelay, well
+// past it (the fake stops waiting as soon as the client gives up).
 const (
-	clientTimeout = 300 * time.Millisecond
-	slowDelay     = 3 * time.Second
+	clientTimeout = 2 * time.Second
+	slowDelay     = 30 * time.Second
 	runs          = 3 // sends per fault and adapter
 )
 

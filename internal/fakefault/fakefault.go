@@ -12,6 +12,8 @@
 package fakefault
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,6 +104,12 @@ func (q *Queue[F]) Len() int {
 //     Reset closes the connection, or fail answers instead of the buffered
 //     answer, or, with neither, the buffered answer is sent late.
 func Serve(w http.ResponseWriter, r *http.Request, s Spec, accept func(http.ResponseWriter), fail func(http.ResponseWriter) bool) {
+	// Read the body first: net/http notices a client that gave up (and
+	// ends r's context) only once the body was read to its end.
+	if r.Body != nil {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	if !s.AfterAccept {
 		if !wait(r, s.Delay) {
 			return
