@@ -87,6 +87,7 @@ func New(cfg Config) (*Client, error) {
 	api, err := meta.NewCaller(meta.CallerConfig{
 		Name: "whatsapp", Token: cfg.AccessToken, APIVersion: cfg.APIVersion, BaseURL: cfg.BaseURL,
 		HTTPClient: cfg.HTTPClient, Clock: cfg.Clock, RetryableCode: retryableCode, NewError: newError,
+		RefusedCode: refusedCode, Kind: channel.WhatsApp,
 		Retry: transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff},
 	})
 	if err != nil {
