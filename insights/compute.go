@@ -314,6 +314,10 @@ func (a *accumulator) ruleEvent(c *conv, e Event) {
 // durations collects one conversation measure for summarize.
 type durations struct{ wall, biz []time.Duration }
 
+func newDurations(n int) durations {
+	return durations{make([]time.Duration, 0, n), make([]time.Duration, 0, n)}
+}
+
 func (d *durations) add(w, b time.Duration) {
 	d.wall = append(d.wall, w)
 	d.biz = append(d.biz, b)
@@ -366,7 +370,9 @@ func (a *accumulator) measure(c *conv) measured {
 
 func (a *accumulator) summarize(ms []*measured) Summary {
 	var s Summary
-	var bot, fr, reply, res durations
+	n := len(ms)
+	bot, fr, res := newDurations(n), newDurations(n), newDurations(n)
+	reply := newDurations(n + n/2)
 	auto, fcrHits, fcrTotal, slaMet, slaTotal, ratingSum := 0, 0, 0, 0, 0, 0
 	for _, m := range ms {
 		c := m.c

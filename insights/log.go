@@ -63,8 +63,11 @@ func (l *MemoryLog) Append(ctx context.Context, events ...Event) error {
 			return err
 		}
 	}
+	byTime := func(a, b Event) int { return a.Time.Compare(b.Time) }
 	batch := slices.Clone(events)
-	slices.SortStableFunc(batch, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	if !slices.IsSortedFunc(batch, byTime) {
+		slices.SortStableFunc(batch, byTime)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(batch) == 0 {

@@ -59,20 +59,75 @@ func Quantile(ds []time.Duration, p float64) time.Duration {
 }
 
 func nearestRank(sorted []time.Duration, p float64) time.Duration {
-	k := int(math.Ceil(p*float64(len(sorted)))) - 1
-	k = max(0, min(k, len(sorted)-1))
-	return sorted[k]
+	return sorted[rank(len(sorted), p)]
 }
 
-// stat sorts ds in place and summarizes it.
+// rank is the 0-based index of the nearest-rank p-quantile of n values.
+func rank(n int, p float64) int {
+	return max(0, min(int(math.Ceil(p*float64(n)))-1, n-1))
+}
+
+// stat reorders ds in place and summarizes it. It selects the two ranks
+// (quickselect) instead of sorting: the metrics summarize every group of
+// every breakdown.
 func stat(ds []time.Duration) Stat {
 	if len(ds) == 0 {
 		return Stat{}
 	}
-	slices.Sort(ds)
 	var sum time.Duration
 	for _, d := range ds {
 		sum += d
 	}
-	return Stat{Count: len(ds), Median: nearestRank(ds, 0.5), P90: nearestRank(ds, 0.9), Mean: sum / time.Duration(len(ds))}
+	mi, pi := rank(len(ds), 0.5), rank(len(ds), 0.9)
+	med := selectK(ds, mi)
+	// ds[mi+1:] holds the values ≥ the median, in any order.
+	p90 := med
+	if pi > mi {
+		p90 = selectK(ds[mi+1:], pi-mi-1)
+	}
+	return Stat{Count: len(ds), Median: med, P90: p90, Mean: sum / time.Duration(len(ds))}
+}
+
+// selectK reorders ds so that ds[k] is the value a sort would put there,
+// with nothing greater before it and nothing smaller after it, and returns
+// it. Hoare partition around a median of three; small ranges are sorted.
+func selectK(ds []time.Duration, k int) time.Duration {
+	lo, hi := 0, len(ds)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		if ds[mid] < ds[lo] {
+			ds[mid], ds[lo] = ds[lo], ds[mid]
+		}
+		if ds[hi] < ds[lo] {
+			ds[hi], ds[lo] = ds[lo], ds[hi]
+		}
+		if ds[hi] < ds[mid] {
+			ds[hi], ds[mid] = ds[mid], ds[hi]
+		}
+		pivot := ds[mid]
+		i, j := lo, hi
+		for i <= j {
+			for ds[i] < pivot {
+				i++
+			}
+			for ds[j] > pivot {
+				j--
+			}
+			if i <= j {
+				ds[i], ds[j] = ds[j], ds[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return ds[k]
+		}
+	}
+	slices.Sort(ds[lo : hi+1])
+	return ds[k]
 }

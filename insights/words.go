@@ -37,19 +37,28 @@ var stopLists = map[string]string{
 const zhStopChars = "的了吗呢吧啊么我你您他她它是在有和就也都这那个请嗎們"
 
 type stopWords struct {
-	latin map[string]map[string]bool // lang → words
-	zh    []string
-	th    []string
+	latin   map[string]map[string]bool // lang → words
+	bigrams map[string]bool            // every substring of a zh or th stop word
+	zhChars map[rune]bool
 }
 
 func newStopWords() *stopWords {
-	s := &stopWords{latin: map[string]map[string]bool{}}
+	s := &stopWords{latin: map[string]map[string]bool{}, bigrams: map[string]bool{}, zhChars: map[rune]bool{}}
+	for _, r := range zhStopChars {
+		s.zhChars[r] = true
+	}
 	for lang, list := range stopLists {
 		switch lang {
-		case "zh":
-			s.zh = strings.Fields(list)
-		case "th":
-			s.th = strings.Fields(list)
+		case "zh", "th":
+			for _, w := range strings.Fields(list) {
+				for i := range w {
+					for j := i + 1; j <= len(w); j++ {
+						if utf8.RuneStart(w[i]) && (j == len(w) || utf8.RuneStart(w[j])) {
+							s.bigrams[w[i:j]] = true
+						}
+					}
+				}
+			}
 		default:
 			m := map[string]bool{}
 			for _, w := range strings.Fields(list) {
@@ -82,19 +91,17 @@ func baseLang(tag string) string {
 	return strings.ToLower(tag)
 }
 
-func (s *stopWords) bigramStop(script rune, bigram string) bool {
-	list := s.th
+// bigramStop reports whether bigram is part of a Chinese or Thai stop word,
+// or, for Chinese (script 'h'), holds a stop character.
+func (s *stopWords) bigramStop(script rune, bigram []byte) bool {
+	if s.bigrams[string(bigram)] {
+		return true
+	}
 	if script == 'h' {
-		list = s.zh
-		for _, r := range bigram {
-			if strings.ContainsRune(zhStopChars, r) {
+		for _, r := range string(bigram) {
+			if s.zhChars[r] {
 				return true
 			}
-		}
-	}
-	for _, w := range list {
-		if strings.Contains(w, bigram) {
-			return true
 		}
 	}
 	return false
@@ -198,7 +205,7 @@ func (w *wordCounter) bigrams(text string, i int, thai bool) int {
 	}
 	for k := 0; k+1 < len(w.units); k++ {
 		w.buf = append(append(w.buf[:0], w.units[k]...), w.units[k+1]...)
-		if !w.stop.bigramStop(script, string(w.buf)) {
+		if !w.stop.bigramStop(script, w.buf) {
 			w.count(w.buf)
 		}
 	}
