@@ -37,8 +37,8 @@ var (
 // Generate returns at least n events (whole conversations, so a few more)
 // of a shop's week starting at from, deterministic for a seed, in time
 // order. Customers write most between 10:00 and 22:00 Hong Kong time with a
-// peak at 14:00–16:00; the bot answers in 1–30 s; about 35 % of
-// conversations are handed off to one of 24 agents in four teams, whose
+// peak at 14:00–16:00; the bot answers in 1–30 s; a rule hands off 15 %
+// of its conversations (returns and refund-status 40 %, a miss 70 %) to to one of 24 agents in four teams, whose
 // first responses are log-normal around 4 minutes (two agents are slow);
 // some conversations get a second reply, a rating (mean about 4), or are
 // reopened; files and notices are sent along.
@@ -90,7 +90,15 @@ func Generate(n int, seed uint64, from time.Time) []insights.Event {
 		}
 		t = t.Add(time.Duration(1+r.IntN(30)) * time.Second)
 		add(t, insights.BotAnswer, nil)
-		if r.Float64() >= 0.35 {
+		// Most rules answer well; two hand off too often.
+		handoff := 0.15
+		switch rule {
+		case "":
+			handoff = 0.7
+		case "returns", "refund-status":
+			handoff = 0.4
+		}
+		if r.Float64() >= handoff {
 			if r.IntN(20) == 0 {
 				add(t.Add(time.Minute), insights.FileSent, func(e *insights.Event) { e.FileKind = genFiles[r.IntN(len(genFiles))] })
 			}
@@ -109,7 +117,7 @@ func Generate(n int, seed uint64, from time.Time) []insights.Event {
 		}
 		t = t.Add(frt)
 		add(t, insights.AgentReply, func(e *insights.Event) { e.Agent, e.Team = name, team })
-		if r.IntN(3) == 0 {
+		if r.IntN(6) == 0 {
 			t = t.Add(time.Duration(30+r.IntN(300)) * time.Second)
 			say(t)
 			t = t.Add(time.Duration(20+r.IntN(400)) * time.Second)
@@ -121,7 +129,7 @@ func Generate(n int, seed uint64, from time.Time) []insights.Event {
 			score := 5 - int(math.Abs(r.NormFloat64()*1.1))
 			add(t.Add(time.Minute), insights.Rating, func(e *insights.Event) { e.Score = max(1, score) })
 		}
-		if r.IntN(12) == 0 {
+		if r.IntN(15) == 0 {
 			add(t.Add(time.Duration(1+r.IntN(48))*time.Hour), insights.Reopened, nil)
 		}
 		if r.IntN(10) == 0 {
