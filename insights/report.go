@@ -272,7 +272,7 @@ func fcrChart(m *Metrics, T reportText, target float64, loc *time.Location) *cha
 			fill = colOrange
 		}
 		c.Bars = append(c.Bars, bar{X: x - w*0.3, Y: y, W: w * 0.6, H: c.Y1 - y, Fill: fill,
-			Tip: fmt.Sprintf("%s: %s (%d / %d)", dayLabel(T, b.Start.In(loc), false), T.Pct(b.FCR.Rate), b.FCR.Hits, b.FCR.Total),
+			Tip:   fmt.Sprintf("%s: %s (%d / %d)", dayLabel(T, b.Start.In(loc), false), T.Pct(b.FCR.Rate), b.FCR.Hits, b.FCR.Total),
 			Value: T.Pct(b.FCR.Rate), VX: x, VY: y - 4, Anchor: "middle"})
 	}
 	ty := c.y(100*target, 100)

@@ -12,22 +12,22 @@ var reportLangs = []language.Tag{language.English, language.Chinese}
 
 // reportText holds the report's words in one language.
 type reportText struct {
-	Lang, Title, Period, Zone                                  string
-	Conversations, AutoHandled, FirstResponse, BotResponse     string
-	FCR, SLAMet, Rating, Resolution, Messages, Notices         string
-	Median, P90, Business, Wall, Minutes, Day, Share, Count    string
-	TrendTitle, FCRTitle, RatingsTitle, Score, Percent         string
-	HeatTitle, Hour, Weekday, WordsTitle, Mentions, Word       string
-	MoreWords, ChannelsTitle, Channel, RulesTitle, Rule        string
-	Triggers, HandoffsAfter, FailureRate, LastRevised, Why     string
-	TooManyHandoffs, NotRevised, Unknown, AgentsTitle, Agent   string
-	Team, MeanFirst, BreachesTitle, Waited, Waiting, Answered  string
-	FilesTitle, Week, Kind, Peak, AlertLow, None, Target       string
-	HitRate, Footer, HandedOff, HitRateTitle                   string
-	Weekdays                                                   [7]string
-	DateFormat                                                 func(time.Time) string
-	Dur                                                        func(time.Duration) string
-	Pct                                                        func(float64) string
+	Lang, Title, Period, Zone                                 string
+	Conversations, AutoHandled, FirstResponse, BotResponse    string
+	FCR, SLAMet, Rating, Resolution, Messages, Notices        string
+	Median, P90, Business, Wall, Minutes, Day, Share, Count   string
+	TrendTitle, FCRTitle, RatingsTitle, Score, Percent        string
+	HeatTitle, Hour, Weekday, WordsTitle, Mentions, Word      string
+	MoreWords, ChannelsTitle, Channel, RulesTitle, Rule       string
+	Triggers, HandoffsAfter, FailureRate, LastRevised, Why    string
+	TooManyHandoffs, NotRevised, Unknown, AgentsTitle, Agent  string
+	Team, MeanFirst, BreachesTitle, Waited, Waiting, Answered string
+	FilesTitle, Week, Kind, Peak, AlertLow, None, Target      string
+	HitRate, Footer, HandedOff, HitRateTitle                  string
+	Weekdays                                                  [7]string
+	DateFormat                                                func(time.Time) string
+	Dur                                                       func(time.Duration) string
+	Pct                                                       func(float64) string
 }
 
 func englishText() reportText {
