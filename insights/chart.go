@@ -19,6 +19,7 @@ type chart struct {
 	Rules                     []guide // dashed reference lines
 	Legend                    []legendItem
 	Note                      string // a sentence under the chart
+	Upright                   bool   // y label written top to bottom (Chinese), not rotated
 }
 
 type tick struct {

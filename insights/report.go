@@ -151,7 +151,7 @@ func buildReport(m *Metrics, opts ReportOptions) reportView {
 		row := ruleRow{Rule: r.Rule, Triggers: strconv.Itoa(r.Triggers), Handoffs: strconv.Itoa(r.HandoffsAfter),
 			Rate: T.Pct(r.FailureRate), Revised: T.Unknown}
 		if !r.LastRevised.IsZero() {
-			row.Revised = T.DateFormat(r.LastRevised.In(loc))
+			row.Revised = r.LastRevised.In(loc).Format("2006-01-02")
 		}
 		switch {
 		case r.Revise && r.Stale:
@@ -183,8 +183,11 @@ func buildReport(m *Metrics, opts ReportOptions) reportView {
 	}
 	for _, f := range m.Files {
 		if f.Over {
-			v.Files = append(v.Files, fileRow{Week: T.DateFormat(f.Week), Kind: f.Kind, Count: strconv.Itoa(f.Count)})
+			v.Files = append(v.Files, fileRow{Week: f.Week.Format("2006-01-02"), Kind: f.Kind, Count: strconv.Itoa(f.Count)})
 		}
+	}
+	for _, c := range v.Charts {
+		c.Upright = T.Lang != "en" // Chinese reads top to bottom, not rotated
 	}
 	return v
 }
