@@ -20,6 +20,7 @@ type chart struct {
 	Legend                    []legendItem
 	Note                      string // a sentence under the chart
 	Upright                   bool   // y label written top to bottom (Chinese), not rotated
+	Empty                     string // shown across the plot when there is nothing to draw
 }
 
 type tick struct {
@@ -72,7 +73,7 @@ const (
 // quarter of it is a round number.
 func niceMax(v float64) float64 {
 	if v <= 0 {
-		return 1
+		return 4
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 1.2, 2, 4, 6, 8, 10} {
@@ -84,10 +85,7 @@ func niceMax(v float64) float64 {
 }
 
 func fmtNum(v float64) string {
-	if v == math.Trunc(v) {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
 // yAxis adds five value ticks from 0 to max on c's left.

@@ -23,15 +23,19 @@ func TestComputeRejectsEmptyPeriod(t *testing.T) {
 }
 
 // TestMillionEvents computes a generated week of 1,000,000 events in
-// memory within the budget of 2 s (ten times that under the race
-// detector). On a shared machine wall time also counts waits for a core, so
+// memory within the budget of 2 s (under the race detector, which
+// slows everything tenfold, 100,000 events in the same budget). On a shared machine wall time also counts waits for a core, so
 // the budget holds for the smaller of wall and process CPU time.
 func TestMillionEvents(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
 	from, to := insightstest.Week()
-	events := insightstest.Generate(1_000_000, 42, from)
+	n := 1_000_000
+	if raceEnabled {
+		n = 100_000
+	}
+	events := insightstest.Generate(n, 42, from)
 	log := insights.NewMemoryLog()
 	require.NoError(t, log.Append(context.Background(), events...))
 	start, cpu0 := time.Now(), cpuTime()
@@ -42,12 +46,8 @@ func TestMillionEvents(t *testing.T) {
 	if cpu > 0 {
 		took = min(took, cpu)
 	}
-	budget := 2 * time.Second
-	if raceEnabled {
-		budget *= 10
-	}
-	assert.Less(t, took, budget)
-	assert.Greater(t, m.Conversations, 50000)
+	assert.Less(t, took, 2*time.Second)
+	assert.Greater(t, m.Conversations, n/20)
 	assert.Greater(t, m.AutoHandled.Rate, 0.55)
 	assert.Less(t, m.AutoHandled.Rate, 0.75)
 	assert.InDelta(t, 240, m.FirstResponse.Wall.Median.Seconds(), 60)

@@ -188,8 +188,20 @@ func buildReport(m *Metrics, opts ReportOptions) reportView {
 	}
 	for _, c := range v.Charts {
 		c.Upright = T.Lang != "en" // Chinese reads top to bottom, not rotated
+		if len(c.Bars) == 0 && !hasPoints(c.Lines) {
+			c.Empty = T.NoData
+		}
 	}
 	return v
+}
+
+func hasPoints(ls []series) bool {
+	for _, l := range ls {
+		if len(l.Dots) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func durOr0(T reportText, d time.Duration, n int) string {
@@ -298,6 +310,9 @@ func ratingsChart(m *Metrics, T reportText) *chart {
 	for i, n := range m.Ratings.Distribution {
 		x, w := c.slotX(i, 5)
 		c.XTicks = append(c.XTicks, tick{X: x, Y: c.Y1, Label: strconv.Itoa(i+1) + " ★"})
+		if m.Ratings.Count == 0 {
+			continue
+		}
 		y := c.y(float64(n), maxV)
 		fill := colBlue
 		if i < 2 {

@@ -121,11 +121,14 @@ func newWordCounter() *wordCounter {
 }
 
 func isCJK(r rune) bool {
+	if r < 0x1100 { // below Hangul Jamo: no CJK script
+		return false
+	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
 }
 
-func isThai(r rune) bool { return unicode.Is(unicode.Thai, r) }
+func isThai(r rune) bool { return r >= 0x0E01 && r <= 0x0E5B && unicode.Is(unicode.Thai, r) }
 
 // add counts the words of one message written in lang. Latin-script (and
 // other spaced scripts') words are split on word boundaries, folded to
