@@ -202,7 +202,7 @@ func CheckFixture(t *testing.T, log insights.Log) {
 	assert.Equal(t, 2, got.Rules[0].HandoffsAfter)
 	assert.True(t, got.Rules[0].Revise)
 	assert.False(t, got.Rules[0].Stale)
-	assert.Equal(t, at(0, 9, 0, 0), got.Rules[0].LastRevised)
+	assert.True(t, at(0, 9, 0, 0).Equal(got.Rules[0].LastRevised), "last revised %v", got.Rules[0].LastRevised)
 	assert.Equal(t, insights.RuleHealth{Rule: "where", Triggers: 4, HandoffsAfter: 1, FailureRate: 0.25, Revise: true,
 		LastRevised: time.Date(2026, 8, 1, 0, 0, 0, 0, hkt), Stale: true}, got.Rules[1])
 	// 6 matches, 5 misses.
