@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
@@ -41,23 +42,53 @@ func (l *InsightsLog) Append(ctx context.Context, events ...insights.Event) erro
 		return fmt.Errorf("sqlite: insights append: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	st, err := tx.PrepareContext(ctx, `INSERT INTO switchboard_insights_events
-		(at_ns, kind, conversation, channel, customer, language, team, agent, rule, text, score, file_kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("sqlite: insights append: %w", err)
-	}
-	defer st.Close()
-	for _, e := range events {
-		if _, err := st.ExecContext(ctx, e.Time.UnixNano(), string(e.Kind), e.Conversation, string(e.Channel),
-			e.Customer, e.Language, e.Team, e.Agent, e.Rule, e.Text, e.Score, e.FileKind); err != nil {
+	// Up to insertRows events a statement: one call into SQLite per row
+	// costs more than the row.
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, insertRows*12)
+	for len(events) > 0 {
+		n := min(len(events), insertRows)
+		st := stmts[n]
+		if st == nil {
+			if st, err = tx.PrepareContext(ctx, insertSQL(n)); err != nil {
+				return fmt.Errorf("sqlite: insights append: %w", err)
+			}
+			stmts[n] = st
+		}
+		args = args[:0]
+		for _, e := range events[:n] {
+			args = append(args, e.Time.UnixNano(), string(e.Kind), e.Conversation, string(e.Channel),
+				e.Customer, e.Language, e.Team, e.Agent, e.Rule, e.Text, e.Score, e.FileKind)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("sqlite: insights append: %w", err)
 		}
+		events = events[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: insights append: %w", err)
 	}
 	return nil
+}
+
+const insertRows = 64
+
+func insertSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO switchboard_insights_events
+		(at_ns, kind, conversation, channel, customer, language, team, agent, rule, text, score, file_kind) VALUES `)
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
+	}
+	return b.String()
 }
 
 // Range implements insights.Log. Times come back in UTC. Repeated short

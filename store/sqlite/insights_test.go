@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -25,6 +27,9 @@ func TestInsightsMillionEvents(t *testing.T) {
 		t.Skip("-short")
 	}
 	n := 1_000_000
+	if s := os.Getenv("INSIGHTS_EVENTS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
 	if raceEnabled {
 		n = 100_000
 	}
