@@ -21,7 +21,8 @@ func TestInsightsLog(t *testing.T) {
 
 // TestInsightsMillionEvents computes a generated week of 1,000,000 events
 // read from SQLite within the budget of 5 s (CPU time on a busy
-// machine, see the in-memory test; 100,000 events under -race).
+// machine, see the in-memory test). Under -race, where the transpiled
+// SQLite runs 20 times slower, it checks 20,000 events for equality only.
 func TestInsightsMillionEvents(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -31,7 +32,7 @@ func TestInsightsMillionEvents(t *testing.T) {
 		n, _ = strconv.Atoi(s)
 	}
 	if raceEnabled {
-		n = 100_000
+		n = 20_000
 	}
 	ctx := context.Background()
 	from, to := insightstest.Week()
@@ -50,7 +51,9 @@ func TestInsightsMillionEvents(t *testing.T) {
 	if cpu > 0 {
 		took = min(took, cpu)
 	}
-	assert.Less(t, took, 5*time.Second)
+	if !raceEnabled {
+		assert.Less(t, took, 5*time.Second)
+	}
 	want, err := insights.Analyze(events, from, to, insightstest.FixtureOptions())
 	require.NoError(t, err)
 	assert.Equal(t, want.Summary, m.Summary)
