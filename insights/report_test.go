@@ -18,12 +18,17 @@ import (
 	"github.com/switchboard-go/switchboard/insights/insightstest"
 )
 
-// generatedWeek is a realistic week (about 150,000 events) for the report.
+// generatedWeek is a realistic week (150,000 events; 30,000 under -race)
+// for the report.
 func generatedWeek(t testing.TB) *insights.Metrics {
 	t.Helper()
 	from, to := insightstest.Week()
+	n := 150_000
+	if raceEnabled {
+		n = 30_000
+	}
 	l := insights.NewMemoryLog()
-	require.NoError(t, l.Append(context.Background(), insightstest.Generate(150_000, 7, from)...))
+	require.NoError(t, l.Append(context.Background(), insightstest.Generate(n, 7, from)...))
 	opts := insightstest.FixtureOptions()
 	opts.Revised = map[string]time.Time{"size-guide": from.AddDate(0, -5, 0), "refund-status": from.AddDate(0, -1, 0)}
 	m, err := insights.Compute(context.Background(), l, from, to, opts)
