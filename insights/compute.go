@@ -60,7 +60,9 @@ func Compute(ctx context.Context, log Log, from, to time.Time, opts Options) (*M
 	return a.finish(), nil
 }
 
-// Analyze is Compute over events already read, in time order.
+// Analyze is Compute over events already read, in time order; events
+// outside the period (and the reopen window past it) are skipped, and
+// invalid ones (see Validate) count only as far as they make sense.
 func Analyze(events []Event, from, to time.Time, opts Options) (*Metrics, error) {
 	if !to.After(from) {
 		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
@@ -281,7 +283,9 @@ func (a *accumulator) add(e Event) {
 			c.reopened = true
 		}
 	case Rating:
-		c.rating = e.Score
+		if e.Score >= 1 && e.Score <= 5 { // Analyze's events are not validated
+			c.rating = e.Score
+		}
 	case RuleMatched, RuleMissed:
 		a.ruleEvent(c, e)
 	}

@@ -82,7 +82,7 @@ func Conversations(ctx context.Context, log Log, from, to time.Time, opts Option
 	return rows, nil
 }
 
-// CSVHeader is the first line WriteCSV writes.
+// csvHeader is the first line WriteCSV writes.
 var csvHeader = []string{"conversation", "channel", "language", "team", "agent", "customer", "started",
 	"messages", "bot_response_s", "handed_off", "first_response_s", "first_response_business_s",
 	"agent_replies", "resolved", "resolution_s", "resolution_business_s", "reopened", "fcr", "rating",

@@ -146,3 +146,17 @@ func FuzzHotWords(f *testing.F) {
 		}
 	})
 }
+
+func TestAnalyzeToleratesInvalidEvents(t *testing.T) {
+	from, to := insightstest.Week()
+	events := []insights.Event{
+		{Time: from.Add(time.Hour), Kind: insights.Rating, Conversation: "x", Score: 9},
+		{Time: from.Add(2 * time.Hour), Kind: "gossip", Conversation: "x"},
+		{Time: from.Add(3 * time.Hour), Kind: insights.MessageIn, Conversation: "x", Text: "hello parcel"},
+	}
+	m, err := insights.Analyze(events, from, to, insights.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 0, m.Ratings.Count)
+	assert.Equal(t, 1, m.Messages)
+	assert.Empty(t, insights.HotWords("en", -1, "parcel"))
+}

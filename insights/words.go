@@ -252,6 +252,7 @@ func (w *wordCounter) top(n int) []Word {
 // text) written in lang (a BCP 47 tag; "" applies every stop list), by the
 // rules Compute uses. It is for trying the tokenizer on sample text.
 func HotWords(lang string, n int, texts ...string) []Word {
+	n = max(n, 0)
 	w := newWordCounter()
 	for _, t := range texts {
 		w.add(lang, t)

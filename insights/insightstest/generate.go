@@ -38,8 +38,9 @@ var (
 // of a shop's week starting at from, deterministic for a seed, in time
 // order. Customers write most between 10:00 and 22:00 Hong Kong time with a
 // peak at 14:00–16:00; the bot answers in 1–30 s; a rule hands off 15 %
-// of its conversations (returns and refund-status 40 %, a miss 70 %) to to one of 24 agents in four teams, whose
-// first responses are log-normal around 4 minutes (two agents are slow);
+// of its conversations (returns and refund-status 40 %, a miss 70 %) to
+// one of 24 agents in four teams, whose first responses are log-normal
+// around 4 minutes (two agents are three times slower);
 // some conversations get a second reply, a rating (mean about 4), or are
 // reopened; files and notices are sent along.
 func Generate(n int, seed uint64, from time.Time) []insights.Event {
