@@ -10,7 +10,6 @@ import (
 
 	"github.com/switchboard-go/switchboard/insights"
 	"github.com/switchboard-go/switchboard/insights/insightstest"
-	"github.com/switchboard-go/switchboard/internal/benchcpu"
 )
 
 func TestMemoryLog(t *testing.T) {
@@ -70,8 +69,6 @@ func BenchmarkCompute(b *testing.B) {
 	opts := insightstest.FixtureOptions()
 	b.Run("metrics", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
-		defer done()
 		for b.Loop() {
 			if _, err := insights.Compute(context.Background(), log, from, to, opts); err != nil {
 				b.Fatal(err)
@@ -82,8 +79,6 @@ func BenchmarkCompute(b *testing.B) {
 	// any computation over them pays.
 	b.Run("baseline-range", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
-		defer done()
 		for b.Loop() {
 			n := 0
 			if err := log.Range(context.Background(), from, to.Add(7*24*time.Hour), func(e insights.Event) error {
