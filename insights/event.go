@@ -61,9 +61,12 @@ func (k Kind) Valid() bool {
 
 // Event is one thing that happened in customer service. It is a plain value;
 // only the fields that matter for its Kind need be set, but every event of a
-// conversation should carry the conversation's id, and the fields a
-// breakdown uses (Channel, Language, Team, Agent) may be set on any event of
-// it: the conversation takes the last non-empty value seen.
+// conversation must carry the conversation's id (Compute ignores one
+// without it, except NoticeSent, FileSent, RuleRevised, RuleMatched and
+// RuleMissed), and the fields a breakdown uses (Channel, Language, Team)
+// may be set on any event of it: the conversation takes the last non-empty
+// value seen. Its agent is the one who replied first, else the last one
+// assigned.
 type Event struct {
 	Time time.Time `json:"time"`
 	Kind Kind      `json:"kind"`
