@@ -52,6 +52,7 @@ type world struct {
 
 	printed map[channel.Kind]int // fake sends already shown
 	quiet   bool
+	events  *recorder // insights events for -report
 }
 
 const (
@@ -69,7 +70,7 @@ var (
 )
 
 func newWorld(out io.Writer, quiet bool) (*world, error) {
-	w := &world{clk: channeltest.NewClock(start), out: out, printed: map[channel.Kind]int{}, quiet: quiet}
+	w := &world{clk: channeltest.NewClock(start), out: out, printed: map[channel.Kind]int{}, quiet: quiet, events: newRecorder()}
 	now := w.clk.Now
 	w.wa = whatsapptest.NewServer(whatsapptest.Config{Clock: now})
 	w.wa.AddTemplate("parcel_no_update", "en", 2)
@@ -184,6 +185,7 @@ func (c customer) address() channel.Address { return channel.Address{Channel: c.
 // HTTP) and prints the bot's answers.
 func (w *world) say(ctx context.Context, c customer, text string) error {
 	w.line(fmt.Sprintf("%-9s %s (%s) > %s", c.kind, c.name, c.lang, text))
+	snap := w.events.snapshot(w)
 	var status int
 	var err error
 	switch c.kind {
@@ -206,6 +208,7 @@ func (w *world) say(ctx context.Context, c customer, text string) error {
 	if status != http.StatusOK {
 		return fmt.Errorf("%s webhook answered %d", c.kind, status)
 	}
+	w.events.said(w, c, text, snap)
 	w.showReplies()
 	w.clk.Advance(40 * time.Second)
 	return nil
