@@ -26,7 +26,7 @@ func TestErase(t *testing.T) {
 	require.NoError(t, f.reg.Erase(ctx, dup)) // via the merged-away id: the whole customer goes
 
 	for _, id := range []string{keep, dup} {
-		_, err := f.store.Get(ctx, id)
+		_, err := f.store.GetProfile(ctx, id)
 		require.ErrorIs(t, err, ErrNotFound, id)
 		recs, err := f.store.Merges(ctx, id)
 		require.NoError(t, err)

@@ -88,20 +88,21 @@ func ExampleRegistry_Resolve() {
 	// +85291234567 agent:7 call back, ticket 88
 }
 
-// The same customer on LINE and Messenger: found as a duplicate, merged,
-// and the merge undone.
+// The same customer on LINE and Messenger, with two lines of one phone
+// plan: found as a probable duplicate (a person decides: only ClassStrong
+// may be merged automatically), merged, and the merge undone.
 func ExampleRegistry_Merge() {
 	ctx := context.Background()
 	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
 	agree := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
 	a, _ := reg.RecordConsent(ctx, channel.Address{Channel: channel.LINE, ID: "U4af4980629"}, agree,
-		identity.Hints{Name: "Maria Fernanda Souza"})
+		identity.Hints{Name: "Maria Fernanda Souza", Phone: "9123 4567"})
 	b, _ := reg.RecordConsent(ctx, channel.Address{Channel: channel.Messenger, ID: "6754321"}, agree,
-		identity.Hints{Name: "SOUSA, Maria Fernanda"})
+		identity.Hints{Name: "SOUSA, Maria Fernanda", Phone: "9123 4000"})
 
 	cands, _ := reg.Candidates(ctx, a.ID)
 	for _, c := range cands {
-		fmt.Printf("%s %.2f %s\n", c.ProfileID, c.Score, c.Evidence[0].Rule)
+		fmt.Printf("%s %.2f %s %v auto-merge: %v\n", c.ProfileID, c.Score, c.Class, c.Evidence, c.AutoMerge())
 	}
 	rec, _ := reg.Merge(ctx, a.ID, cands[0].ProfileID)
 	merged, _ := reg.Get(ctx, b.ID)
@@ -111,7 +112,7 @@ func ExampleRegistry_Merge() {
 	back, _ := reg.Get(ctx, b.ID)
 	fmt.Println(back.ID, len(back.Links), back.Names)
 	// Output:
-	// cust-2 0.94 name
+	// cust-2 0.94 probable [{name 0.9444444444444444 } {phone_prefix 1 }] auto-merge: false
 	// cust-1 <- cust-2 cust-1 2
 	// cust-2 1 [SOUSA, Maria Fernanda]
 }

@@ -54,12 +54,26 @@ func NormalizePhone(raw, defaultRegion string) (string, error) {
 	if !knownRegion(region) {
 		// Unknown region: only international forms parse; "00" is the
 		// ITU-recommended international prefix most regions use.
-		region = "ZZ"
-		if rest, ok := strings.CutPrefix(s, "00"); ok {
-			s = "+" + rest
+		return parseE164(international(s), "ZZ")
+	}
+	e, err := parseE164(s, region)
+	if err != nil && strings.HasPrefix(s, "00") {
+		// The region's own exit code is not 00 (US: 011, HK: 001) or the
+		// library reads "00" as a national prefix: try the international
+		// reading, as a customer abroad types it.
+		if e2, err2 := parseE164(international(s), "ZZ"); err2 == nil {
+			return e2, nil
 		}
 	}
-	return parseE164(s, region)
+	return e, err
+}
+
+// international reads a leading "00" as the ITU international prefix.
+func international(s string) string {
+	if rest, ok := strings.CutPrefix(s, "00"); ok {
+		return "+" + rest
+	}
+	return s
 }
 
 // NormalizeWAID returns the E.164 form of a WhatsApp wa_id: the country code

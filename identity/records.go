@@ -1,6 +1,9 @@
 package identity
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // MergeRecord is one entry of the append-only merge journal. A merge record
 // holds both profiles as they were before the merge and the merged result,
@@ -52,6 +55,12 @@ type Review struct {
 	Field    string   // "phone", "email", "order", "link" or a Field name
 	Values   []string // masked in Registry.Reviews when sensitive
 	At       time.Time
+}
+
+func (r Review) clone() Review {
+	r.Profiles = slices.Clone(r.Profiles)
+	r.Values = slices.Clone(r.Values)
+	return r
 }
 
 // Reason justifies revealing masked fields. Both parts are required and are
