@@ -21,27 +21,27 @@ type Profile struct {
 	// accepted the privacy notice. It is not stored and holds only the link.
 	Anonymous bool
 
-	Phones   []Phone
-	Emails   []string // normalized: trimmed, lower case
-	Names    []string // as the customer or the platform gave them
+	Phones []Phone
+	Emails []string // normalized: trimmed, lower case
+	Names  []string // as the customer or the platform gave them
 	// NormalizedNames holds NormalizeName of each of the first three
 	// Names, and their tokens in the given order where that differs,
 	// distinct. The Registry computes it whenever it stores the profile,
 	// so duplicate detection compares names without normalizing them
 	// again; a store keeps it like any other field.
 	NormalizedNames []string
-	Links    []Link
-	Tier     string
-	Tags     []string
-	Language string // BCP 47, e.g. "zh-Hant"
-	Orders   []Order
-	Fields   []Field // at most one per Name
-	Consent  Consent
+	Links           []Link
+	Tier            string
+	Tags            []string
+	Language        string // BCP 47, e.g. "zh-Hant"
+	Orders          []Order
+	Fields          []Field // at most one per Name
+	Consent         Consent
 	// ContactPrefs are the customer's contact preferences as short notes
 	// for the person handling the chat, e.g. "no contact at weekends".
 	ContactPrefs []string
 	History      []Interaction
-	Merges   []MergeRef
+	Merges       []MergeRef
 
 	Created time.Time
 	Updated time.Time

@@ -110,10 +110,10 @@ func (r *Registry) scanPrepared(ctx context.Context, ps []prepared) ([]Pair, err
 	slices.SortFunc(bs, func(a, b block) int { return cmp.Compare(len(b.members), len(a.members)) })
 
 	var (
-		next    = make(chan int, 64)
-		mu      sync.Mutex
-		out     []Pair
-		wg      sync.WaitGroup
+		next = make(chan int, 64)
+		mu   sync.Mutex
+		out  []Pair
+		wg   sync.WaitGroup
 	)
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
