@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -106,6 +107,9 @@ func cleanPhoneInput(raw string) (string, error) {
 		return "", fmt.Errorf("%w: not UTF-8", ErrInvalidPhone)
 	}
 	s := strings.TrimSpace(norm.NFKC.String(raw))
+	// Other scripts' decimal digits (Arabic-Indic "٠٥٠", Devanagari…)
+	// become ASCII: NFKC leaves them alone.
+	s = strings.Map(asciiDigit, s)
 	digits := 0
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
@@ -116,6 +120,19 @@ func cleanPhoneInput(raw string) (string, error) {
 		return "", ErrEmptyPhone
 	}
 	return s, nil
+}
+
+// asciiDigit maps a decimal digit of any script to its ASCII form: Unicode
+// lays out each script's digits 0–9 as one contiguous run.
+func asciiDigit(r rune) rune {
+	if r < 0x80 || !unicode.Is(unicode.Nd, r) {
+		return r
+	}
+	zero := r
+	for zero > r-9 && unicode.Is(unicode.Nd, zero-1) {
+		zero--
+	}
+	return '0' + (r-zero)%10
 }
 
 func knownRegion(region string) bool {
