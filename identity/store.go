@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -135,6 +134,8 @@ type Store interface {
 type MemoryStore struct {
 	mu       sync.RWMutex
 	profiles map[string]*Profile
+	ids      []string // the keys of profiles, sorted when !dirty
+	dirty    bool
 	keys     map[string][]Key // profile id → its keys
 	index    map[Key]map[string]string
 	merges   []MergeRecord
@@ -181,6 +182,10 @@ func (s *MemoryStore) PutProfile(ctx context.Context, p *Profile) error {
 	c := p.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.profiles[c.ID]; !ok {
+		s.ids = append(s.ids, c.ID)
+		s.dirty = true
+	}
 	s.profiles[c.ID] = c
 	return nil
 }
@@ -189,32 +194,33 @@ func (s *MemoryStore) PutProfile(ctx context.Context, p *Profile) error {
 func (s *MemoryStore) DeleteProfile(ctx context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.profiles, id)
+	if _, ok := s.profiles[id]; ok {
+		delete(s.profiles, id)
+		s.ids = slices.DeleteFunc(s.ids, func(x string) bool { return x == id })
+	}
 	return nil
 }
 
-// ListProfiles implements ProfileStore. It sorts the ids on every call:
-// fine for tests and the in-memory default, a B-tree index's job in SQL.
+// ListProfiles implements ProfileStore.
 func (s *MemoryStore) ListProfiles(ctx context.Context, after string, limit int) ([]*Profile, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	limit = max(limit, 0)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.profiles))
-	for id := range s.profiles {
-		if id > after {
-			ids = append(ids, id)
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dirty {
+		slices.Sort(s.ids)
+		s.dirty = false
 	}
-	sort.Strings(ids)
-	if len(ids) > limit {
-		ids = ids[:limit]
+	i, found := slices.BinarySearch(s.ids, after)
+	if found {
+		i++
 	}
+	ids := s.ids[i:]
+	ids = ids[:min(len(ids), max(limit, 0))]
 	out := make([]*Profile, len(ids))
-	for i, id := range ids {
-		out[i] = s.profiles[id].Clone()
+	for j, id := range ids {
+		out[j] = s.profiles[id].Clone()
 	}
 	return out, nil
 }
