@@ -511,3 +511,10 @@ func (r *Registry) SetTier(ctx context.Context, id, tier string, tags ...string)
 		}
 	})
 }
+
+// SetContactPrefs replaces the contact preferences of profile id
+// (following merges), e.g. "no contact at weekends"; the customer card
+// shows them. Errors: ErrNotFound, ErrNoConsent.
+func (r *Registry) SetContactPrefs(ctx context.Context, id string, prefs ...string) error {
+	return r.update(ctx, id, func(p *Profile) { p.ContactPrefs = slices.Clone(prefs) })
+}
