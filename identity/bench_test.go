@@ -59,7 +59,7 @@ func figures(reg *Registry, dups [][2]*Profile, found map[[2]string]bool) scanFi
 	f := scanFigures{pairs: float64(len(found)), planted: float64(len(dups))}
 	hit := 0
 	for _, d := range dups {
-		if _, ok := reg.score(reg.prepare(d[0]), reg.prepare(d[1])); !ok {
+		if _, ok := reg.score(reg.prepare(d[0]), reg.prepare(d[1]), false); !ok {
 			continue // no evidence the rule can see: not eligible
 		}
 		f.eligible++

@@ -39,7 +39,16 @@ const (
 	// names disagree or are missing: a family phone, a shop's test number.
 	// A person should decide.
 	ClassSharedIdentifier Class = "shared_identifier"
+	// ClassNameOnly: the same name (normalized) and nothing else, for a
+	// name at most MaxNameOnly profiles share. The weakest class: a person
+	// should decide, and a popular name never forms one.
+	ClassNameOnly Class = "name_only"
 )
+
+// MaxNameOnly is the most profiles that may share a normalized name for
+// pairs among them to be reported as ClassNameOnly: beyond it the name is
+// too common to say anything on its own.
+const MaxNameOnly = 5
 
 // Evidence is one reason a pair is a candidate.
 type Evidence struct {
@@ -86,11 +95,20 @@ func (r *Registry) Candidates(ctx context.Context, id string) ([]Candidate, erro
 	}
 	pp := r.prepare(p)
 	seen := map[string]bool{p.ID: true}
+	byName := map[string]bool{} // found through a rare name's key
 	var pending []string
 	for _, k := range r.probes(p) {
 		hits, err := r.keyStore.Lookup(ctx, k)
 		if err != nil {
 			return nil, err
+		}
+		if isNameKey(k) {
+			if len(hits) > MaxNameOnly {
+				continue // a popular name says nothing on its own
+			}
+			for _, h := range hits {
+				byName[h.ID] = true
+			}
 		}
 		for _, h := range hits {
 			if seen[h.ID] {
@@ -98,7 +116,7 @@ func (r *Registry) Candidates(ctx context.Context, id string) ([]Candidate, erro
 			}
 			// Blocking entries carry the names: most block mates are
 			// dismissed here without loading their profile.
-			if k.Kind == KeyBlock && !r.namesClose(pp.names, splitNames(h.Data)) {
+			if k.Kind == KeyBlock && !isNameKey(k) && !r.namesClose(pp.names, splitNames(h.Data)) {
 				continue
 			}
 			seen[h.ID] = true
@@ -111,7 +129,7 @@ func (r *Registry) Candidates(ctx context.Context, id string) ([]Candidate, erro
 		if err != nil || q.MergedInto != "" {
 			continue // deleted or merged meanwhile
 		}
-		if c, ok := r.score(pp, r.prepare(q)); ok {
+		if c, ok := r.score(pp, r.prepare(q), byName[qid]); ok {
 			out = append(out, c)
 		}
 	}
@@ -142,6 +160,9 @@ func (r *Registry) probes(p *Profile) []Key {
 	}
 	if a := addressOf(p); a != "" {
 		ks = append(ks, addressKey(a))
+	}
+	for _, n := range p.NormalizedNames {
+		ks = append(ks, nameKey(n))
 	}
 	slices.SortFunc(ks, compareKeys)
 	return slices.Compact(ks)
@@ -203,9 +224,11 @@ func (r *Registry) namesClose(xs, ys [][]rune) bool {
 }
 
 // score applies the duplicate rule to p and q: whether q is a candidate
-// duplicate of p, of which class, and why. Scan and Candidates agree with
-// it by construction; it is the definition the blocking is tested against.
-func (r *Registry) score(p, q prepared) (Candidate, bool) {
+// duplicate of p, of which class, and why; nameOnly allows ClassNameOnly
+// (the caller found the pair through a rare name). Scan and Candidates
+// agree with it by construction; it is the definition the blocking is
+// tested against.
+func (r *Registry) score(p, q prepared, nameOnly bool) (Candidate, bool) {
 	c := Candidate{ProfileID: q.ID}
 	best, near := 0.0, false
 	for _, x := range p.names {
@@ -256,6 +279,8 @@ func (r *Registry) score(p, q prepared) (Candidate, bool) {
 	case exact:
 		c.Class = ClassSharedIdentifier
 		return c, true
+	case nameOnly && best == 1:
+		c.Class = ClassNameOnly
 	default:
 		return Candidate{}, false
 	}

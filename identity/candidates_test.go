@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,6 +38,8 @@ func TestCandidates(t *testing.T) {
 			person{name: "Maria Fernanda Sousa", email: "mf@example.com"}, ClassStrong, []Rule{RuleName, RuleSameEmail}, 1 - 1.0/18},
 		{"typo in a name, nothing else: a name is not evidence", person{name: "Maria Fernanda Souza"},
 			person{name: "Maria Fernanda Sousa"}, "", nil, 0},
+		{"the same rare name, nothing else: name only", person{name: "Ada Wong"},
+			person{name: "WONG, Ada"}, ClassNameOnly, []Rule{RuleName}, 1},
 		{"reordered and full-width, phone prefix", person{name: "Chan Tai Man", phone: "+85291234567"},
 			person{name: "ＴＡＩ ＭＡＮ ＣＨＡＮ", phone: "+85291234000"}, ClassProbable, []Rule{RuleName, RulePhonePrefix}, 1},
 		{"too different, same SKU", person{name: "Maria Souza", sku: "MUG"}, person{name: "Mario Santos", sku: "MUG"}, "", nil, 0},
@@ -103,6 +106,36 @@ func TestCandidates(t *testing.T) {
 				assert.Equal(t, tt.want, pairs[0].Class)
 			}
 		})
+	}
+}
+
+// TestPopularNameIsNoEvidence: six profiles of one name and nothing else
+// form no pair; five do, as ClassNameOnly.
+func TestPopularNameIsNoEvidence(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{MaxNameOnly, MaxNameOnly + 1} {
+		f := newFixture(t, Config{})
+		var ids []string
+		for range n {
+			id, err := f.reg.Import(ctx, Profile{Names: []string{"Chan Tai Man"}, Consent: f.consent("c")})
+			require.NoError(t, err)
+			ids = append(ids, id)
+		}
+		pairs, err := f.reg.Scan(ctx)
+		require.NoError(t, err)
+		cs, err := f.reg.Candidates(ctx, ids[0])
+		require.NoError(t, err)
+		if n > MaxNameOnly {
+			assert.Empty(t, pairs)
+			assert.Empty(t, cs)
+			continue
+		}
+		assert.Len(t, pairs, n*(n-1)/2)
+		assert.Len(t, cs, n-1)
+		for _, p := range pairs {
+			assert.Equal(t, ClassNameOnly, p.Class)
+			assert.False(t, p.AutoMerge())
+		}
 	}
 }
 
@@ -230,16 +263,30 @@ func TestScanAgainstAllPairs(t *testing.T) {
 	}
 }
 
-// allPairs is the baseline: score every pair.
+// allPairs is the baseline: score every pair by the rule, and every pair
+// sharing a normalized name that at most MaxNameOnly profiles share as a
+// possible ClassNameOnly pair.
 func allPairs(r *Registry, ps []*Profile) map[[2]string]bool {
 	prep := make([]prepared, len(ps))
+	sharing := map[string]int{}
 	for i, p := range ps {
 		prep[i] = r.prepare(p)
+		for _, n := range p.NormalizedNames {
+			sharing[n]++
+		}
+	}
+	rare := func(a, b prepared) bool {
+		for _, n := range a.NormalizedNames {
+			if sharing[n] <= MaxNameOnly && slices.Contains(b.NormalizedNames, n) {
+				return true
+			}
+		}
+		return false
 	}
 	out := map[[2]string]bool{}
 	for i := range prep {
 		for j := i + 1; j < len(prep); j++ {
-			if _, ok := r.score(prep[i], prep[j]); ok {
+			if _, ok := r.score(prep[i], prep[j], rare(prep[i], prep[j])); ok {
 				a, b := prep[i].ID, prep[j].ID
 				if a > b {
 					a, b = b, a
@@ -249,4 +296,17 @@ func allPairs(r *Registry, ps []*Profile) map[[2]string]bool {
 		}
 	}
 	return out
+}
+
+func TestQueueDuplicate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	p := Pair{A: "a", B: "b", Score: 1, Class: ClassNameOnly, Evidence: []Evidence{{Rule: RuleName, Score: 1}}}
+	require.NoError(t, f.reg.QueueDuplicate(ctx, p))
+	rs, err := f.reg.Reviews(ctx)
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Equal(t, ReviewPossibleDuplicate, rs[0].Kind)
+	assert.Equal(t, []string{"a", "b"}, rs[0].Profiles)
+	assert.Equal(t, []string{"name_only", "name"}, rs[0].Values)
 }

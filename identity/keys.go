@@ -9,12 +9,12 @@ import (
 
 // keys returns the index entries of p: its links, phones, emails and
 // orders for exact lookups, and its evidence blocks for duplicate detection
-// (phone prefix, each SKU's SKUWindow-long period, address), which carry
-// p's normalized names (joined by \x1f) as Data. A merged-away or anonymous
-// profile has none.
+// (phone prefix, each SKU's SKUWindow-long period, address) and its exact
+// normalized names, which carry p's normalized names (joined by \x1f) as
+// Data. A merged-away or anonymous profile has none.
 //
-// No key is a name alone: a popular name would make a block of thousands,
-// and a name is never enough evidence on its own (see Scan).
+// Name keys serve only the rare names (ClassNameOnly): a popular name's key
+// holds thousands of profiles and is skipped, never compared pairwise.
 func (r *Registry) keys(p *Profile) []Entry {
 	if p.MergedInto != "" || p.Anonymous {
 		return nil
@@ -41,8 +41,18 @@ func (r *Registry) keys(p *Profile) []Entry {
 	if a := addressOf(p); a != "" {
 		ks = append(ks, Entry{addressKey(a), names})
 	}
+	for _, n := range p.NormalizedNames {
+		ks = append(ks, Entry{nameKey(n), names})
+	}
 	return ks
 }
+
+// nameKey groups the profiles of one normalized name, for ClassNameOnly
+// pairs among the few that share a rare name; Candidates and Scan ignore
+// groups of more than MaxNameOnly.
+func nameKey(n string) Key { return Key{KeyBlock, "n" + n} }
+
+func isNameKey(k Key) bool { return k.Kind == KeyBlock && strings.HasPrefix(k.Value, "n") }
 
 // maxIndexedNames bounds the names of one profile that are compared.
 const maxIndexedNames = 3

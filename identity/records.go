@@ -45,6 +45,10 @@ const (
 	// ReviewFieldConflict: a merge met two different values of a field and
 	// kept the later one; Values holds the kept value, then the other.
 	ReviewFieldConflict ReviewKind = "field_conflict"
+	// ReviewPossibleDuplicate: a candidate pair a person should decide
+	// on (any class but ClassStrong). Field is "duplicate"; Values hold
+	// the class, then the evidence rules joined by "+".
+	ReviewPossibleDuplicate ReviewKind = "possible_duplicate"
 )
 
 // Review is one item of the review queue.

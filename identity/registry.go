@@ -328,3 +328,15 @@ func (r *Registry) addReview(ctx context.Context, kind ReviewKind, field string,
 		ID: r.newID(), Kind: kind, Profiles: ids, Field: field, Values: values, At: r.now(),
 	})
 }
+
+// QueueDuplicate puts a candidate pair of Scan on the review queue
+// (ReviewPossibleDuplicate) for a person to merge or dismiss: what a shop
+// does with every pair that is not AutoMerge. Errors: the stores'.
+func (r *Registry) QueueDuplicate(ctx context.Context, p Pair) error {
+	rules := make([]string, len(p.Evidence))
+	for i, e := range p.Evidence {
+		rules[i] = string(e.Rule)
+	}
+	return r.addReview(ctx, ReviewPossibleDuplicate, "duplicate",
+		[]string{string(p.Class), strings.Join(rules, "+")}, p.A, p.B)
+}

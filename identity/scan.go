@@ -26,8 +26,10 @@ const scanPage = 1000
 // (pigeonhole). So every pair that meets the rule is found: there is no
 // budget below the threshold and no group is skipped.
 //
-// Name-only pairs (similar names and no other evidence) are not reported:
-// a popular name is not evidence. Groups are processed by one goroutine per
+// Similar names without other evidence are not reported, with one
+// exception: profiles sharing a rare name exactly (normalized; at most
+// MaxNameOnly of them) pair up as ClassNameOnly, the weakest class. A
+// popular name is no evidence and forms no group. Groups are processed by one goroutine per
 // processor (GOMAXPROCS). Errors: ctx's, the stores'.
 func (r *Registry) Scan(ctx context.Context) ([]Pair, error) {
 	var ps []prepared
@@ -53,6 +55,7 @@ func (r *Registry) Scan(ctx context.Context) ([]Pair, error) {
 // block is one evidence group: the indexes of its profiles in the scan.
 type block struct {
 	exact   bool // an identifier in common: every pair is scored
+	name    bool // one normalized name: pairs may be ClassNameOnly
 	members []int32
 }
 
@@ -64,7 +67,7 @@ func (r *Registry) blocks(ps []prepared) []block {
 		if !ok {
 			b = int32(len(bs))
 			idx[key] = b
-			bs = append(bs, block{exact: exact})
+			bs = append(bs, block{exact: exact, name: key[0] == 'n'})
 		}
 		m := bs[b].members
 		if len(m) == 0 || m[len(m)-1] != int32(i) {
@@ -83,6 +86,9 @@ func (r *Registry) blocks(ps []prepared) []block {
 		if p.addr != "" {
 			add("a"+p.addr, false, i)
 		}
+		for _, n := range p.NormalizedNames {
+			add("n"+n, false, i)
+		}
 		// An order goes into the group of its period and of the next
 		// one, so two orders within SKUWindow share a group.
 		for _, o := range p.Orders {
@@ -99,8 +105,10 @@ func (r *Registry) blocks(ps []prepared) []block {
 			}
 		}
 	}
-	// Groups of one hold no pair.
-	return slices.DeleteFunc(bs, func(b block) bool { return len(b.members) < 2 })
+	// Groups of one hold no pair; a popular name is no evidence.
+	return slices.DeleteFunc(bs, func(b block) bool {
+		return len(b.members) < 2 || (b.name && len(b.members) > MaxNameOnly)
+	})
 }
 
 // scanPrepared finds the candidate pairs among ps.
@@ -117,32 +125,37 @@ func (r *Registry) scanPrepared(ctx context.Context, ps []prepared) ([]Pair, err
 	)
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			seen := make(map[uint64]bool)
+			seen := [2]map[uint64]bool{make(map[uint64]bool), make(map[uint64]bool)}
 			var local []Pair
-			emit := func(i, j int32) {
+			score := func(i, j int32, nameOnly bool) {
 				if i > j {
 					i, j = j, i
 				}
 				k := uint64(i)<<32 | uint64(uint32(j))
-				if seen[k] {
+				s := seen[0]
+				if nameOnly {
+					s = seen[1]
+				}
+				if s[k] {
 					return
 				}
-				seen[k] = true
+				s[k] = true
 				a, b := ps[i], ps[j]
 				if a.ID > b.ID {
 					a, b = b, a
 				}
-				if c, ok := r.score(a, b); ok {
+				if c, ok := r.score(a, b, nameOnly); ok {
 					local = append(local, Pair{A: a.ID, B: b.ID, Score: c.Score, Class: c.Class, Evidence: c.Evidence})
 				}
 			}
+			emit := func(i, j int32) { score(i, j, false) }
 			j := newJoiner(r)
 			for bi := range next {
 				b := bs[bi]
-				if b.exact {
+				if b.exact || b.name {
 					for x := range b.members {
 						for y := x + 1; y < len(b.members); y++ {
-							emit(b.members[x], b.members[y])
+							score(b.members[x], b.members[y], b.name)
 						}
 					}
 					continue
