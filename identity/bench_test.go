@@ -214,7 +214,9 @@ func BenchmarkResolve(b *testing.B) {
 	ctx := context.Background()
 	const n = 100_000
 	reg, _ := benchRegistry(b, n, 0)
-	addr := func(i int) channel.Address { return channel.Address{Channel: channel.LINE, ID: fmt.Sprintf("U%032d", i)} }
+	addr := func(i int) channel.Address {
+		return channel.Address{Channel: channel.LINE, ID: fmt.Sprintf("U%032d", i)}
+	}
 	b.Run("copy", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
