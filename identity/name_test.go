@@ -175,5 +175,10 @@ func FuzzNormalizeName(f *testing.F) {
 		if sim := NameSimilarity(s, s); n != "" && sim != 1 {
 			t.Fatalf("similarity of %q with itself is %v", s, sim)
 		}
+		// Comparing the stored normalized forms is the same comparison.
+		const other = "Chan Tai Man"
+		if a, b := NameSimilarity(s, other), NormalizedSimilarity(n, NormalizeName(other)); a != b {
+			t.Fatalf("NameSimilarity %v, NormalizedSimilarity %v for %q", a, b, s)
+		}
 	})
 }

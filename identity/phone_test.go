@@ -175,8 +175,17 @@ func FuzzNormalizePhone(f *testing.F) {
 	}
 	f.Add("07400 123456", "GB")
 	f.Add("9123", "")
+	f.Add("0066 89 123 4567", "TH")
+	f.Add("011 852 9123 4567", "US")
 	f.Fuzz(func(t *testing.T, raw, region string) {
 		got, err := NormalizePhone(raw, region)
+		c := NewPhoneCache(1)
+		for range 2 { // a miss, then a hit: both agree with the parser
+			cached, cerr := c.Normalize(raw, region)
+			if cached != got || (cerr == nil) != (err == nil) {
+				t.Fatalf("cache: %q, %v; parser: %q, %v", cached, cerr, got, err)
+			}
+		}
 		if err != nil {
 			if got != "" {
 				t.Fatalf("error %v with result %q", err, got)
