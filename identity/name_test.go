@@ -182,3 +182,12 @@ func FuzzNormalizeName(f *testing.F) {
 		}
 	})
 }
+
+func TestPlainLevenshteinReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 500 {
+		a, b := randomWord(rng, 0, 12), randomWord(rng, 0, 12)
+		require.Equal(t, naiveLevenshtein(a, b), plainLevenshtein(string(a), string(b)), "%q %q", string(a), string(b))
+	}
+}
