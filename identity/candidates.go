@@ -61,10 +61,10 @@ type Evidence struct {
 // about, with the best name similarity as Score, its Class and every piece
 // of evidence.
 type Candidate struct {
-	ProfileID string
-	Score     float64
-	Class     Class
-	Evidence  []Evidence
+	ProfileID string     // the other profile
+	Score     float64    // the best name similarity of the two, 0–1
+	Class     Class      // how far the pair may be trusted
+	Evidence  []Evidence // RuleName or RuleNameNear first when names count
 }
 
 // AutoMerge reports whether the candidate is strong enough to merge
@@ -73,10 +73,10 @@ func (c Candidate) AutoMerge() bool { return c.Class == ClassStrong }
 
 // Pair is a candidate pair of a full scan; A < B.
 type Pair struct {
-	A, B     string
-	Score    float64
-	Class    Class
-	Evidence []Evidence
+	A, B     string     // the two profile ids, A < B
+	Score    float64    // the best name similarity of the two, 0–1
+	Class    Class      // how far the pair may be trusted
+	Evidence []Evidence // RuleName or RuleNameNear first when names count
 }
 
 // AutoMerge reports whether the pair is strong enough to merge without a

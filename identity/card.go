@@ -11,10 +11,10 @@ import (
 
 // OrderInfo is one order as the shop's order system reports it.
 type OrderInfo struct {
-	ID       string
-	At       time.Time
-	Amount   int64  // in the currency's minor unit (cents)
-	Currency string // ISO 4217
+	ID       string    // the order number; the card masks it
+	At       time.Time // when it was placed
+	Amount   int64     // in the currency's minor unit (cents)
+	Currency string    // ISO 4217
 	// Status is the shop's word for where the order is: "paid",
 	// "shipped", "delivered", "refunded"…
 	Status string
@@ -69,9 +69,9 @@ type Card struct {
 	Revealed  bool      // false: identifiers are masked
 	At        time.Time // when the card was built
 
-	Names        []string
-	Phones       []string
-	Emails       []string
+	Names        []string // masked unless Revealed
+	Phones       []string // E.164, masked unless Revealed
+	Emails       []string // masked unless Revealed
 	Tier         string
 	Language     string   // BCP 47
 	ContactPrefs []string // e.g. "no contact at weekends"
@@ -94,8 +94,8 @@ type Card struct {
 
 // Money is an amount in a currency's minor unit.
 type Money struct {
-	Currency string
-	Amount   int64
+	Currency string // ISO 4217
+	Amount   int64  // in the currency's minor unit (cents)
 }
 
 // String formats m as "HKD 1,299.00" (no decimals for currencies without

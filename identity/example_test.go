@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
@@ -134,4 +135,67 @@ func ExampleRegistry_Erase() {
 	// <nil>
 	// identity: customer data was erased
 	// true
+}
+
+// The card the person taking over a chat sees: masked, with the shop's
+// orders and the tags routing can use.
+func ExampleRegistry_Card() {
+	ctx := context.Background()
+	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
+	from := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
+	c := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
+	p, _ := reg.RecordConsent(ctx, from, c, identity.Hints{Name: "Ada Wong", Language: "en"})
+	_ = reg.SetTier(ctx, p.ID, "Gold")
+	_ = reg.SetContactPrefs(ctx, p.ID, "no contact at weekends")
+
+	day := 24 * time.Hour
+	orders := identity.OrderLookupFunc(func(_ context.Context, _ *identity.Profile, _ time.Time) ([]identity.OrderInfo, error) {
+		return []identity.OrderInfo{
+			{ID: "48213957", At: fixedClock().Add(-2 * day), Amount: 129900, Currency: "HKD", Status: "shipped"},
+			{ID: "48000001", At: fixedClock().Add(-30 * day), Amount: 50000, Currency: "HKD", Status: "refunded",
+				ReturnedAt: fixedClock().Add(-20 * day)},
+		}, nil
+	})
+	card, _ := reg.Card(ctx, p.ID, orders)
+	for _, l := range card.Lines(nil) {
+		fmt.Println(l)
+	}
+	fmt.Println(slices.Contains(card.Tags, identity.TierTag("Gold")))
+	// Output:
+	// customer card (masked): A** W*** · tier Gold · language en
+	// tags: tier:gold
+	// order ****3957 21/11 HKD 1,299.00 shipped
+	// order ****0001 24/10 HKD 500.00 refunded (returned 3/11)
+	// complaints 90 days: 0 · returns 90 days: 1 · spend 180 days: HKD 1,799.00
+	// contact: no contact at weekends
+	// true
+}
+
+// One thread per customer: messages on WhatsApp and Messenger, merged
+// when the customer proves to be one person, newest first.
+func ExampleRegistry_Thread() {
+	ctx := context.Background()
+	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
+	c := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
+	wa := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
+	fb := channel.Address{Channel: channel.Messenger, ID: "6754321"}
+	_, _ = reg.RecordConsent(ctx, wa, c, identity.Hints{Name: "Ada Wong"})
+	_, _ = reg.RecordConsent(ctx, fb, c, identity.Hints{Name: "Ada Wong"})
+	at := fixedClock()
+	_, _ = reg.Record(ctx, wa, "", identity.ThreadMessage{Direction: identity.Inbound, Sender: identity.SenderCustomer, At: at, Text: "where is my parcel?"})
+	_, _ = reg.Record(ctx, wa, "", identity.ThreadMessage{Direction: identity.Outbound, Sender: identity.SenderBot, At: at.Add(time.Second), Text: "order number?"})
+	_, _ = reg.Record(ctx, fb, "", identity.ThreadMessage{Direction: identity.Inbound, Sender: identity.SenderCustomer, At: at.Add(time.Hour), Text: "it's 48213957"})
+
+	// The customer gives the same email on Messenger: the profiles merge,
+	// and their threads with them.
+	_, _ = reg.Resolve(ctx, wa, identity.Hints{Email: "ada@example.com"})
+	p, _ := reg.Resolve(ctx, fb, identity.Hints{Email: "ada@example.com"})
+	msgs, _, _ := reg.Thread(ctx, p.ID, identity.ThreadCursor{}, 10)
+	for _, m := range msgs {
+		fmt.Println(m.Link.Channel, m.Direction, m.Sender, m.Text)
+	}
+	// Output:
+	// messenger in customer it's 48213957
+	// whatsapp out bot order number?
+	// whatsapp in customer where is my parcel?
 }

@@ -59,8 +59,8 @@ type ThreadMessage struct {
 // ThreadCursor marks a position in a thread: messages strictly older than
 // (At, ID). The zero cursor means "from the newest".
 type ThreadCursor struct {
-	At time.Time
-	ID string
+	At time.Time // the time of the last message of the previous page
+	ID string    // its ID, which orders messages of the same time
 }
 
 // before reports whether m is older than the cursor position.
