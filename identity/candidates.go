@@ -48,7 +48,7 @@ const (
 // MaxNameOnly is the most profiles that may share a normalized name for
 // pairs among them to be reported as ClassNameOnly: beyond it the name is
 // too common to say anything on its own.
-const MaxNameOnly = 5
+const MaxNameOnly = 3
 
 // Evidence is one reason a pair is a candidate.
 type Evidence struct {
