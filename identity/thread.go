@@ -37,7 +37,9 @@ type ThreadMessage struct {
 	// survivor, after merges.
 	ProfileID string
 	// Origin is the profile the message was first recorded under; Unmerge
-	// moves the messages of that origin back.
+	// moves the messages of that origin back. Messages recorded after a
+	// merge have the survivor as origin and stay with it, like everything
+	// the survivor gained after the merge.
 	Origin string
 	// Link is the channel identity that sent or received the message.
 	Link Link
