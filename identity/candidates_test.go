@@ -276,9 +276,17 @@ func allPairs(r *Registry, ps []*Profile) map[[2]string]Class {
 			sharing[n]++
 		}
 	}
-	rare := func(a, b prepared) bool {
-		for _, n := range a.NormalizedNames {
-			if sharing[n] <= MaxNameOnly && slices.Contains(b.NormalizedNames, n) {
+	rareForms := make([][]string, len(ps)) // the names few profiles share
+	for i, p := range ps {
+		for _, n := range p.NormalizedNames {
+			if sharing[n] <= MaxNameOnly {
+				rareForms[i] = append(rareForms[i], n)
+			}
+		}
+	}
+	rare := func(i, j int) bool {
+		for _, n := range rareForms[i] {
+			if slices.Contains(rareForms[j], n) {
 				return true
 			}
 		}
@@ -287,7 +295,7 @@ func allPairs(r *Registry, ps []*Profile) map[[2]string]Class {
 	out := map[[2]string]Class{}
 	for i := range prep {
 		for j := i + 1; j < len(prep); j++ {
-			if c, ok := r.score(prep[i], prep[j], rare(prep[i], prep[j])); ok {
+			if c, ok := r.score(prep[i], prep[j], rare(i, j)); ok {
 				a, b := prep[i].ID, prep[j].ID
 				if a > b {
 					a, b = b, a
