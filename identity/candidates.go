@@ -98,7 +98,11 @@ func (r *Registry) Candidates(ctx context.Context, id string) ([]Candidate, erro
 	byName := map[string]bool{} // found through a rare name's key
 	var pending []string
 	for _, k := range r.probes(p) {
-		hits, err := r.keyStore.Lookup(ctx, k)
+		limit := 0
+		if isNameKey(k) {
+			limit = MaxNameOnly + 1 // enough to tell a rare name from a popular one
+		}
+		hits, err := r.keyStore.Lookup(ctx, k, limit)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ func TestErase(t *testing.T) {
 	}
 	for _, k := range []Key{{KeyPhone, "+85291234567"}, {KeyPhone, "+85261234567"}, {KeyEmail, "tm@example.com"},
 		{KeyOrder, "SO-1"}, {KeyOrder, "SO-2"}, linkKeyOf(fb("PSID1")), linkKeyOf(line("U1"))} {
-		ids, err := f.store.Lookup(ctx, k)
+		ids, err := f.store.Lookup(ctx, k, 0)
 		require.NoError(t, err)
 		assert.Empty(t, ids, k)
 	}

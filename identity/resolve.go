@@ -87,7 +87,7 @@ func anonymous(l Link) *Profile {
 
 // byLink returns the surviving profile linked to l, or nil.
 func (r *Registry) byLink(ctx context.Context, l Link) (*Profile, error) {
-	hits, err := r.keyStore.Lookup(ctx, l.key())
+	hits, err := r.keyStore.Lookup(ctx, l.key(), 0)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func hasName(names []string, name string) bool {
 // that is safe, adds it to p when nobody has it, or queues a review. It
 // returns the surviving profile.
 func (r *Registry) attach(ctx context.Context, p *Profile, k Key, raw, source string) (*Profile, error) {
-	hits, err := r.keyStore.Lookup(ctx, k)
+	hits, err := r.keyStore.Lookup(ctx, k, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +428,7 @@ func (r *Registry) Import(ctx context.Context, p Profile) (string, error) {
 		return "", err
 	}
 	for _, l := range c.Links {
-		hits, err := r.keyStore.Lookup(ctx, l.key())
+		hits, err := r.keyStore.Lookup(ctx, l.key(), 0)
 		if err != nil {
 			return "", err
 		}

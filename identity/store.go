@@ -74,8 +74,9 @@ type KeyStore interface {
 	// SetKeys makes entries exactly the index entries of profile id (an
 	// entry repeated is kept once); nil or empty removes them all.
 	SetKeys(ctx context.Context, id string, entries []Entry) error
-	// Lookup returns the profiles indexed under k, in no order.
-	Lookup(ctx context.Context, k Key) ([]Hit, error)
+	// Lookup returns the profiles indexed under k, in no particular order;
+	// at most limit of them when limit > 0 (SQL: LIMIT), all otherwise.
+	Lookup(ctx context.Context, k Key, limit int) ([]Hit, error)
 }
 
 // MergeJournal is the append-only journal of merges and unmerges.
@@ -258,7 +259,7 @@ func (s *MemoryStore) SetKeys(ctx context.Context, id string, entries []Entry) e
 }
 
 // Lookup implements KeyStore.
-func (s *MemoryStore) Lookup(ctx context.Context, k Key) ([]Hit, error) {
+func (s *MemoryStore) Lookup(ctx context.Context, k Key, limit int) ([]Hit, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	m := s.index[k]
@@ -270,6 +271,9 @@ func (s *MemoryStore) Lookup(ctx context.Context, k Key) ([]Hit, error) {
 		hits = append(hits, Hit{ID: id, Data: data})
 	}
 	slices.SortFunc(hits, func(a, b Hit) int { return strings.Compare(a.ID, b.ID) })
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
 	return hits, nil
 }
 
