@@ -1,0 +1,8 @@
+// Package inbound holds what the four adapters' webhook handlers share
+// beyond parsing: the HTTP status that answers a handler's or a state
+// store's error, the bound on the number of items a JSON webhook body may
+// hold (checked before the body is decoded into structs), and the optional
+// slog logging of every refused request and failed handler.
+//
+// Everything here is safe for concurrent use.
+package inbound
