@@ -18,10 +18,13 @@ var ErrFirstTry = errors.New("inboundtest: first handling failed")
 
 // SlowFail is a channel.Handler whose first handling of each event id
 // blocks until the test calls Fail (or the request ends) and then fails
-// with ErrFirstTry; every later handling succeeds and is counted.
+// with ErrFirstTry (or, made by NewSlowSucceed, succeeds); every later
+// handling succeeds. Successes are counted.
 type SlowFail struct {
 	// Entered receives the id of each first handling once it has begun.
 	Entered chan string
+
+	succeedFirst bool
 
 	mu        sync.Mutex
 	started   map[string]bool
@@ -35,6 +38,14 @@ func NewSlowFail() *SlowFail {
 		Entered: make(chan string, 16), started: map[string]bool{},
 		release: map[string]chan struct{}{}, succeeded: map[string]int{},
 	}
+}
+
+// NewSlowSucceed returns a SlowFail whose first handling succeeds once
+// released by Fail.
+func NewSlowSucceed() *SlowFail {
+	h := NewSlowFail()
+	h.succeedFirst = true
+	return h
 }
 
 // HandleEvent implements channel.Handler.
@@ -52,6 +63,13 @@ func (h *SlowFail) HandleEvent(ctx context.Context, e channel.Event) error {
 	select {
 	case <-ch:
 	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if h.succeedFirst {
+		h.mu.Lock()
+		h.succeeded[e.ID]++
+		h.mu.Unlock()
+		return nil
 	}
 	return ErrFirstTry
 }
@@ -65,7 +83,8 @@ func (h *SlowFail) gate(id string) chan struct{} {
 	return ch
 }
 
-// Fail lets the first handling of id return its error.
+// Fail lets the first handling of id return (with its error, or success
+// for NewSlowSucceed).
 func (h *SlowFail) Fail(id string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
