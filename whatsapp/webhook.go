@@ -170,12 +170,9 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	if err := inbound.CheckItems(body, maxEvents); err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	p, ok := decodeFast(body)
-	if !ok {
-		p = webhookBody{}
-		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
-		}
+	var p webhookBody
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
 	}
 	events := normalize(p, body)
 	if err := inbound.CheckEvents(len(events), maxEvents); err != nil {
