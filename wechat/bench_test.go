@@ -96,9 +96,9 @@ func BenchmarkXMLUnmarshalBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkParseXMLPlain is ParseWebhook alone on the plaintext message, to
+// BenchmarkParseWebhookPlain is ParseWebhook alone on the plaintext message, to
 // set against the baseline.
-func BenchmarkParseXMLPlain(b *testing.B) {
+func BenchmarkParseWebhookPlain(b *testing.B) {
 	raw := readTestdata(b, "text.xml")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raw)))
