@@ -80,8 +80,10 @@ func (c *Client) VerifySignature(body []byte, signature string) bool {
 //
 // The handler is safe for concurrent use if h is.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
-	dh := channel.Dedupe(h, c.dedupe)
 	log := inbound.Log{Logger: c.logger, Channel: channel.LINE}
+	dcfg := c.dedupe
+	dcfg.OnError = log.DedupeError
+	dh := channel.Dedupe(h, dcfg)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method != http.MethodPost {

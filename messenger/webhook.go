@@ -249,13 +249,14 @@ func appendItem(events []channel.Event, m *messaging, raw []byte) []channel.Even
 // fails closed with 401. Every answer but 200 is logged to Config.Logger.
 // Safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.Messenger}
 	return &meta.Webhook{
 		VerifyToken: c.cfg.VerifyToken,
 		Verifier:    c.verify,
 		MaxBody:     c.cfg.MaxBodyBytes,
 		MaxEvents:   c.cfg.MaxEvents,
 		Parse:       parseWebhook,
-		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
-		Log:         inbound.Log{Logger: c.cfg.Logger, Channel: channel.Messenger},
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock, OnError: log.DedupeError}),
+		Log:         log,
 	}
 }

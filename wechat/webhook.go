@@ -57,10 +57,12 @@ func (c *Client) Webhook(h channel.Handler) http.Handler {
 	if wait == 0 {
 		wait = DefaultDedupeWait
 	}
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.WeChat}
 	return &webhook{
-		c:   c,
-		h:   channel.Dedupe(h, channel.DedupeConfig{Store: c.cfg.Dedupe, Clock: c.cfg.Clock, Wait: max(wait, 0)}),
-		log: inbound.Log{Logger: c.cfg.Logger, Channel: channel.WeChat},
+		c: c,
+		h: channel.Dedupe(h, channel.DedupeConfig{Store: c.cfg.Dedupe, Clock: c.cfg.Clock, Wait: max(wait, 0),
+			OnError: log.DedupeError}),
+		log: log,
 	}
 }
 

@@ -384,14 +384,15 @@ func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Eve
 // empty Config.AppSecret every POST fails closed with 401. Every answer but
 // 200 is logged to Config.Logger. The handler is safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.WhatsApp}
 	return &meta.Webhook{
 		VerifyToken: c.cfg.VerifyToken,
 		Verifier:    c.verify,
 		MaxBody:     c.cfg.MaxBodyBytes,
 		MaxEvents:   c.cfg.MaxEvents,
 		Parse:       parseWebhook,
-		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
-		Log:         inbound.Log{Logger: c.cfg.Logger, Channel: channel.WhatsApp},
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock, OnError: log.DedupeError}),
+		Log:         log,
 	}
 }
 

@@ -169,3 +169,16 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int,
 	}
 	return body, http.StatusOK, nil
 }
+
+// DedupeError logs a dedupe store error Dedupe could not return (a Complete
+// that failed after the handler succeeded); use it as
+// channel.DedupeConfig.OnError.
+func (l Log) DedupeError(ctx context.Context, e channel.Event, err error) {
+	if l.Logger == nil {
+		return
+	}
+	l.Logger.LogAttrs(ctx, slog.LevelError, "webhook dedupe store failed after handling",
+		slog.String("channel", string(l.Channel)),
+		slog.String("event_type", string(e.Type)), slog.String("event_id", MaskID(e.ID)),
+		slog.String("err", err.Error()))
+}

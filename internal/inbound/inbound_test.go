@@ -1,12 +1,16 @@
 package inbound
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -106,4 +110,23 @@ func FuzzCheckItems(f *testing.F) {
 			t.Fatalf("%d elements, bound %d: err %v", count(v), ItemsPerEvent*max, err)
 		}
 	})
+}
+
+// completeFails is a store whose Complete fails.
+type completeFails struct{ channel.DedupeStore }
+
+func (completeFails) Complete(context.Context, string, time.Time, time.Duration) error {
+	return errors.New("disk full")
+}
+
+func TestLogDedupeError(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := Log{Logger: slog.New(slog.NewJSONHandler(&buf, nil)), Channel: channel.LINE}
+	h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error { return nil }),
+		channel.DedupeConfig{Store: completeFails{channel.NewMemoryDedupeStore(8)}, OnError: l.DedupeError})
+	assert.NoError(t, h.HandleEvent(context.Background(), channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: "e1"}))
+	assert.Contains(t, buf.String(), `"level":"ERROR","msg":"webhook dedupe store failed after handling","channel":"line","event_type":"message","event_id":"e1"`)
+	assert.Contains(t, buf.String(), "disk full")
+	Log{}.DedupeError(context.Background(), channel.Event{}, errors.New("x")) // nil Logger: silent
 }
