@@ -1,5 +1,5 @@
 // Package testenv finds the real services that integration tests need:
-// PostgreSQL, Redis and Chromium. Each is named by an environment variable;
+// PostgreSQL, Redis, Chromium and system fonts. Each is named by an environment variable;
 // when it is unset the test skips with one line saying how to enable it, so
 // `go test ./...` passes on a bare machine. CI sets
 // SWITCHBOARD_REQUIRE_SERVICES=1, which turns every such skip into a
@@ -44,6 +44,17 @@ func Chromium(t testing.TB) string {
 		return p
 	}
 	missing(t, "browser test skipped: install Chromium (apt-get install -y chromium) or set SWITCHBOARD_CHROMIUM=/path/to/chromium")
+	return ""
+}
+
+// File returns path when it exists, or skips t saying which Debian package
+// installs it (fonts for PDF tests, say).
+func File(t testing.TB, path, debianPackage string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	missing(t, "test skipped: "+path+" is missing; apt-get install -y "+debianPackage+" to run it")
 	return ""
 }
 

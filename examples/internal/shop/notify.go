@@ -37,7 +37,7 @@ func (s *Shop) Notify(ctx context.Context, o Order, sh *tracking.Shipment, stale
 	key := noticeKey(sh, stale)
 	vars := catalog.Vars{"order_number": o.Number}
 	addShipmentVars(vars, sh, s.now(), s.cfg.TimeZone)
-	prefs := s.languages(o.Customer, autoreply.Decision{}, nil)
+	prefs := s.languages(o.Customer, "", autoreply.Decision{}, nil)
 	if s.windows.Open(o.Customer) {
 		text, _, err := s.cfg.Replies.Render(key, prefs, vars)
 		if err != nil {

@@ -2,6 +2,7 @@ package shop_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -184,4 +185,38 @@ func TestStandbyEventsGetNoReply(t *testing.T) {
 	e.Standby, e.Message.Standby, e.ID = false, false, "ev2"
 	require.NoError(t, f.shop.HandleEvent(context.Background(), e))
 	assert.Len(t, f.fake.SentTo(c.Address), 1, "the same message in active mode is answered")
+}
+
+// TestFallbackInTheDetectedLanguage: a message no rule answers is answered
+// in the language it is written in, not the shop's default; a message with
+// nothing to detect keeps the conversation's language.
+func TestFallbackInTheDetectedLanguage(t *testing.T) {
+	t.Parallel()
+	_, replies := loadData(t)
+	tests := []struct {
+		name  string
+		texts []string // the last one is checked
+		lang  string
+	}{
+		{"spanish", []string{"mi perro se llama Toby y le encanta el parque"}, "es"},
+		{"vietnamese without diacritics", []string{"hom nay troi dep qua ban oi"}, "vi"},
+		{"thai", []string{"วันนี้อากาศดีมาก"}, "th"},
+		{"traditional chinese", []string{"你們的貓咪好可愛"}, "zh-Hant"},
+		{"emoji keeps the conversation's language", []string{"วันนี้อากาศดีมาก", "🌞🌞"}, "th"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			want, _, err := replies.Render("fallback.unknown", []language.Tag{language.MustParse(tt.lang)}, catalog.Vars{})
+			require.NoError(t, err)
+			c := f.fake.Customer(channel.LINE, fmt.Sprintf("U%d", i))
+			var got []string
+			for _, text := range tt.texts {
+				got = f.says(t, c, text)
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, want, got[0])
+		})
+	}
 }
