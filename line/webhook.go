@@ -231,7 +231,7 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	}
 	var wb webhookBody
 	if err := json.Unmarshal(body, &wb); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, jsonErrorKind(err))
+		return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 	}
 	if err := inbound.CheckEvents(len(wb.Events), maxEvents); err != nil {
 		return nil, fmt.Errorf("line: %w", err)
@@ -244,24 +244,11 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	for i, raw := range wb.Events {
 		var we webhookEvent
 		if err := json.Unmarshal(raw, &we); err != nil {
-			return nil, fmt.Errorf("%w: event %d: %s", ErrMalformedWebhook, i, jsonErrorKind(err))
+			return nil, fmt.Errorf("%w: event %d: %s", ErrMalformedWebhook, i, inbound.JSONErrorKind(err))
 		}
 		events[i] = toEvent(&we, bot, raw)
 	}
 	return events, nil
-}
-
-// jsonErrorKind describes an encoding/json error without quoting the input.
-func jsonErrorKind(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at offset %d", se.Offset)
-	case errors.As(err, &te):
-		return "wrong type for " + te.Field
-	}
-	return "cannot decode"
 }
 
 func toEvent(we *webhookEvent, bot channel.Address, raw []byte) channel.Event {

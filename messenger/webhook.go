@@ -107,7 +107,7 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	}
 	var p webhookBody
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 	}
 	if p.Object != "page" {
 		return []channel.Event{{Type: channel.EventUnknown, Channel: channel.Messenger, Raw: body}}, nil
@@ -117,7 +117,7 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 		for _, raw := range e.Messaging {
 			var m messaging
 			if err := json.Unmarshal(raw, &m); err != nil {
-				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
+				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 			}
 			events = appendItem(events, &m, raw)
 		}

@@ -172,7 +172,7 @@ func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	}
 	var p webhookBody
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 	}
 	events := normalize(p, body)
 	if err := inbound.CheckEvents(len(events), maxEvents); err != nil {

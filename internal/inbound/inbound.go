@@ -182,3 +182,17 @@ func (l Log) DedupeError(ctx context.Context, e channel.Event, err error) {
 		slog.String("event_type", string(e.Type)), slog.String("event_id", MaskID(e.ID)),
 		slog.String("err", err.Error()))
 }
+
+// JSONErrorKind describes an encoding/json decoding error without quoting
+// the input, so a webhook parse error never echoes what the sender wrote.
+func JSONErrorKind(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at offset %d", se.Offset)
+	case errors.As(err, &te):
+		return "wrong type for " + te.Field
+	}
+	return "cannot decode"
+}

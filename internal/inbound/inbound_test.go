@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
 )
@@ -129,4 +130,22 @@ func TestLogDedupeError(t *testing.T) {
 	assert.Contains(t, buf.String(), `"level":"ERROR","msg":"webhook dedupe store failed after handling","channel":"line","event_type":"message","event_id":"e1"`)
 	assert.Contains(t, buf.String(), "disk full")
 	Log{}.DedupeError(context.Background(), channel.Event{}, errors.New("x")) // nil Logger: silent
+}
+
+func TestJSONErrorKind(t *testing.T) {
+	t.Parallel()
+	var v struct{ N int }
+	secret := "s3cret-value"
+	for _, tc := range []struct{ in, want string }{
+		{`{"N":`, "syntax error at offset 5"},
+		{`{"N":"` + secret + `"}`, "wrong type for N"},
+		{`{"N":1}x` + secret, "syntax error at offset 8"},
+	} {
+		err := json.Unmarshal([]byte(tc.in), &v)
+		require.Error(t, err, tc.in)
+		got := JSONErrorKind(err)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.NotContains(t, got, secret)
+	}
+	assert.Equal(t, "cannot decode", JSONErrorKind(errors.New("read "+secret)))
 }

@@ -139,24 +139,6 @@ func TestWebhookFailureStatusAndLog(t *testing.T) {
 	})
 }
 
-func TestJSONErrorKind(t *testing.T) {
-	t.Parallel()
-	var v struct{ N int }
-	secret := "s3cret-value"
-	for _, tc := range []struct{ in, want string }{
-		{`{"N":`, "syntax error at offset 5"},
-		{`{"N":"` + secret + `"}`, "wrong type for N"},
-		{`{"N":1}x` + secret, "syntax error at offset 8"},
-	} {
-		err := json.Unmarshal([]byte(tc.in), &v)
-		require.Error(t, err, tc.in)
-		got := JSONErrorKind(err)
-		assert.Equal(t, tc.want, got, tc.in)
-		assert.NotContains(t, got, secret)
-	}
-	assert.Equal(t, "cannot decode", JSONErrorKind(errors.New("read "+secret)))
-}
-
 func TestErrorFields(t *testing.T) {
 	t.Parallel()
 	f := Failure{StatusCode: 400, RetryAfter: time.Second, Graph: GraphError{
