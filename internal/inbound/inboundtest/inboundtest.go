@@ -161,3 +161,17 @@ func (c *Counter) N() int {
 	defer c.mu.Unlock()
 	return c.n
 }
+
+// Retry models a platform retrying a delivery whose first attempt timed out
+// (so that attempt's answer is lost): it calls deliver until one answers
+// 200 or attempts run out, and returns the last status. A 200 ends the
+// platform's interest in the event, whether or not anyone handled it.
+func Retry(deliver func() int, attempts int) int {
+	status := 0
+	for range attempts {
+		if status = deliver(); status == 200 {
+			break
+		}
+	}
+	return status
+}
