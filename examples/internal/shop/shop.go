@@ -23,6 +23,8 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/identity"
 	"github.com/switchboard-go/switchboard/lang"
+	"github.com/switchboard-go/switchboard/notify"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -51,6 +53,13 @@ type Config struct {
 	// Log receives one line per failure; nil discards. Customer ids are
 	// masked, message texts never logged.
 	Log *slog.Logger
+	// Invoices and Files, when both are set, send the invoice itself when a
+	// customer asks for it with an order number.
+	Invoices *files.Invoices
+	Files    *files.Deliverer
+	// Notices plans proactive parcel notices (window, tags, caps, quiet
+	// hours); nil makes one over Windows with notify's defaults.
+	Notices *notify.Planner
 	// OnDuplicate is called when a message's sender looks like another
 	// profile (a second phone number of one customer).
 	OnDuplicate func(ctx context.Context, profileID string, c identity.Candidate)
@@ -65,6 +74,7 @@ type Shop struct {
 	cfg     Config
 	engine  *autoreply.Engine
 	windows *channel.Windows
+	notices *notify.Planner
 	out     channel.Sender // cfg.Send behind the window check
 	people  *identity.Registry
 	log     *slog.Logger
@@ -113,6 +123,14 @@ func New(cfg Config) (*Shop, error) {
 		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
 	}
 	s.out = s.windows.Middleware()(cfg.Send)
+	s.notices = cfg.Notices
+	if s.notices == nil {
+		p, err := notify.New(notify.Config{Windows: s.windows, Clock: cfg.Clock, ShopZone: cfg.TimeZone})
+		if err != nil {
+			return nil, err
+		}
+		s.notices = p
+	}
 	if s.people == nil {
 		reg, err := identity.New(identity.Config{Clock: cfg.Clock})
 		if err != nil {
@@ -216,6 +234,9 @@ func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 	}
 	token := cmp.Or(m.ReplyToken, e.ReplyToken)
 	s.reply(ctx, m.From, token, key, prefs, vars)
+	if d.Action == autoreply.Reply && d.Rule == "invoice" && d.Vars["order_number"] != "" && s.cfg.Files != nil && s.cfg.Invoices != nil {
+		s.sendInvoice(ctx, m.From, d.Vars["order_number"], prefs)
+	}
 	return nil
 }
 
@@ -336,7 +357,7 @@ func (s *Shop) Summary() Summary {
 	return Summary{
 		Messages: s.count.messages.Load(), Answers: s.count.answers.Load(), Asks: s.count.asks.Load(),
 		Handoffs: s.count.handoffs.Load(), Fallbacks: s.count.fallbacks.Load(), Quiet: s.count.quiet.Load(),
-		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(),
+		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(), Files: s.count.files.Load(),
 		Duplicates: s.count.duplicates.Load(),
 		P50:        s.lat.quantile(0.50), P99: s.lat.quantile(0.99),
 	}
