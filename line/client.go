@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -58,6 +59,15 @@ type Config struct {
 	// MaxBodyBytes caps a webhook body; 0 means DefaultMaxBodyBytes. A larger
 	// body is answered 413 and not read further.
 	MaxBodyBytes int64
+	// MaxEvents caps the events of one webhook body; 0 means
+	// DefaultMaxEvents. A body with more (or with more than 8 JSON array
+	// elements per allowed event) gets 413 before any handler runs.
+	MaxEvents int
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token or message text. Nil is silent.
+	Logger *slog.Logger
 	// Dedupe remembers handled webhook event ids; nil means an in-memory
 	// store per Webhook handler.
 	Dedupe channel.DedupeStore
@@ -70,15 +80,17 @@ type Config struct {
 // Client talks to the LINE Messaging API and serves its webhooks. It is a
 // channel.Sender. A Client is immutable after New and safe for concurrent use.
 type Client struct {
-	auth     string // "Bearer " + token
-	secret   []byte
-	base     string
-	dataBase string
-	http     *retryablehttp.Client
-	maxBody  int64
-	now      func() time.Time
-	dedupe   channel.DedupeConfig
-	macs     sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret
+	auth      string // "Bearer " + token
+	secret    []byte
+	base      string
+	dataBase  string
+	http      *retryablehttp.Client
+	maxBody   int64
+	maxEvents int
+	logger    *slog.Logger
+	dedupe    channel.DedupeConfig
+	macs      sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret
+	now       func() time.Time
 }
 
 // New returns a Client for cfg. It fails when the access token or the channel
@@ -99,13 +111,15 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		auth:     "Bearer " + cfg.ChannelAccessToken,
-		secret:   []byte(cfg.ChannelSecret),
-		base:     base,
-		dataBase: dataBase,
-		maxBody:  cfg.MaxBodyBytes,
-		now:      cfg.Clock,
-		dedupe:   channel.DedupeConfig{Store: cfg.Dedupe, TTL: cfg.DedupeTTL, Clock: cfg.Clock},
+		auth:      "Bearer " + cfg.ChannelAccessToken,
+		secret:    []byte(cfg.ChannelSecret),
+		base:      base,
+		dataBase:  dataBase,
+		maxBody:   cfg.MaxBodyBytes,
+		maxEvents: cfg.MaxEvents,
+		logger:    cfg.Logger,
+		now:       cfg.Clock,
+		dedupe:    channel.DedupeConfig{Store: cfg.Dedupe, TTL: cfg.DedupeTTL, Clock: cfg.Clock},
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes

@@ -9,8 +9,8 @@
 //	})
 //	http.Handle("/webhooks/line", lc.Webhook(channel.HandlerFunc(
 //		func(ctx context.Context, e channel.Event) error {
-//			if e.Type != channel.EventMessage {
-//				return nil
+//			if e.Type != channel.EventMessage || e.Standby {
+//				return nil // standby: another channel owns the chat
 //			}
 //			_, err := lc.Send(ctx, &channel.Message{To: e.From, ReplyToken: e.ReplyToken, Text: "Thanks!"})
 //			return err

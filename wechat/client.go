@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,9 @@ const (
 	DefaultRefreshMargin   = 5 * time.Minute
 	DefaultReplayTolerance = 5 * time.Minute
 	DefaultMaxBodyBytes    = 256 << 10
+	// DefaultDedupeWait is Config.DedupeWait's default: under WeChat's 5 s
+	// answer timeout, with room for the handler's own answer.
+	DefaultDedupeWait = 4 * time.Second
 	// DefaultDedupeKeys is the size of the in-memory dedupe store a Client
 	// creates when Config.Dedupe is nil. WeChat redelivers within about 15
 	// seconds, so the store only has to outlast that.
@@ -82,6 +86,18 @@ type Config struct {
 	ReplayTolerance time.Duration
 	// MaxBodyBytes caps a webhook body; 0 means 256 KiB.
 	MaxBodyBytes int64
+	// DedupeWait is how long a redelivery that finds its message still being
+	// handled waits for the first handling's outcome before answering 503;
+	// 0 means DefaultDedupeWait, negative answers 503 at once. WeChat gives
+	// up on an answer after 5 s and retries, so waiting just under that
+	// lets the retry be handled (when the first handling failed) or
+	// acknowledged (when it succeeded) instead of being refused.
+	DedupeWait time.Duration
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token or message text. Nil is silent.
+	Logger *slog.Logger
 
 	// Clock is the time source for token expiry, replay checks and dedupe;
 	// nil means time.Now.

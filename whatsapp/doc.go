@@ -27,8 +27,12 @@
 // connection errors; permanent errors are never retried.
 //
 // The webhook verifies X-Hub-Signature-256 on the raw body before parsing,
-// drops redeliveries by message id, and answers 500 when the handler fails
-// so Meta delivers again.
+// refuses a body of more than Config.MaxEvents events (413), drops
+// redeliveries of handled messages by message id, answers 503 to a
+// redelivery of a message still being handled (or when the dedupe store is
+// down) and 500 when the handler fails, so Meta delivers again: a message
+// is never acknowledged unhandled. Config.Logger, when set, records every
+// refusal and failure without secrets, phone numbers or message text.
 //
 // Package whatsapptest is a fake Cloud API for tests.
 package whatsapp

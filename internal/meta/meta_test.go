@@ -82,10 +82,13 @@ func TestHandshake(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			w := httptest.NewRecorder()
-			Handshake(w, httptest.NewRequest(http.MethodGet, "/?"+tt.query, nil), tt.token)
-			assert.Equal(t, tt.status, w.Code)
+			ok := Handshake(w, httptest.NewRequest(http.MethodGet, "/?"+tt.query, nil), tt.token)
+			assert.Equal(t, tt.status == 200, ok)
+			assert.Equal(t, 200, w.Code, "a refused handshake writes nothing; the caller answers")
 			if tt.status == 200 {
 				assert.Equal(t, "42", w.Body.String())
+			} else {
+				assert.Empty(t, w.Body.String())
 			}
 		})
 	}
