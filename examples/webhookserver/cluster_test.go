@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,55 +77,84 @@ func (in *instance) stop() {
 	_ = in.st.Close()
 }
 
-// balancer sends each request to a random live instance; a request to an
-// instance that died answers 502, which the platform retries.
-func balancer(instances []*instance) http.Handler {
-	proxies := make([]*httputil.ReverseProxy, len(instances))
+// lb sends each request to a random instance; a request to an instance
+// that died answers 502, which the platform retries. Instances can be
+// swapped (a restarted one takes the place of the killed one).
+type lb struct {
+	mu      sync.RWMutex
+	proxies []*httputil.ReverseProxy
+}
+
+func balancer(instances []*instance) *lb {
+	b := &lb{proxies: make([]*httputil.ReverseProxy, len(instances))}
 	for i, in := range instances {
-		proxies[i] = httputil.NewSingleHostReverseProxy(in.url)
-		proxies[i].ErrorLog = nil
-		proxies[i].ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
+		b.set(i, in)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		proxies[rand.IntN(len(proxies))].ServeHTTP(w, r)
-	})
+	return b
+}
+
+func (b *lb) set(i int, in *instance) {
+	p := httputil.NewSingleHostReverseProxy(in.url)
+	p.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
+	b.mu.Lock()
+	b.proxies[i] = p
+	b.mu.Unlock()
+}
+
+func (b *lb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.RLock()
+	p := b.proxies[rand.IntN(len(b.proxies))]
+	b.mu.RUnlock()
+	p.ServeHTTP(w, r)
 }
 
 // TestClusterExactlyOnce: three instances share Postgres or Redis behind a
 // loopback balancer; every message of every platform is delivered three
 // times to random instances (two at the same moment), one instance is
-// closed abruptly halfway, and the platform retries every non-200. Counted
+// closed abruptly halfway while deliveries are in flight, and the platform
+// retries every non-200. With SQLite, the one instance is closed halfway
+// and restarted on the same file. Counted
 // at the fake platforms: exactly one reply per message, none lost, one
 // WeChat token fetch across the instances.
 func TestClusterExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cluster test: not in -short")
 	}
-	backends := map[string]func(t *testing.T) map[string]string{
-		"postgres": func(t *testing.T) map[string]string {
+	backends := []struct {
+		name      string
+		instances int
+		restart   bool // restart the killed instance on the same state
+		env       func(t *testing.T) map[string]string
+	}{
+		{"postgres", 3, false, func(t *testing.T) map[string]string {
 			u, schema := storetest.PostgresURL(t)
 			return map[string]string{envPostgresURL: u, envPGSchema: schema}
-		},
-		"redis": func(t *testing.T) map[string]string {
+		}},
+		{"redis", 3, false, func(t *testing.T) map[string]string {
 			u := testenv.RedisURL(t)
 			prefix := storetest.Name(t)
 			t.Cleanup(func() { storetest.DeletePrefix(t, storetest.RedisClient(t), prefix+":") })
 			return map[string]string{envRedisURL: u, envRedisPrefix: prefix}
-		},
+		}},
+		{"sqlite, one instance restarted", 1, true, func(t *testing.T) map[string]string {
+			return map[string]string{envSQLite: filepath.Join(t.TempDir(), "switchboard.db")}
+		}},
 	}
 	const perPlatform = 40 // 160 messages, 480 deliveries per backend
-	for name, backendEnv := range backends {
+	for _, be := range backends {
+		name := be.name
 		t.Run(name, func(t *testing.T) {
 			f := newFakes(t)
 			env := f.env()
-			for k, v := range backendEnv(t) {
+			for k, v := range be.env(t) {
 				env[k] = v
 			}
 			var instances []*instance
-			for range 3 {
+			for range be.instances {
 				instances = append(instances, startInstance(t, env))
 			}
-			lb := httptest.NewServer(balancer(instances))
+			bal := balancer(instances)
+			lb := httptest.NewServer(bal)
 			defer lb.Close()
 			h := &harness{fakes: f, url: lb.URL, hc: &http.Client{Timeout: 10 * time.Second}}
 
@@ -155,8 +185,12 @@ func TestClusterExactlyOnce(t *testing.T) {
 			sem := make(chan struct{}, 16)
 			for i, c := range all {
 				if i == len(all)/2 {
-					wg.Wait()
-					instances[1].kill()
+					victim := len(instances) - 1
+					instances[victim].kill() // while deliveries are in flight
+					if be.restart {
+						instances = append(instances, startInstance(t, env))
+						bal.set(victim, instances[len(instances)-1])
+					}
 				}
 				body, send := h.message(c, question(i))
 				sem <- struct{}{}
