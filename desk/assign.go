@@ -66,13 +66,34 @@ func (d *Desk) AssignQueued(ctx context.Context) (int, error) {
 	d.passMu.Lock()
 	defer d.passMu.Unlock()
 	agents, err := d.onlineAgents(ctx)
-	if err != nil || len(agents) == 0 {
-		return 0, err
-	}
-	queue, err := d.list(ctx, Query{Statuses: []Status{StatusQueued}, Summary: true})
 	if err != nil {
 		return 0, err
 	}
+	assigned := 0
+	// Read the head of the queue, a few times the free slots; read more only
+	// when routing left slots free and the queue goes on.
+	for limit := 0; ; {
+		free := 0
+		for _, a := range agents {
+			free += max(a.Capacity-a.Load, 0)
+		}
+		if free == 0 {
+			return assigned, nil
+		}
+		limit = max(limit*4, free*4+64)
+		queue, err := d.list(ctx, Query{Statuses: []Status{StatusQueued}, Summary: true, Limit: limit})
+		if err != nil {
+			return assigned, err
+		}
+		n, err := d.assignFrom(ctx, queue, agents)
+		assigned += n
+		if err != nil || len(queue) < limit {
+			return assigned, err
+		}
+	}
+}
+
+func (d *Desk) assignFrom(ctx context.Context, queue []Conversation, agents []AgentState) (int, error) {
 	assigned := 0
 	for _, c := range queue {
 		for {
@@ -82,9 +103,9 @@ func (d *Desk) AssignQueued(ctx context.Context) (int, error) {
 			}
 			a := &agents[i]
 			now := d.now()
-			got, err := d.store.Assign(ctx, c.ID, a.ID, d.capacity(a.Agent), now)
+			got, err := d.store.Assign(ctx, c.ID, a.ID, a.Capacity, now)
 			if errors.Is(err, ErrCapacity) {
-				a.Load = d.capacity(a.Agent) // full or offline as far as the store knows
+				a.Load = a.Capacity // full or offline as far as the store knows
 				continue
 			}
 			if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {

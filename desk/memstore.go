@@ -22,6 +22,9 @@ type MemoryStore struct {
 	load   map[string]int
 	fired  map[string]bool
 	audit  map[string][]AuditEntry
+	// byStatus indexes the open conversations (queued, assigned) so that
+	// queue passes do not scan resolved ones.
+	byStatus map[Status]map[string]bool
 }
 
 // NewMemoryStore returns an empty store.
@@ -33,6 +36,9 @@ func NewMemoryStore() *MemoryStore {
 		load:   make(map[string]int),
 		fired:  make(map[string]bool),
 		audit:  make(map[string][]AuditEntry),
+		byStatus: map[Status]map[string]bool{
+			StatusQueued: {}, StatusAssigned: {},
+		},
 	}
 }
 
@@ -54,6 +60,7 @@ func (s *MemoryStore) CreateConversation(_ context.Context, c Conversation) (Con
 	c = c.Clone()
 	c.Version = 1
 	s.convs[c.ID] = &c
+	s.index(c.ID, "", c.Status)
 	s.latest[c.Customer] = c.ID
 	return c.Clone(), nil
 }
@@ -100,6 +107,7 @@ func (s *MemoryStore) UpdateConversation(_ context.Context, c Conversation) (Con
 	if old.Status == StatusAssigned && c.Status != StatusAssigned {
 		s.load[old.Agent]--
 	}
+	s.index(c.ID, old.Status, c.Status)
 	c = c.Clone()
 	c.Version++
 	s.convs[c.ID] = &c
@@ -109,45 +117,85 @@ func (s *MemoryStore) UpdateConversation(_ context.Context, c Conversation) (Con
 // Conversations implements Store.
 func (s *MemoryStore) Conversations(_ context.Context, q Query) ([]Conversation, error) {
 	s.mu.Lock()
-	var out []Conversation
-	for _, c := range s.convs {
+	defer s.mu.Unlock()
+	var hits []*Conversation
+	for id := range s.candidates(q) {
+		c := s.convs[id]
 		if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, c.Status) {
 			continue
 		}
 		if q.Agent != "" && c.Agent != q.Agent {
 			continue
 		}
-		var v Conversation
+		hits = append(hits, c)
+	}
+	slices.SortFunc(hits, queueOrder)
+	if q.Limit > 0 && len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	out := make([]Conversation, len(hits))
+	for i, c := range hits {
 		if q.Summary {
 			t := c.Transcript
 			c.Transcript = nil
-			v = c.Clone()
+			out[i] = c.Clone()
 			c.Transcript = t
 		} else {
-			v = c.Clone()
+			out[i] = c.Clone()
 		}
-		out = append(out, v)
-	}
-	s.mu.Unlock()
-	SortQueue(out)
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
 	}
 	return out, nil
+}
+
+// candidates returns the ids worth looking at for q: the indexed statuses
+// when q asks only for open ones, else every conversation.
+func (s *MemoryStore) candidates(q Query) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		indexed := len(q.Statuses) > 0
+		for _, st := range q.Statuses {
+			indexed = indexed && s.byStatus[st] != nil
+		}
+		if !indexed {
+			for id := range s.convs {
+				if !yield(id) {
+					return
+				}
+			}
+			return
+		}
+		for _, st := range q.Statuses {
+			for id := range s.byStatus[st] {
+				if !yield(id) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *MemoryStore) index(id string, from, to Status) {
+	if m := s.byStatus[from]; m != nil {
+		delete(m, id)
+	}
+	if m := s.byStatus[to]; m != nil {
+		m[id] = true
+	}
 }
 
 // SortQueue sorts conversations in queue order: Priority (highest first),
 // then QueuedAt (oldest first), then ID. Stores use it to define their order.
 func SortQueue(cs []Conversation) {
-	slices.SortFunc(cs, func(a, b Conversation) int {
-		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
-			return c
-		}
-		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(cs, func(a, b Conversation) int { return queueOrder(&a, &b) })
+}
+
+func queueOrder(a, b *Conversation) int {
+	if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
+		return c
+	}
+	if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // Assign implements Store.
@@ -169,6 +217,7 @@ func (s *MemoryStore) Assign(_ context.Context, convID, agentID string, capacity
 		return Conversation{}, ErrCapacity
 	}
 	s.load[agentID]++
+	s.index(c.ID, c.Status, StatusAssigned)
 	c.Status, c.Agent, c.AssignedAt = StatusAssigned, agentID, now
 	c.Version++
 	a.IdleSince = now
