@@ -109,15 +109,19 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 	local := start.In(c.loc())
 	// Begin a day early: an interval of yesterday may wrap into today.
 	y, m, day := local.AddDate(0, 0, -1).Date()
+	// cursor is the end of the time counted so far: overlapping intervals
+	// (yesterday's wrap and today's first) count once.
+	cursor := start
 	for i := 0; i < maxScanDays; i++ {
 		for _, sp := range c.spans(y, m, day+i) {
 			s, e := sp[0], sp[1]
-			if !e.After(start) {
+			if !e.After(cursor) {
 				continue
 			}
-			if s.Before(start) {
-				s = start
+			if s.Before(cursor) {
+				s = cursor
 			}
+			cursor = e
 			if avail := e.Sub(s); d <= avail {
 				return s.Add(d)
 			} else {
@@ -139,15 +143,18 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 	local := a.In(c.loc())
 	y, m, day := local.AddDate(0, 0, -1).Date()
 	var total time.Duration
+	cursor := a
 	for i := 0; i < maxScanDays; i++ {
-		sps := c.spans(y, m, day+i)
-		for _, sp := range sps {
+		for _, sp := range c.spans(y, m, day+i) {
 			s, e := sp[0], sp[1]
-			if s.After(b) || s.Equal(b) {
+			if !s.Before(b) {
 				return total
 			}
-			if s.Before(a) {
-				s = a
+			if s.Before(cursor) {
+				s = cursor
+			}
+			if e.After(cursor) {
+				cursor = e
 			}
 			if e.After(b) {
 				e = b
