@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -367,9 +368,10 @@ func (d *Desk) Handoff(ctx context.Context, h Handoff) (Conversation, error) {
 		}
 		entries = append(entries, d.customerEntry(ctx, m, h.Language, at))
 	}
+	preview := ""
 	for _, e := range entries {
-		if e.Author == AuthorCustomer && e.At.After(lastCustomer) {
-			lastCustomer = e.At
+		if e.Author == AuthorCustomer && !e.At.Before(lastCustomer) {
+			lastCustomer, preview = e.At, e.Text
 		}
 	}
 
@@ -418,6 +420,7 @@ func (d *Desk) Handoff(ctx context.Context, h Handoff) (Conversation, error) {
 		c.Transcript = append(c.Transcript, entries...)
 		if !lastCustomer.IsZero() {
 			d.customerWrote(&c, lastCustomer)
+			c.Preview = previewOf(preview)
 		}
 		c.Transcript = append(c.Transcript, Entry{At: now, Author: AuthorSystem, Text: "handed off: " + c.Reason})
 
@@ -551,6 +554,7 @@ func (d *Desk) CustomerMessage(ctx context.Context, m *channel.Message) (Convers
 		}
 		c.Transcript = append(c.Transcript, e)
 		d.customerWrote(c, at)
+		c.Preview = previewOf(e.Text)
 		return nil
 	})
 	if err != nil {
@@ -581,4 +585,14 @@ func baseLang(tag string) string {
 		}
 	}
 	return tag
+}
+
+// previewOf cuts text to about 120 characters on a rune boundary.
+func previewOf(text string) string {
+	const n = 120
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
 }

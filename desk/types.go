@@ -123,6 +123,9 @@ type Conversation struct {
 	Previous   []string
 	Transcript []Entry
 
+	// Preview is the start of the customer's latest message, for lists.
+	Preview string
+
 	// Unanswered is true from a customer's message until a person answers;
 	// bot replies never clear it.
 	Unanswered bool
