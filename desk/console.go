@@ -128,8 +128,6 @@ func (c *console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mux.ServeHTTP(w, r)
 }
 
-type agentKey struct{}
-
 func (c *console) auth(next func(w http.ResponseWriter, r *http.Request, agent string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		agent, ok := c.cfg.Auth.Agent(r)
@@ -228,16 +226,16 @@ type listItem struct {
 }
 
 type page struct {
-	Title   string
-	Agent   AgentState
-	CSRF    string
-	Base    string
-	Queue   []listItem
-	Mine    []listItem
-	Conv    *convView
-	Flash   string
-	Teams   []string
-	NowMS   int64
+	Title string
+	Agent AgentState
+	CSRF  string
+	Base  string
+	Queue []listItem
+	Mine  []listItem
+	Conv  *convView
+	Flash string
+	Teams []string
+	NowMS int64
 }
 
 type convView struct {
