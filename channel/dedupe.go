@@ -4,55 +4,109 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
-	"math"
-	"math/bits"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/switchboard-go/switchboard/internal/hashtab"
 )
 
-// DedupeStore remembers which events were handled. Every platform delivers
-// webhooks at least once and retries, so adapters wrap handlers with Dedupe,
-// which keeps its state here. The in-memory default is MemoryDedupeStore; a
-// shop running several instances can back it with a shared store (Redis SET NX
-// with an expiry, an INSERT ... ON CONFLICT DO NOTHING).
+// ClaimStatus is the answer of DedupeStore.Claim.
+type ClaimStatus int
+
+const (
+	// ClaimNew: the caller now holds the claim, in flight until its lease
+	// runs out. It handles the event, then calls Complete (handled) or
+	// Release (failed, so a redelivery is handled).
+	ClaimNew ClaimStatus = iota + 1
+	// ClaimInFlight: another holder's lease is live; the event is being
+	// handled right now. It is neither handled again nor acknowledged.
+	ClaimInFlight
+	// ClaimDone: the event was handled before; acknowledge it.
+	ClaimDone
+)
+
+// String names the status.
+func (s ClaimStatus) String() string {
+	switch s {
+	case ClaimNew:
+		return "new"
+	case ClaimInFlight:
+		return "in flight"
+	case ClaimDone:
+		return "done"
+	}
+	return fmt.Sprintf("ClaimStatus(%d)", int(s))
+}
+
+// DedupeStore remembers which events are being handled and which were
+// handled. Every platform delivers webhooks at least once and retries, so
+// adapters wrap handlers with Dedupe, which keeps its claims here. A claim
+// is in flight (with a lease) or done (with a TTL): a redelivery during an
+// in-flight claim is refused so the platform retries later, and a claim
+// whose handler failed, or whose lease ran out because its holder died, can
+// be taken again. The in-memory default is MemoryDedupeStore; the store/
+// packages back it with SQLite, PostgreSQL or Redis for several instances.
 //
 // Implementations must be safe for concurrent use.
 type DedupeStore interface {
-	// Claim records key as seen until now+ttl. It reports false when the key
-	// was already claimed and has not expired: the caller must not handle it.
-	Claim(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error)
-	// Release forgets key, so a redelivery after a failed handling is handled.
+	// Claim takes key for the caller until now+lease if it is free (never
+	// claimed, released, or its lease or TTL ran out) and reports ClaimNew;
+	// otherwise it reports ClaimInFlight or ClaimDone and changes nothing.
+	Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (ClaimStatus, error)
+	// Complete marks key done until now+ttl.
+	Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error
+	// Release frees an in-flight key so a redelivery is handled. A done key
+	// stays done.
 	Release(ctx context.Context, key string) error
 }
 
 // DedupeConfig configures Dedupe. The zero value uses a MemoryDedupeStore of
-// DefaultDedupeKeys keys and a 24 h TTL.
+// DefaultDedupeKeys keys, a 24 h TTL and a 1 min lease.
 type DedupeConfig struct {
 	Store DedupeStore
 	// TTL is how long a handled id is remembered; 0 means 24 h, longer than
 	// any platform's redelivery schedule.
-	TTL   time.Duration
+	TTL time.Duration
+	// Lease is how long a claim stays in flight without an outcome; 0 means
+	// 1 min. It must exceed the longest handling: a handler still running
+	// when its lease runs out may see its event handled again elsewhere.
+	Lease time.Duration
+	// Wait, when positive, makes a redelivery that finds its event in flight
+	// wait up to Wait for the first handling's outcome instead of failing
+	// at once with ErrInFlight: done is acknowledged, released is claimed
+	// and handled. Use it for a platform that gives up soon (WeChat retries
+	// three times, 5 s apart).
+	Wait time.Duration
+	// Clock gives the time of claims; nil means time.Now.
 	Clock Clock
-	// OnDuplicate, if set, is called for every dropped duplicate (metrics).
+	// OnDuplicate, if set, is called for every redelivery that is not
+	// handled (done or in flight), e.g. to count them.
 	OnDuplicate func(ctx context.Context, e Event)
+	// OnError, if set, is told of a store error that Dedupe cannot return:
+	// a Complete that failed after the handler succeeded (the event is
+	// acknowledged; the claim stays in flight until its lease runs out).
+	OnError func(ctx context.Context, e Event, err error)
 }
 
 // DefaultDedupeKeys is the capacity of the store Dedupe creates when its
 // config names none.
 const DefaultDedupeKeys = 1 << 20
 
-// Dedupe wraps h so that an event seen before (same Channel and ID, within the
-// TTL) is acknowledged without reaching h. Of two concurrent deliveries of one
-// id exactly one reaches h. When h returns an error the claim is released, so
-// the platform's redelivery is handled; a store error is returned as is
-// (wrapped), making the adapter answer with a failure and the platform retry,
-// which loses nothing. Events with an empty ID always reach h.
+// waitPoll is how often a waiting redelivery asks the store again.
+const waitPoll = 20 * time.Millisecond
+
+// Dedupe wraps h so that an event (same Channel and ID) is handled
+// successfully at most once within the TTL:
+//   - a new event is claimed, handled, and marked done;
+//   - a redelivery of a done event is acknowledged (nil) without reaching h;
+//   - a redelivery while the first is in flight returns an error wrapping
+//     ErrInFlight (after Wait, if set), so the adapter answers 503 and the
+//     platform tries again later;
+//   - when h fails, the claim is released and h's error returned, so the
+//     platform's redelivery is handled;
+//   - when the store fails, the error wraps ErrUnavailable and h is not
+//     called: the adapter answers 5xx and the platform redelivers.
 //
-// The returned Handler is safe for concurrent use if h is.
+// Events with an empty ID always reach h. The returned Handler is safe for
+// concurrent use if h and the store are.
 func Dedupe(h Handler, cfg DedupeConfig) Handler {
 	if cfg.Store == nil {
 		cfg.Store = NewMemoryDedupeStore(DefaultDedupeKeys)
@@ -60,49 +114,73 @@ func Dedupe(h Handler, cfg DedupeConfig) Handler {
 	if cfg.TTL <= 0 {
 		cfg.TTL = 24 * time.Hour
 	}
-	d := &dedupeHandler{next: h, cfg: cfg}
-	d.mem, _ = cfg.Store.(*MemoryDedupeStore)
-	return d
+	if cfg.Lease <= 0 {
+		cfg.Lease = time.Minute
+	}
+	return &dedupeHandler{next: h, cfg: cfg}
 }
 
 type dedupeHandler struct {
 	next Handler
 	cfg  DedupeConfig
-	mem  *MemoryDedupeStore // cfg.Store when it is one: hashed without a key string
 }
 
 func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 	if e.ID == "" {
 		return d.next.HandleEvent(ctx, e)
 	}
-	if d.mem != nil {
-		k := d.mem.eventKey(e.Channel, e.ID)
-		if !d.mem.claim(k, d.cfg.Clock.now(), d.cfg.TTL) {
-			d.duplicate(ctx, e)
-			return nil
-		}
-		if err := d.next.HandleEvent(ctx, e); err != nil {
-			d.mem.release(k)
-			return err
-		}
-		return nil
-	}
-	key := dedupeKey(e.Channel, e.ID)
-	ok, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.TTL)
+	key := DedupeKey(e.Channel, e.ID)
+	st, err := d.claim(ctx, key)
 	if err != nil {
-		return fmt.Errorf("channel: dedupe claim: %w", err)
+		return err
 	}
-	if !ok {
+	switch st {
+	case ClaimDone:
 		d.duplicate(ctx, e)
 		return nil
+	case ClaimInFlight:
+		d.duplicate(ctx, e)
+		return fmt.Errorf("%w: %s %s", ErrInFlight, e.Channel, e.ID)
 	}
 	if err := d.next.HandleEvent(ctx, e); err != nil {
 		if rerr := d.cfg.Store.Release(context.WithoutCancel(ctx), key); rerr != nil {
-			return errors.Join(err, fmt.Errorf("channel: dedupe release: %w", rerr))
+			return errors.Join(err, fmt.Errorf("%w: dedupe release: %w", ErrUnavailable, rerr))
 		}
 		return err
 	}
+	if err := d.cfg.Store.Complete(context.WithoutCancel(ctx), key, d.cfg.Clock.now(), d.cfg.TTL); err != nil && d.cfg.OnError != nil {
+		d.cfg.OnError(ctx, e, fmt.Errorf("%w: dedupe complete: %w", ErrUnavailable, err))
+	}
 	return nil
+}
+
+// claim claims key, waiting up to cfg.Wait for an in-flight claim to end.
+func (d *dedupeHandler) claim(ctx context.Context, key string) (ClaimStatus, error) {
+	var deadline <-chan time.Time
+	for {
+		st, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.Lease)
+		if err != nil {
+			return 0, fmt.Errorf("%w: dedupe claim: %w", ErrUnavailable, err)
+		}
+		if st != ClaimInFlight || d.cfg.Wait <= 0 {
+			return st, nil
+		}
+		if deadline == nil {
+			t := time.NewTimer(d.cfg.Wait)
+			defer t.Stop()
+			deadline = t.C
+		}
+		poll := time.NewTimer(waitPoll)
+		select {
+		case <-ctx.Done():
+			poll.Stop()
+			return st, nil
+		case <-deadline:
+			poll.Stop()
+			return st, nil
+		case <-poll.C:
+		}
+	}
 }
 
 func (d *dedupeHandler) duplicate(ctx context.Context, e Event) {
@@ -111,224 +189,100 @@ func (d *dedupeHandler) duplicate(ctx context.Context, e Event) {
 	}
 }
 
-// dedupeKey is the DedupeStore key of an event: its channel, a NUL byte
-// and its id.
-func dedupeKey(ch Kind, id string) string { return string(ch) + "\x00" + id }
+// DedupeKey is the DedupeStore key of an event: its channel, a NUL byte and
+// its id. Shared stores use it as is (with their own prefix).
+func DedupeKey(ch Kind, id string) string { return string(ch) + "\x00" + id }
 
-const dedupeShards = 64
-
-// released marks a young claim that was released before flush.
-const released = math.MinInt64
-
-// MemoryDedupeStore is the in-memory DedupeStore, in 64 shards. Each shard
-// takes new claims into a small table that stays in the CPU cache and
-// moves them, 256 at a time, into the current generation of its big
-// tables; when that generation is full, the previous one is dropped whole
-// and the current one takes its place. A Bloom filter per generation, the
-// two filters' blocks for a key in one cache line, tells a new id, the
-// common case, from a known one with a single memory access and no table
-// probe; the moves are batched so that their cache misses overlap. The
-// store holds at most maxKeys keys and remembers every key for at least
-// about maxKeys/2 later claims (spread evenly over the shards), or its TTL
-// if that ends first. Keys normally expire by TTL long before they are
-// dropped; size the store above twice the ids you expect per TTL.
-//
-// It keeps a 64-bit keyed hash of each key rather than the key itself (16
-// bytes an entry, nothing for the garbage collector to scan). A new key is
-// taken for a duplicate only if its hash equals a stored one's: about
-// n/2⁶⁴ per event, 5·10⁻¹⁴ with a million keys held.
-//
-// A MemoryDedupeStore is safe for concurrent use.
+// MemoryDedupeStore is the in-memory DedupeStore of one process: a map of
+// claims bounded by a ring of keys in claim order. When it holds its
+// capacity, claiming a new key forgets the oldest claim (done or, with a
+// capacity far above the events of one lease, practically never one in
+// flight). Expired claims are forgotten when met or when their ring slot
+// comes round. It is safe for concurrent use.
 type MemoryDedupeStore struct {
-	shards [dedupeShards]dedupeShard // first: at the allocation's 64-byte aligned start
-	seed   maphash.Seed
+	mu     sync.Mutex
+	claims map[string]memClaim
+	ring   []ringSlot // keys in claim order; ring[next] is the oldest once full
+	next   int
+	seq    uint64
 }
 
-type dedupeShard struct {
-	mu sync.Mutex
-	// young indexes the newest claims, at most youngMax, until flush moves
-	// them to cur: open addressing over pending, each slot 0 (empty) or
-	// an index into pending plus one. Two bytes a slot keep it, with
-	// pending, in the CPU cache.
-	young    []uint16
-	youngMax int
-	cur      hashtab.Table[int64] // the current generation, at most limit keys
-	prev     hashtab.Table[int64] // the generation before
-	limit    int
-	// filter has every key of young and cur in its current generation,
-	// every key of prev in its previous one, and some released keys.
-	filter  dedupeFilter
-	pending []youngClaim // the young claims, in claim order
-	warm    uint64       // what Warm read, kept so that reading it is not optimized away
-	_       [80]byte     // 256 bytes a shard: no false sharing between shards
+type memClaim struct {
+	until time.Time // lease end while in flight, expiry once done
+	done  bool
+	seq   uint64 // the ring slot that owns this claim
 }
 
-// youngClaim is a claim not yet moved into the current generation.
-type youngClaim struct {
-	key uint64
-	exp int64 // unix nanoseconds, or released
+type ringSlot struct {
+	key string
+	seq uint64
 }
 
-// youngSlot returns the slot of young holding k, or else the empty slot
-// where k goes.
-func (sh *dedupeShard) youngSlot(k uint64) *uint16 {
-	mask := uint64(len(sh.young) - 1)
-	for i := k >> 40 & mask; ; i = (i + 1) & mask {
-		y := &sh.young[i]
-		if *y == 0 || sh.pending[*y-1].key == k {
-			return y
-		}
-	}
-}
-
-// NewMemoryDedupeStore returns a store holding at most maxKeys keys (0 or
-// less means DefaultDedupeKeys; at least 192, three per shard). Its tables
-// grow with the keys held, 32 to 64 bytes a key (they double and stay at
-// most half full), up to that bound; the filters take 1.25 bytes a key of
-// maxKeys and the young claims up to 336 KiB, from the start.
+// NewMemoryDedupeStore returns a store holding at most maxKeys claims;
+// maxKeys ≤ 0 means DefaultDedupeKeys.
 func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
 	}
-	perShard := maxKeys / dedupeShards
-	youngMax := min(256, max(1, perShard/8))
-	limit := max(1, (perShard-youngMax)/2)
-	s := &MemoryDedupeStore{seed: maphash.MakeSeed()}
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.youngMax, sh.limit = youngMax, limit
-		sh.young = make([]uint16, 2<<bits.Len(uint(youngMax-1)))
-		sh.pending = make([]youngClaim, 0, youngMax)
-		sh.filter = newDedupeFilter(limit)
+	return &MemoryDedupeStore{claims: make(map[string]memClaim), ring: make([]ringSlot, maxKeys)}
+}
+
+// Claim implements DedupeStore. It never fails.
+func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, lease time.Duration) (ClaimStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.claims[key]; ok && c.until.After(now) {
+		if c.done {
+			return ClaimDone, nil
+		}
+		return ClaimInFlight, nil
 	}
-	return s
+	s.put(key, memClaim{until: now.Add(lease)})
+	return ClaimNew, nil
 }
 
-// Claim implements DedupeStore. It never returns an error. A key in
-// Dedupe's form (channel, NUL, id) is hashed as Dedupe hashes the event, so
-// Dedupe and direct callers agree on it.
-func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
-	return s.claim(s.key(key), now, ttl), nil
+// put stores c under key in a new ring slot, evicting the oldest slot's
+// claim when the ring is full and that claim still belongs to it.
+func (s *MemoryDedupeStore) put(key string, c memClaim) {
+	old := s.ring[s.next]
+	if oc, ok := s.claims[old.key]; ok && old.key != "" && oc.seq == old.seq {
+		delete(s.claims, old.key)
+	}
+	s.seq++
+	c.seq = s.seq
+	s.ring[s.next] = ringSlot{key: key, seq: s.seq}
+	s.next = (s.next + 1) % len(s.ring)
+	s.claims[key] = c
 }
 
-// key is the table key of a store key.
-func (s *MemoryDedupeStore) key(key string) uint64 {
-	ch, id, ok := strings.Cut(key, "\x00")
+// Complete implements DedupeStore. It never fails.
+func (s *MemoryDedupeStore) Complete(_ context.Context, key string, now time.Time, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.claims[key]
 	if !ok {
-		return max(maphash.String(s.seed, key), 1)
+		s.put(key, memClaim{until: now.Add(ttl), done: true})
+		return nil
 	}
-	return s.eventKey(Kind(ch), id)
-}
-
-// eventKey is the table key of an event's channel and id; never 0, the
-// table's empty mark.
-func (s *MemoryDedupeStore) eventKey(ch Kind, id string) uint64 {
-	return max(addressKey(s.seed, Address{Channel: ch, ID: id}), 1)
-}
-
-func (s *MemoryDedupeStore) claim(k uint64, now time.Time, ttl time.Duration) bool {
-	sh := &s.shards[k%dedupeShards]
-	n := now.UnixNano()
-	sh.mu.Lock()
-	ok := sh.claim(k, n, n+int64(ttl))
-	sh.mu.Unlock() // not deferred: claim cannot panic, and every event would pay for the defer
-	return ok
-}
-
-// claim claims k at time n (unix nanoseconds) until exp; sh.mu is held.
-func (sh *dedupeShard) claim(k uint64, n, exp int64) bool {
-	// The current generation's filter takes k now, while its block is in
-	// cache. Unless all of k's bits were set already, k is neither young
-	// nor in cur; the same cache line answers for prev: a new id, the
-	// common case, looks in no table.
-	inCur, inPrev := sh.filter.add(k)
-	var y *uint16
-	var e *hashtab.Entry[int64]
-	if inCur {
-		if y = sh.youngSlot(k); *y != 0 {
-			c := &sh.pending[*y-1]
-			if c.exp > n {
-				return false
-			}
-			c.exp = exp // expired or released: claimed again
-			return true
-		}
-		e = sh.cur.Lookup(k)
-	}
-	if e == nil && inPrev {
-		e = sh.prev.Lookup(k)
-	}
-	if e != nil && e.Value > n {
-		return false
-	}
-	if y == nil {
-		y = sh.youngSlot(k)
-	}
-	i := len(sh.pending)
-	sh.pending = append(sh.pending, youngClaim{key: k, exp: exp})
-	*y = uint16(i + 1)
-	if i+1 >= sh.youngMax {
-		sh.flush()
-	}
-	return true
-}
-
-// flush moves the young claims into the current generation, first
-// replacing the previous generation with it if they would not fit (the
-// young keys then go into the new current filter again).
-func (sh *dedupeShard) flush() {
-	if sh.cur.Len()+len(sh.pending) > sh.limit {
-		sh.prev.Clear()
-		sh.cur, sh.prev = sh.prev, sh.cur
-		sh.cur.Reserve(sh.limit)
-		sh.filter.rotate()
-		for _, c := range sh.pending {
-			sh.filter.add(c.key)
-		}
-	}
-	for _, c := range sh.pending {
-		sh.warm += sh.cur.Warm(c.key)
-	}
-	for _, c := range sh.pending {
-		if c.exp != released {
-			sh.cur.Put(c.key, c.exp) // a key claimed again after expiry is in cur already
-		}
-	}
-	sh.pending = sh.pending[:0]
-	clear(sh.young)
-}
-
-// Release implements DedupeStore. It never returns an error.
-func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
-	s.release(s.key(key))
+	c.done, c.until = true, now.Add(ttl)
+	s.claims[key] = c
 	return nil
 }
 
-func (s *MemoryDedupeStore) release(k uint64) {
-	sh := &s.shards[k%dedupeShards]
-	sh.mu.Lock()
-	if y := sh.youngSlot(k); *y != 0 {
-		sh.pending[*y-1].exp = released // stays young: a claim again reuses the slot
+// Release implements DedupeStore. It never fails.
+func (s *MemoryDedupeStore) Release(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.claims[key]; ok && !c.done {
+		delete(s.claims, key)
 	}
-	sh.cur.Remove(k)
-	sh.prev.Remove(k)
-	sh.mu.Unlock()
+	return nil
 }
 
-// Len returns how many keys the store holds (expired ones included until
-// their generation is dropped or they are claimed again).
+// Len returns how many claims the store holds, expired ones included until
+// they are forgotten.
 func (s *MemoryDedupeStore) Len() int {
-	n := 0
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.mu.Lock()
-		n += sh.cur.Len() + sh.prev.Len()
-		for _, c := range sh.pending {
-			if c.exp != released {
-				n++
-			}
-		}
-		sh.mu.Unlock()
-	}
-	return n
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.claims)
 }

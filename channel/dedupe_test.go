@@ -88,10 +88,11 @@ func TestDedupeFailedHandlingIsRetried(t *testing.T) {
 
 type failingStore struct{ err error }
 
-func (s failingStore) Claim(context.Context, string, time.Time, time.Duration) (bool, error) {
-	return false, s.err
+func (s failingStore) Claim(context.Context, string, time.Time, time.Duration) (channel.ClaimStatus, error) {
+	return 0, s.err
 }
-func (s failingStore) Release(context.Context, string) error { return s.err }
+func (s failingStore) Complete(context.Context, string, time.Time, time.Duration) error { return s.err }
+func (s failingStore) Release(context.Context, string) error                           { return s.err }
 
 func TestDedupeStoreErrorFailsTheDelivery(t *testing.T) {
 	t.Parallel()
@@ -101,61 +102,134 @@ func TestDedupeStoreErrorFailsTheDelivery(t *testing.T) {
 		called = true
 		return nil
 	}), channel.DedupeConfig{Store: failingStore{boom}})
-	assert.ErrorIs(t, h.HandleEvent(context.Background(), ev("m")), boom)
+	err := h.HandleEvent(context.Background(), ev("m"))
+	assert.ErrorIs(t, err, boom)
+	assert.ErrorIs(t, err, channel.ErrUnavailable)
 	assert.False(t, called, "the platform will redeliver; nothing is lost")
 }
 
-func TestMemoryDedupeStoreIsBounded(t *testing.T) {
+// TestDedupeRedeliveryDuringSlowFailingHandler is the case the in-flight
+// state exists for: a redelivery arrives while the first delivery is still
+// being handled, and the first handling then fails. The redelivery must not
+// be acknowledged (it gets ErrInFlight, so the adapter answers 503 and the
+// platform tries again), and the next redelivery, after the failure, is
+// handled: the message is handled successfully exactly once.
+func TestDedupeRedeliveryDuringSlowFailingHandler(t *testing.T) {
+	t.Parallel()
+	var ok atomic.Int64
+	entered, fail := make(chan struct{}), make(chan struct{})
+	first := true
+	h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error {
+		if first {
+			first = false
+			close(entered)
+			<-fail
+			return errors.New("handler failed")
+		}
+		ok.Add(1)
+		return nil
+	}), channel.DedupeConfig{})
+	ctx := context.Background()
+	done := make(chan error)
+	go func() { done <- h.HandleEvent(ctx, ev("m")) }()
+	<-entered
+	err := h.HandleEvent(ctx, ev("m"))
+	require.ErrorIs(t, err, channel.ErrInFlight, "not acknowledged while in flight")
+	close(fail)
+	require.Error(t, <-done)
+	require.NoError(t, h.HandleEvent(ctx, ev("m")), "the next redelivery is handled")
+	require.NoError(t, h.HandleEvent(ctx, ev("m")), "and later ones acknowledged")
+	assert.EqualValues(t, 1, ok.Load())
+}
+
+// TestDedupeWaitsForInFlightOutcome: with Wait set, a redelivery waits for
+// the first handling: it is acknowledged when that succeeds, and handled
+// itself when that fails.
+func TestDedupeWaitsForInFlightOutcome(t *testing.T) {
+	t.Parallel()
+	for _, firstFails := range []bool{false, true} {
+		t.Run(fmt.Sprint("firstFails=", firstFails), func(t *testing.T) {
+			t.Parallel()
+			var calls, ok atomic.Int64
+			entered, finish := make(chan struct{}), make(chan struct{})
+			h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error {
+				if calls.Add(1) == 1 {
+					close(entered)
+					<-finish
+					if firstFails {
+						return errors.New("handler failed")
+					}
+				}
+				ok.Add(1)
+				return nil
+			}), channel.DedupeConfig{Wait: 10 * time.Second})
+			ctx := context.Background()
+			go func() { _ = h.HandleEvent(ctx, ev("m")) }()
+			<-entered
+			second := make(chan error)
+			go func() { second <- h.HandleEvent(ctx, ev("m")) }()
+			close(finish)
+			require.NoError(t, <-second)
+			assert.EqualValues(t, 1, ok.Load(), "handled successfully exactly once")
+		})
+	}
+}
+
+// TestDedupeLeaseExpiry: a claim whose holder died (no Complete, no
+// Release) can be taken again once its lease runs out, and not before.
+func TestDedupeLeaseExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := channel.NewMemoryDedupeStore(16)
+	st, err := s.Claim(ctx, "k", t0, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, channel.ClaimNew, st)
+	st, _ = s.Claim(ctx, "k", t0.Add(59*time.Second), time.Minute)
+	assert.Equal(t, channel.ClaimInFlight, st)
+	st, _ = s.Claim(ctx, "k", t0.Add(time.Minute), time.Minute)
+	assert.Equal(t, channel.ClaimNew, st, "lease ran out")
+	require.NoError(t, s.Complete(ctx, "k", t0.Add(time.Minute), time.Hour))
+	require.NoError(t, s.Release(ctx, "k"))
+	st, _ = s.Claim(ctx, "k", t0.Add(2*time.Minute), time.Minute)
+	assert.Equal(t, channel.ClaimDone, st, "release does not undo a done claim")
+	st, _ = s.Claim(ctx, "k", t0.Add(time.Minute+time.Hour), time.Minute)
+	assert.Equal(t, channel.ClaimNew, st, "done claims expire after the TTL")
+}
+
+func TestMemoryDedupeStoreIsBoundedOldestFirst(t *testing.T) {
 	t.Parallel()
 	s := channel.NewMemoryDedupeStore(640)
 	ctx := context.Background()
 	for i := range 10_000 {
-		ok, err := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
+		st, err := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
 		require.NoError(t, err)
-		require.True(t, ok)
+		require.Equal(t, channel.ClaimNew, st)
+		require.NoError(t, s.Complete(ctx, fmt.Sprint("k", i), t0, time.Hour))
 	}
-	assert.LessOrEqual(t, s.Len(), 640)
-	ok, _ := s.Claim(ctx, "k9999", t0, time.Hour)
-	assert.False(t, ok, "recent keys are kept")
-	ok, _ = s.Claim(ctx, "k0", t0, time.Hour)
-	assert.True(t, ok, "the oldest were evicted")
-	// Release then re-claim.
-	require.NoError(t, s.Release(ctx, "k9999"))
-	ok, _ = s.Claim(ctx, "k9999", t0, time.Hour)
-	assert.True(t, ok)
+	assert.Equal(t, 640, s.Len())
+	for i := 10_000 - 640; i < 10_000; i++ {
+		st, _ := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
+		require.Equal(t, channel.ClaimDone, st, "k%d is among the newest 640", i)
+	}
+	st, _ := s.Claim(ctx, fmt.Sprint("k", 10_000-641), t0, time.Hour)
+	assert.Equal(t, channel.ClaimNew, st, "the oldest were evicted")
+	// A released key claimed again gets a new ring slot; evicting its old
+	// slot does not drop the new claim.
+	_, _ = s.Claim(ctx, "r", t0, time.Hour)
+	require.NoError(t, s.Release(ctx, "r"))
+	st, _ = s.Claim(ctx, "r", t0, time.Hour)
+	require.Equal(t, channel.ClaimNew, st)
+	for i := range 639 {
+		_, _ = s.Claim(ctx, fmt.Sprint("x", i), t0, time.Hour)
+	}
+	st, _ = s.Claim(ctx, "r", t0, time.Hour)
+	assert.Equal(t, channel.ClaimInFlight, st)
 }
 
-// TestMemoryDedupeStoreRemembersHalf: a store of maxKeys keys remembers
-// at least the last maxKeys/2 claims of each shard; a quarter of maxKeys,
-// spread over the shards by the hash, are all remembered.
-func TestMemoryDedupeStoreRemembersHalf(t *testing.T) {
-	t.Parallel()
-	const maxKeys = 1 << 16
-	s := channel.NewMemoryDedupeStore(maxKeys)
-	ctx := context.Background()
-	for i := range 3 * maxKeys {
-		ok, err := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
-		require.NoError(t, err)
-		require.True(t, ok, "k%d is new", i)
-	}
-	assert.LessOrEqual(t, s.Len(), maxKeys)
-	for i := 3*maxKeys - maxKeys/4; i < 3*maxKeys; i++ {
-		ok, _ := s.Claim(ctx, fmt.Sprint("k", i), t0, time.Hour)
-		require.False(t, ok, "k%d is among the last quarter", i)
-	}
-	// A key dropped with its generation can be claimed again; one that
-	// expired too, even in the current generation.
-	ok, _ := s.Claim(ctx, "k0", t0, time.Hour)
-	assert.True(t, ok)
-	ok, _ = s.Claim(ctx, "k0", t0.Add(time.Hour), time.Hour)
-	assert.True(t, ok, "expired")
-}
-
-// TestMemoryDedupeStoreKeysAgreeWithDedupe: a MemoryDedupeStore hashes an
-// event without building its key string, and a caller claiming the key in
-// Dedupe's form (channel, NUL, id) directly gets the same answer; other
-// keys, and channels beyond the four, are their own.
-func TestMemoryDedupeStoreKeysAgreeWithDedupe(t *testing.T) {
+// TestDedupeKeysAgreeWithStore: a caller claiming an event's key in
+// DedupeKey's form directly shares the claim with Dedupe; other keys, and
+// channels beyond the four, are their own.
+func TestDedupeKeysAgreeWithStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store := channel.NewMemoryDedupeStore(0)
@@ -165,20 +239,18 @@ func TestMemoryDedupeStoreKeysAgreeWithDedupe(t *testing.T) {
 		return nil
 	}), channel.DedupeConfig{Store: store, Clock: func() time.Time { return t0 }})
 
-	ok, err := store.Claim(ctx, "line\x00m1", t0, time.Hour)
+	st, err := store.Claim(ctx, channel.DedupeKey(channel.LINE, "m1"), t0, time.Hour)
 	require.NoError(t, err)
-	require.True(t, ok)
-	require.NoError(t, h.HandleEvent(ctx, ev("m1")))
+	require.Equal(t, channel.ClaimNew, st)
+	require.ErrorIs(t, h.HandleEvent(ctx, ev("m1")), channel.ErrInFlight)
 	assert.Zero(t, handled.Load(), "claimed directly first")
 
 	custom := channel.Event{Type: channel.EventMessage, Channel: "viber", ID: "m1"}
 	require.NoError(t, h.HandleEvent(ctx, custom))
 	require.NoError(t, h.HandleEvent(ctx, custom))
 	assert.EqualValues(t, 1, handled.Load(), "a fifth channel is deduplicated too")
-	ok, _ = store.Claim(ctx, "viber\x00m1", t0, time.Hour)
-	assert.False(t, ok)
 	for _, k := range []string{"m1", "line\x00m2", "\x00m1", "line\x00"} {
-		ok, _ = store.Claim(ctx, k, t0, time.Hour)
-		assert.True(t, ok, "%q is a key of its own", k)
+		st, _ = store.Claim(ctx, k, t0, time.Hour)
+		assert.Equal(t, channel.ClaimNew, st, "%q is a key of its own", k)
 	}
 }

@@ -65,10 +65,11 @@ func BenchmarkWebhookBaselineMapDecode(b *testing.B) {
 // iteration of BenchmarkWebhookHandler reaches the handler.
 type claimAll struct{}
 
-func (claimAll) Claim(context.Context, string, time.Time, time.Duration) (bool, error) {
-	return true, nil
+func (claimAll) Claim(context.Context, string, time.Time, time.Duration) (channel.ClaimStatus, error) {
+	return channel.ClaimNew, nil
 }
-func (claimAll) Release(context.Context, string) error { return nil }
+func (claimAll) Complete(context.Context, string, time.Time, time.Duration) error { return nil }
+func (claimAll) Release(context.Context, string) error                           { return nil }
 
 // BenchmarkWebhookHandler is the same delivery through the whole
 // http.Handler that Client.Webhook returns: method switch, capped body read,
