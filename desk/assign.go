@@ -249,11 +249,17 @@ func (d *Desk) Agents(ctx context.Context) ([]AgentState, error) {
 }
 
 // Take gives a queued conversation to the agent who asks for it, within its
-// capacity (ErrCapacity otherwise; ErrConflict when someone else has it).
+// capacity (ErrCapacity otherwise; ErrConflict when someone else has it). An
+// offline agent who takes a conversation is put online first.
 func (d *Desk) Take(ctx context.Context, conversationID, agentID string) (Conversation, error) {
 	var a AgentState
 	if err := d.retry(ctx, func() (err error) { a, err = d.store.Agent(ctx, agentID); return err }); err != nil {
 		return Conversation{}, err
+	}
+	if !a.Online {
+		if err := d.SetOnline(ctx, agentID, true); err != nil {
+			return Conversation{}, err
+		}
 	}
 	now := d.now()
 	var c Conversation
@@ -261,6 +267,12 @@ func (d *Desk) Take(ctx context.Context, conversationID, agentID string) (Conver
 		c, err = d.store.Assign(ctx, conversationID, agentID, d.capacity(a.Agent), now)
 		return err
 	})
+	if errors.Is(err, ErrConflict) {
+		// Coming online may have let the dispatcher give it to this agent.
+		if got, gerr := d.Conversation(ctx, conversationID); gerr == nil && got.Status == StatusAssigned && got.Agent == agentID {
+			return got, d.audit(ctx, AuditEntry{At: now, Agent: agentID, ConversationID: got.ID, Channel: got.Customer.Channel, Action: "take"})
+		}
+	}
 	if err != nil {
 		return Conversation{}, err
 	}

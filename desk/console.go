@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -170,6 +171,7 @@ func (c *console) post(root string, act func(r *http.Request, agent string) (str
 		to, err := act(r, agent)
 		to = root + to
 		if err != nil {
+			c.d.cfg.Logger.InfoContext(r.Context(), "desk: console action refused", "path", r.URL.Path, "err", err)
 			sep := "?"
 			if strings.Contains(to, "?") {
 				sep = "&"
@@ -212,7 +214,7 @@ func userMessage(err error) string {
 	case errors.Is(err, channel.ErrWindowClosed):
 		return "The platform refused the reply: the customer-service window is closed."
 	default:
-		return "The reply could not be completed; try again."
+		return "That did not work; try again."
 	}
 }
 
@@ -360,12 +362,20 @@ func (c *console) item(x Conversation, agent string) listItem {
 	return it
 }
 
+// ensureAgent creates a signed-in agent the desk does not know yet (with no
+// teams: it works for all).
+func (c *console) ensureAgent(ctx context.Context, agent string) error {
+	_, err := c.d.store.Agent(ctx, agent)
+	if errors.Is(err, ErrNotFound) {
+		return c.d.AddAgent(ctx, Agent{ID: agent, Name: agent})
+	}
+	return err
+}
+
 func (c *console) online(r *http.Request, agent string) (string, error) {
 	ctx := r.Context()
-	if _, err := c.d.store.Agent(ctx, agent); errors.Is(err, ErrNotFound) {
-		if err := c.d.AddAgent(ctx, Agent{ID: agent, Name: agent}); err != nil {
-			return "", err
-		}
+	if err := c.ensureAgent(ctx, agent); err != nil {
+		return "", err
 	}
 	back := ""
 	if id := r.PostForm.Get("c"); id != "" {
@@ -376,6 +386,9 @@ func (c *console) online(r *http.Request, agent string) (string, error) {
 
 func (c *console) take(r *http.Request, agent string) (string, error) {
 	id := r.PathValue("id")
+	if err := c.ensureAgent(r.Context(), agent); err != nil {
+		return convLink(id), err
+	}
 	_, err := c.d.Take(r.Context(), id, agent)
 	return convLink(id), err
 }
