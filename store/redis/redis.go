@@ -1,0 +1,44 @@
+package redis
+
+import (
+	"errors"
+	"strings"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Store is a handle on one Redis server (or cluster) under one key prefix.
+// Safe for concurrent use.
+type Store struct {
+	rdb    goredis.UniversalClient
+	prefix string
+}
+
+// ErrNoClient is returned by New for a nil client.
+var ErrNoClient = errors.New("redis: nil client")
+
+// New returns a Store whose keys all begin with prefix (e.g. "shop1:"; a
+// prefix without a trailing ':' gets one). The caller owns client and
+// closes it.
+func New(client goredis.UniversalClient, prefix string) (*Store, error) {
+	if client == nil {
+		return nil, ErrNoClient
+	}
+	if prefix != "" && !strings.HasSuffix(prefix, ":") {
+		prefix += ":"
+	}
+	return &Store{rdb: client, prefix: prefix}, nil
+}
+
+// Client returns the client given to New.
+func (s *Store) Client() goredis.UniversalClient { return s.rdb }
+
+// Prefix returns the key prefix, ending in ':' unless empty.
+func (s *Store) Prefix() string { return s.prefix }
+
+// Key joins the prefix and parts with ':' — the key of one piece of state.
+// Packages that keep their own keys on this server (desk, insights) build
+// them with Key so a test's prefix isolates them too.
+func (s *Store) Key(parts ...string) string {
+	return s.prefix + strings.Join(parts, ":")
+}
