@@ -271,14 +271,14 @@ func testDesk(t *testing.T, s desk.Store) {
 }
 
 // testRace: three store handles (three instances) and many goroutines race
-// to assign 300 conversations to 6 agents of capacity 4 while conversations
+// to assign 150 conversations to 6 agents of capacity 4 while conversations
 // are resolved; no agent may ever exceed its capacity and no conversation
 // may be assigned twice.
 func testRace(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	first := newStore(t)
 	stores := []desk.Store{first, first, first}
-	const agents, capacity, convs = 6, 4, 300
+	const agents, capacity, convs = 6, 4, 150
 	for i := range agents {
 		require.NoError(t, first.PutAgent(ctx, desk.Agent{ID: fmt.Sprint("ag", i), Online: true, Capacity: capacity}))
 	}
@@ -290,11 +290,11 @@ func testRace(t *testing.T, newStore NewStore) {
 	assigned := map[string]string{}
 	doubles, violations := 0, 0
 	var wg sync.WaitGroup
-	for w := range 12 {
+	for w := range 8 {
 		wg.Go(func() {
 			s := stores[w%len(stores)]
 			for i := range convs {
-				id := fmt.Sprint("r", (i+w*25)%convs)
+				id := fmt.Sprint("r", (i+w*19)%convs)
 				agent := fmt.Sprint("ag", (i+w)%agents)
 				c, err := s.Assign(ctx, id, agent, capacity, t0)
 				if errors.Is(err, desk.ErrConflict) || errors.Is(err, desk.ErrCapacity) {

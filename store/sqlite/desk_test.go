@@ -1,0 +1,14 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-go/switchboard/desk"
+	"github.com/switchboard-go/switchboard/desk/desktest"
+	"github.com/switchboard-go/switchboard/store/sqlite"
+	"github.com/switchboard-go/switchboard/store/storetest"
+)
+
+func TestDeskConformance(t *testing.T) {
+	desktest.Run(t, func(t *testing.T) desk.Store { return sqlite.NewDesk(storetest.SQLite(t)) })
+}
