@@ -39,7 +39,7 @@ type app struct {
 	langs  map[channel.Address]string
 }
 
-func newApp(log *slog.Logger) (*app, error) {
+func newApp(log *slog.Logger, store desk.Store) (*app, error) {
 	a := &app{log: log, langs: map[channel.Address]string{}}
 	for _, c := range customers {
 		a.langs[c.addr] = c.lang
@@ -70,6 +70,7 @@ func newApp(log *slog.Logger) (*app, error) {
 	a.auth = signedCookie{key: key}
 
 	a.desk, err = desk.New(desk.Config{
+		Store:       store,
 		Sender:      a.sender,
 		Cards:       desk.CardFunc(a.card),
 		Teams:       map[string]string{"refund": "after-sales", "franchise": "partnerships"},

@@ -11,6 +11,12 @@
 // as any name (ann speaks English and Spanish, somchai Thai, li Chinese) and
 // take, answer, transfer and resolve conversations; replies go to the fake
 // platforms, which record them (see the log). Nothing leaves the machine.
+//
+// The desk keeps its state in SQLite by default (SWITCHBOARD_SQLITE names the
+// file), or in PostgreSQL or Redis:
+//
+//	SWITCHBOARD_POSTGRES_URL=postgres://... go run ./examples/agentdesk -store postgres
+//	SWITCHBOARD_REDIS_URL=redis://127.0.0.1:6379/0 go run ./examples/agentdesk -store redis
 package main
 
 import (
@@ -43,6 +49,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	every := fs.Duration("every", 8*time.Second, "how often a simulated customer writes")
 	duration := fs.Duration("duration", 0, "stop after this long (0: until interrupted)")
 	seed := fs.Int64("seed", 1, "seed of the simulated customers")
+	storeKind := fs.String("store", "sqlite", "sqlite (SWITCHBOARD_SQLITE names the file), postgres (SWITCHBOARD_POSTGRES_URL), redis (SWITCHBOARD_REDIS_URL) or memory")
+	sqlitePath := fs.String("sqlite", "", "SQLite file (default $SWITCHBOARD_SQLITE, else one in the temporary directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,7 +61,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	app, err := newApp(log)
+	st, where, closeStore, err := openStore(ctx, *storeKind, *sqlitePath)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	app, err := newApp(log, st)
 	if err != nil {
 		return err
 	}
@@ -68,7 +81,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	fmt.Fprintf(out, "agent desk on http://%s/ (sign in as ann, somchai or li)\n", ln.Addr())
+	fmt.Fprintf(out, "agent desk on http://%s/ (sign in as ann, somchai or li); state in %s\n", ln.Addr(), where)
 
 	errc := make(chan error, 3)
 	go func() { errc <- app.desk.Run(ctx) }()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,7 +38,10 @@ func TestRun(t *testing.T) {
 	defer cancel()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-every", "20ms", "-duration", "20s"}, out) }()
+	db := filepath.Join(t.TempDir(), "desk.db")
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-every", "20ms", "-duration", "20s", "-sqlite", db}, out)
+	}()
 
 	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
 	var base string
@@ -74,4 +78,5 @@ func TestRun(t *testing.T) {
 		t.Fatal("run did not stop")
 	}
 	assert.Contains(t, out.String(), "customer wrote")
+	assert.Contains(t, out.String(), "state in sqlite "+db, "SQLite by default")
 }
