@@ -20,9 +20,8 @@ import (
 	"github.com/switchboard-go/switchboard/desk"
 )
 
-// NewStore returns a fresh, empty store for one test. Each call within a
-// test (the race test makes several) must return a handle on the same
-// state, as several processes sharing one database would have.
+// NewStore returns a fresh, empty store for one test (a new file, schema or
+// key prefix); Run calls it once per subtest.
 type NewStore func(t *testing.T) desk.Store
 
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -270,14 +269,14 @@ func testDesk(t *testing.T, s desk.Store) {
 	assert.False(t, fired, "the desk recorded the warning once")
 }
 
-// testRace: three store handles (three instances) and many goroutines race
-// to assign 150 conversations to 6 agents of capacity 4 while conversations
+// testRace: many goroutines sharing one store handle (a pool of
+// connections) race to assign 150 conversations to 6 agents of capacity 4 while conversations
 // are resolved; no agent may ever exceed its capacity and no conversation
 // may be assigned twice.
 func testRace(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	first := newStore(t)
-	stores := []desk.Store{first, first, first}
+	stores := []desk.Store{first}
 	const agents, capacity, convs = 6, 4, 150
 	for i := range agents {
 		require.NoError(t, first.PutAgent(ctx, desk.Agent{ID: fmt.Sprint("ag", i), Online: true, Capacity: capacity}))
