@@ -38,6 +38,10 @@
 // Console returns the agents' web console, an http.Handler using
 // html/template, embedded static files and server-sent events.
 //
+// State lives behind Store: MemoryStore here, and SQLite, PostgreSQL and
+// Redis implementations in store/sqlite, store/postgres and store/redis, all
+// passing the suite in desk/desktest.
+//
 // Time comes from Config.Clock everywhere, so tests move a clock instead of
 // sleeping. Store errors are retried (Config.StoreAttempts) and then
 // returned: nothing is dropped silently. The desk reads no customer data but

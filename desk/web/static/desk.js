@@ -98,4 +98,7 @@
   wire(document);
   tick();
   setInterval(tick, 1000);
+  // Events reach only the consoles of the process that produced them; with
+  // several instances, a slow refresh catches what others changed.
+  setInterval(function () { refresh(true); }, 15000);
 })();
