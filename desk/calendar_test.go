@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -148,4 +149,36 @@ func TestSLAWarningAndBreachOnce(t *testing.T) {
 	f.clock.t = time.Date(2026, 3, 3, 16, 30, 0, 0, time.UTC)
 	require.NoError(t, f.desk.Tick(ctx))
 	assert.Equal(t, []string{"sla_warning resolution Tue 14:54", "sla_breach resolution Tue 16:30"}, slas())
+}
+
+// TestSLAFiringLatency: 1,000 open conversations whose first-response
+// targets fall due at once. Run ticks every Config.Tick (500 ms), so an event
+// fires at most one tick plus one pass after its due time; the pass is
+// measured here (moving the clock, not sleeping).
+func TestSLAFiringLatency(t *testing.T) {
+	f := newFixture(t, func(c *desk.Config) { c.ReplyTimeout = -1 })
+	ctx := context.Background()
+	const n = 1000
+	for i := range n {
+		f.handoff(t, wa(fmt.Sprint(i)), "", "en", "hello")
+	}
+	events, stop := f.desk.Subscribe(4 * n)
+	defer stop()
+	f.clock.Add(time.Hour) // every first-response target (1 h) is due now
+	start := time.Now()
+	require.NoError(t, f.desk.Tick(ctx))
+	pass := time.Since(start)
+	warn, breach := 0, 0
+	for len(events) > 0 {
+		switch (<-events).Type {
+		case desk.EventSLAWarning:
+			warn++
+		case desk.EventSLABreach:
+			breach++
+		}
+	}
+	t.Logf("%d conversations due at once: one timer pass %v (events fire ≤ Tick + pass after due)", n, pass)
+	assert.Equal(t, n, warn)
+	assert.Equal(t, n, breach)
+	assert.Less(t, pass, time.Second)
 }

@@ -105,7 +105,9 @@ type Config struct {
 	RatingPrompt string
 	RatingWindow time.Duration
 
-	// Tick is how often Run checks timers and sweeps the queue; 0 means 1 s.
+	// Tick is how often Run checks timers and sweeps the queue; 0 means
+	// 500 ms, so an SLA event fires within half a second (plus one pass) of
+	// its due time.
 	Tick time.Duration
 	// StoreAttempts is how many times a store call is tried before its
 	// error is returned; 0 means 3. RetryBackoff (0: 50 ms) grows linearly.
@@ -179,7 +181,7 @@ func New(cfg Config) (*Desk, error) {
 		cfg.RatingWindow = 7 * 24 * time.Hour
 	}
 	if cfg.Tick <= 0 {
-		cfg.Tick = time.Second
+		cfg.Tick = 500 * time.Millisecond
 	}
 	if cfg.StoreAttempts <= 0 {
 		cfg.StoreAttempts = 3
