@@ -27,6 +27,12 @@
     });
   }
 
+  function mark() {
+    document.querySelectorAll("#lists li.item").forEach(function (li) {
+      li.classList.toggle("current", li.dataset.id === conv);
+    });
+  }
+
   function wire(root) {
     root.querySelectorAll(".suggestion").forEach(function (b) {
       b.addEventListener("click", function () {
@@ -65,7 +71,7 @@
       var p = pending;
       pending = null;
       fetch("lists", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
-        if (html) { document.getElementById("lists").innerHTML = html; tick(); }
+        if (html) { document.getElementById("lists").innerHTML = html; mark(); tick(); }
       });
       if (p.conv && conv) {
         fetch("c/" + encodeURIComponent(conv) + "/view", { credentials: "same-origin" })
@@ -96,6 +102,7 @@
     };
   }
   wire(document);
+  mark();
   tick();
   setInterval(tick, 1000);
   // Events reach only the consoles of the process that produced them; with
