@@ -16,7 +16,7 @@ import (
 
 // deskHandoffs sizes TestDeskInstances; the desk README's figures use
 // -desk.handoffs=5000.
-var deskHandoffs = flag.Int("desk.handoffs", 1000, "hand-offs in TestDeskInstances")
+var deskHandoffs = flag.Int("desk.handoffs", 300, "hand-offs in TestDeskInstances")
 
 func TestDeskConformance(t *testing.T) {
 	desktest.Run(t, func(t *testing.T) desk.Store { return sqlite.NewDesk(storetest.SQLite(t)) })
