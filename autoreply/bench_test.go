@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/benchcpu"
 )
 
 // The benchmarks in this file answer the questions in one run:
@@ -144,12 +143,10 @@ func BenchmarkMatch(b *testing.B) {
 		e := benchEngine(b, n)
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			done := benchcpu.Meter(b)
 			hits := 0
 			for i := 0; b.Loop(); i++ {
 				hits += len(e.Match(msgs[i%len(msgs)]))
 			}
-			done()
 			b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 		})
 	}
@@ -161,11 +158,9 @@ func BenchmarkMatch(b *testing.B) {
 	}
 	b.Run("rules=1000/fold", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			_ = e.Match(msgs[i%len(msgs)])
 		}
-		done()
 	})
 }
 
@@ -182,7 +177,6 @@ func BenchmarkNaive(b *testing.B) {
 	}
 	b.Run("rules=1000", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
 		hits := 0
 		for i := 0; b.Loop(); i++ {
 			m := strings.ToLower(msgs[i%len(msgs)])
@@ -192,7 +186,6 @@ func BenchmarkNaive(b *testing.B) {
 				}
 			}
 		}
-		done()
 		b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 	})
 }
@@ -204,19 +197,15 @@ func BenchmarkNormalize(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		b.ReportAllocs()
 		buf := make([]byte, 0, 1024)
-		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			buf = appendNormalized(buf[:0], msgs[i%len(msgs)], false)
 		}
-		done()
 	})
 	b.Run("xtext", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
 		for i := 0; b.Loop(); i++ {
 			_ = pipeline(msgs[i%len(msgs)])
 		}
-		done()
 	})
 }
 
@@ -224,13 +213,11 @@ func BenchmarkCompile(b *testing.B) {
 	rs := genRules(b, 1000)
 	b.Run("keywords=5000", func(b *testing.B) {
 		b.ReportAllocs()
-		done := benchcpu.Meter(b)
 		for b.Loop() {
 			if _, err := New(Config{Rules: rs}); err != nil {
 				b.Fatal(err)
 			}
 		}
-		done()
 	})
 }
 
@@ -264,12 +251,10 @@ func BenchmarkScan(b *testing.B) {
 		e := benchEngine(b, n)
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			done := benchcpu.Meter(b)
 			hits := make([]rawHit, 0, 64)
 			for i := 0; b.Loop(); i++ {
 				hits = e.collect(normalized[i%len(normalized)], hits[:0])
 			}
-			done()
 		})
 	}
 }
@@ -301,9 +286,7 @@ func BenchmarkMatchHuge(b *testing.B) {
 	huge := strings.Repeat("where is my parcel? พัสดุ 我的订单 ", 1<<20/64)
 	b.SetBytes(int64(len(huge)))
 	b.ReportAllocs()
-	done := benchcpu.Meter(b)
 	for b.Loop() {
 		_ = e.Match(huge)
 	}
-	done()
 }

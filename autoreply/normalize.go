@@ -20,10 +20,15 @@ import (
 //     leading and trailing space is dropped; format characters (zero-width
 //     space, joiners, soft hyphen, BOM) are removed;
 //  4. optionally (Config.FoldDiacritics) Latin letters lose their diacritics
-//     ("é" → "e", "đ" → "d", "ờ" → "o"), and only Latin ones: Thai marks are
-//     part of the spelling (ยกเลิก stays ยกเลิก), so are Arabic and Devanagari
-//     marks;
-//  5. each byte of invalid UTF-8 becomes U+FFFD.
+//     ("é" → "e", "đ" → "d", "ờ" → "o"), and Arabic text its optional vowel
+//     marks (harakat U+064B–U+0652: fatha, damma, kasra, their tanwin forms,
+//     shadda, sukun), the superscript alef U+0670 and the tatweel U+0640,
+//     which writers add or leave out at will ("أرجّع" → "أرجع"); Thai and
+//     Devanagari marks are part of the spelling and stay (ยกเลิก stays
+//     ยกเลิก), so do the hamza and madda that compose with alef;
+//  5. each byte of invalid UTF-8 becomes U+FFFD;
+//  6. typographic apostrophes (’ ‘ ʼ ＇, see isApostrophe) become the ASCII
+//     apostrophe, so "hasn’t" matches the keyword "hasn't".
 //
 // The cost is in step 1, which x/text does at about 1.5 µs per short message
 // (BenchmarkNormalize/xtext). The fast path gets the same result while
@@ -107,6 +112,11 @@ func (w *normWriter) emit(r rune) {
 		return
 	}
 	switch {
+	case isApostrophe(r):
+		w.ascii('\'')
+		return
+	case w.foldDiacritic && isArabicVowelMark(r):
+		return
 	case unicode.IsSpace(r) || unicode.Is(unicode.Cc, r):
 		w.space()
 		return
@@ -186,6 +196,18 @@ func appendNormalized(dst []byte, s string, foldDiacritics bool) []byte {
 			cp = w.save(i)
 			w.emit(utf8.RuneError)
 			i++
+			continue
+		}
+		if isApostrophe(r) {
+			cp = w.save(i)
+			w.ascii('\'')
+			i += size
+			continue
+		}
+		if w.foldDiacritic && isArabicVowelMark(r) {
+			// Dropped: it composes with nothing, so what precedes it
+			// is unaffected (see emit).
+			i += size
 			continue
 		}
 		if k := runeKind(r); k != kindGeneral && !(w.foldDiacritic && (w.prevLatin || latinRange(r))) {
@@ -279,6 +301,21 @@ func appendNormalized(dst []byte, s string, foldDiacritics bool) []byte {
 		i = end
 	}
 	return w.out
+}
+
+// isApostrophe reports whether r is a typographic apostrophe that
+// normalization writes as the ASCII apostrophe: RIGHT and LEFT SINGLE
+// QUOTATION MARK (’ ‘, what phone keyboards type in "don’t"), MODIFIER
+// LETTER APOSTROPHE (ʼ) and the full-width apostrophe (＇, which NFKC
+// already maps to ').
+func isApostrophe(r rune) bool {
+	return r == 0x2019 || r == 0x2018 || r == 0x02BC || r == 0xFF07
+}
+
+// isArabicVowelMark reports whether r is an optional Arabic vowel mark or
+// the tatweel, which diacritic folding removes (step 4).
+func isArabicVowelMark(r rune) bool {
+	return r >= 0x064B && r <= 0x0652 || r == 0x0670 || r == 0x0640
 }
 
 // fastFold returns the full case folding of r, a rune of NFKC text, or -1

@@ -36,6 +36,8 @@ func TestNormalize(t *testing.T) {
 		name, in, want string
 		fold           bool
 	}{
+		{"typographic apostrophes", "hasn’t ‘n’ doesnʼt ｃａｎ＇ｔ", "hasn't 'n' doesn't can't", true},
+		{"typographic apostrophes unfolded", "HASN’T", "hasn't", false},
 		{"ascii", "  Where IS my\tORDER?? ", "where is my order??", false},
 		{"empty", "", "", false},
 		{"only spaces", " \t\r\n ", "", false},
@@ -53,7 +55,9 @@ func TestNormalize(t *testing.T) {
 		{"combining accent composes", "Cafe\u0301", "café", false},
 		{"diacritics folded", "Reembolsó ĐƠN HÀNG Ñandú", "reembolso don hang nandu", true},
 		{"diacritics kept", "Reembolsó", "reembolsó", false},
-		{"arabic marks kept when folding", "شُكْرًا", "شُكْرًا", true},
+		{"arabic vowel marks folded", "شُكْرًا أرجّع الـمنتج", "شكرا أرجع المنتج", true},
+		{"arabic vowel marks kept without folding", "شُكْرًا", "شُكْرًا", false},
+		{"arabic hamza kept when folding", "أإآ", "أإآ", true},
 		{"zero width removed", "พัส\u200bดุ\ufeff", "พัสดุ", false},
 		{"nbsp collapses", "a\u00a0\u00a0b", "a b", false},
 		{"invalid utf-8", "ab\xffcd\xc3", "ab\ufffdcd\ufffd", false},

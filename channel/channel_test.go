@@ -52,14 +52,14 @@ func TestValidate(t *testing.T) {
 func TestErrorHelpers(t *testing.T) {
 	t.Parallel()
 	throttled := &channel.APIError{Channel: channel.WhatsApp, StatusCode: 400, Code: 131056,
-		Message: "pair rate limit", Wait: 6 * time.Second, Err: channel.ErrRateLimited}
+		Message: "pair rate limit", RetryAfter: 6 * time.Second, RequestID: "AbC123", Err: channel.ErrRateLimited}
 	wrapped := fmt.Errorf("send: %w", throttled)
 	assert.ErrorIs(t, wrapped, channel.ErrRateLimited)
 	assert.True(t, channel.IsRetryable(wrapped))
 	d, ok := channel.RetryAfter(wrapped)
 	assert.True(t, ok)
 	assert.Equal(t, 6*time.Second, d)
-	assert.Equal(t, "whatsapp: api error (http 400) code 131056: pair rate limit", throttled.Error())
+	assert.Equal(t, "whatsapp: api error (http 400) code 131056: pair rate limit (request AbC123)", throttled.Error())
 
 	permanent := &channel.APIError{Channel: channel.LINE, StatusCode: 400, Message: "bad"}
 	assert.False(t, channel.IsRetryable(permanent))

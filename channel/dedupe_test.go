@@ -92,7 +92,7 @@ func (s failingStore) Claim(context.Context, string, time.Time, time.Duration) (
 	return 0, s.err
 }
 func (s failingStore) Complete(context.Context, string, time.Time, time.Duration) error { return s.err }
-func (s failingStore) Release(context.Context, string) error                           { return s.err }
+func (s failingStore) Release(context.Context, string) error                            { return s.err }
 
 func TestDedupeStoreErrorFailsTheDelivery(t *testing.T) {
 	t.Parallel()

@@ -10,12 +10,17 @@
 //		channel.RateLimit(rate.Limit(80), 80, nil),
 //		channel.PerRecipient(channel.RecipientLimitConfig{Every: 6 * time.Second, Burst: 2}),
 //		windows.Middleware(),
-//		channel.MediaLimit(channel.DefaultMediaLimits),
+//		channel.MediaLimit(channel.DefaultMediaLimits()),
 //	)
 //
 // Errors are values: errors.Is(err, channel.ErrRateLimited) works on every
 // adapter's *APIError whose platform code means throttling, and IsRetryable
 // and RetryAfter answer for any error in the chain.
+//
+// Platforms cap the length of a text, each in its own unit: SplitText cuts a
+// long text where a reader expects a break (paragraph, line, sentence, word,
+// never inside a grapheme cluster), counting in CodePoints, UTF16Units or
+// UTF8Bytes.
 //
 // Time is injected wherever it matters (windows, quotas, dedupe TTLs) through
 // a Clock, so tests move time instead of sleeping.

@@ -105,13 +105,23 @@ func RetryAfter(err error) (time.Duration, bool) {
 // return it, and adapters that need nothing richer may too. Adapters with a
 // richer error shape define their own *APIError implementing RetryableError.
 type APIError struct {
-	Channel    Kind
-	StatusCode int    // HTTP status, 0 when no HTTP call was made
-	Code       int    // platform error code
-	Subcode    int    // platform error subcode
-	Message    string // platform message, never a token or raw body
-	Temporary  bool   // whether retrying may succeed
-	Wait       time.Duration
+	// Channel is the platform that answered.
+	Channel Kind
+	// StatusCode is the HTTP status, 0 when no HTTP call was made.
+	StatusCode int
+	// Code and Subcode are the platform's error code and subcode, 0 when
+	// it gave none.
+	Code, Subcode int
+	// Message is the platform's message, never a token or a raw body.
+	Message string
+	// RetryAfter is how long the platform asked to wait before a retry
+	// (Retry-After), or 0.
+	RetryAfter time.Duration
+	// RequestID is the platform's id of the failed request (for its
+	// support), or "".
+	RequestID string
+	// Temporary reports whether retrying may succeed.
+	Temporary bool
 	// Err is the sentinel this error maps to (ErrRateLimited, ...), or nil.
 	Err error
 }
@@ -131,6 +141,9 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
+	if e.RequestID != "" {
+		s += " (request " + e.RequestID + ")"
+	}
 	return s
 }
 
@@ -141,7 +154,7 @@ func (e *APIError) Unwrap() error { return e.Err }
 func (e *APIError) Retryable() bool { return e.Temporary || errors.Is(e.Err, ErrRateLimited) }
 
 // RetryDelay implements RetryableError.
-func (e *APIError) RetryDelay() time.Duration { return e.Wait }
+func (e *APIError) RetryDelay() time.Duration { return e.RetryAfter }
 
 // limitError is what the local limiters return: ErrRateLimited with a wait.
 type limitError struct {

@@ -33,7 +33,7 @@ func RateLimit(r rate.Limit, burst int, clock Clock) Middleware {
 
 func waitLimiter(ctx context.Context, lim *rate.Limiter, clock Clock) error {
 	now := clock.now()
-	if lim.AllowN(now, 1) { // the fast path allocates nothing
+	if lim.AllowN(now, 1) {
 		return nil
 	}
 	res := lim.ReserveN(now, 1)

@@ -34,8 +34,11 @@ func (k Kind) Valid() bool {
 // (or group/room id), a WeChat openid. Address is comparable and is used as a
 // map key throughout the SDK.
 type Address struct {
+	// Channel is the platform the id belongs to.
 	Channel Kind
-	ID      string
+	// ID is the platform's id of the customer or endpoint (see above); it
+	// may be a phone number, so mask it before logging.
+	ID string
 }
 
 // String returns "channel:id", for logs and map keys. It does not mask the id;
@@ -62,13 +65,21 @@ const (
 // media id the platform issued on upload or in a webhook). Size, when known,
 // lets MediaLimit reject an oversize file before any network call.
 type Media struct {
-	Type     MediaType
-	URL      string
-	ID       string
+	// Type is the kind of attachment; it picks the platform's message type.
+	Type MediaType
+	// URL is a public https link the platform fetches; set URL or ID.
+	URL string
+	// ID is a media id the platform issued (upload or webhook); set URL or ID.
+	ID string
+	// Filename is shown to the customer for documents; may be empty.
 	Filename string
+	// MIMEType is the content type, such as "image/jpeg"; may be empty when
+	// sending by URL.
 	MIMEType string
-	Size     int64
-	Caption  string
+	// Size is the file size in bytes, 0 when unknown; MediaLimit checks it.
+	Size int64
+	// Caption is text shown with the media, where the platform allows one.
+	Caption string
 	// PreviewURL is a thumbnail URL for platforms that require one (LINE).
 	PreviewURL string
 }
@@ -77,7 +88,10 @@ type Media struct {
 // templates), the only kind of message allowed outside the customer-service
 // window on channels that have one.
 type Template struct {
-	Name     string
+	// Name is the template's name as approved by the platform.
+	Name string
+	// Language is the platform's language code of the approved
+	// translation ("en_US", "pt_BR"), not a BCP 47 tag.
 	Language string
 	// Params are positional body parameters ({{1}}, {{2}}, ...).
 	Params []string
@@ -90,23 +104,31 @@ type Template struct {
 // back in the customer's answer (Message.Payload or a postback); when empty,
 // adapters use Title.
 type Button struct {
-	Title       string
-	Payload     string
+	// Title is the label the customer sees (platforms cap it: 20
+	// characters on WhatsApp reply buttons).
+	Title string
+	// Payload is the id returned when the customer picks the button; empty
+	// means Title.
+	Payload string
+	// Description is a second line under the title, for list rows only.
 	Description string
 }
 
 // Location is a shared geographic position.
 type Location struct {
-	Latitude  float64
-	Longitude float64
-	Name      string
-	Address   string
+	// Latitude and Longitude are WGS 84 degrees.
+	Latitude, Longitude float64
+	// Name is the place's name, such as a shop or pickup point; may be empty.
+	Name string
+	// Address is the place's postal address as one line; may be empty.
+	Address string
 }
 
 // Contact is what the platform told us about the author of a message: the
 // profile name and, where the platform reveals one, a phone number. WhatsApp
 // may give a business-scoped user id with no phone at all.
 type Contact struct {
+	// Name is the profile name the customer chose; may be empty.
 	Name     string
 	Phone    string // digits as the platform gives them (WhatsApp wa_id); may be empty
 	ScopedID string // a business-scoped user id (WhatsApp user_id, WeChat unionid); may be empty
@@ -118,14 +140,28 @@ type Contact struct {
 // ReplyToken, ReplyTo and Tag are optional refinements each adapter maps onto
 // its platform. Inbound messages carry ID, From, To, Time and Raw as received.
 type Message struct {
-	ID       string
+	// ID is the platform's message id: set on inbound messages, empty when
+	// sending (the Receipt carries the new id).
+	ID string
+	// From is the author of an inbound message; To is the recipient of a
+	// send (required) or the business endpoint an inbound message came to.
 	From, To Address
-	Time     time.Time
+	// Time is when the platform received an inbound message.
+	Time time.Time
 
-	Text     string
-	Media    *Media
+	// Text is the message text, or the body of a message with Buttons.
+	// Platforms cap its length; SplitText cuts a long text into parts.
+	Text string
+	// Media is an attachment; its text goes in Media.Caption.
+	Media *Media
+	// Template is a platform-approved template, required outside the
+	// customer-service window.
 	Template *Template
-	Buttons  []Button
+	// Buttons are choices offered with Text; each adapter maps them onto
+	// its platform (WhatsApp: up to 3 reply buttons, or a list of up to 10
+	// rows) and rejects more than the platform takes.
+	Buttons []Button
+	// Location is a shared position.
 	Location *Location
 
 	// Payload is the machine-readable part of a button, quick-reply or list
@@ -197,8 +233,10 @@ type Receipt struct {
 	// MessageIDs holds every id when one Send produced several platform
 	// messages (a long text split in parts).
 	MessageIDs []string
-	Channel    Kind
-	To         Address
+	// Channel is the platform that accepted the send.
+	Channel Kind
+	// To is the recipient the message went to.
+	To Address
 	// Push is true when a LINE send went out as a (quota-counted) push.
 	Push bool
 }
@@ -230,10 +268,14 @@ const (
 
 // Status reports what happened to a message the business sent.
 type Status struct {
+	// MessageID is the platform id of the sent message (Receipt.MessageID).
 	MessageID string
+	// Recipient is the customer the message was sent to.
 	Recipient Address
-	State     State
-	Time      time.Time
+	// State is how far the message got.
+	State State
+	// Time is when the platform recorded the state.
+	Time time.Time
 	// Err is the platform's error when State is StateFailed; adapters map it
 	// so errors.Is(Err, ErrWindowClosed) and friends work.
 	Err error
@@ -242,7 +284,9 @@ type Status struct {
 // Postback is a button press that is not a message (Messenger postback, LINE
 // postback, WeChat menu CLICK).
 type Postback struct {
-	Title   string
+	// Title is the label of the pressed button, where the platform sends it.
+	Title string
+	// Payload is the button's payload (Button.Payload) or menu key.
 	Payload string
 }
 
@@ -251,14 +295,22 @@ type Postback struct {
 // or a key derived from the payload, and leave it empty only when the platform
 // gives nothing stable to dedupe on.
 type Event struct {
-	Type     EventType
-	Channel  Kind
-	ID       string
-	From     Address
-	To       Address
-	Time     time.Time
-	Message  *Message
-	Status   *Status
+	// Type says which of Message, Status or Postback is set.
+	Type EventType
+	// Channel is the platform that sent the webhook.
+	Channel Kind
+	// ID identifies the event for deduplication (see above).
+	ID string
+	// From is the customer; To is the business endpoint (phone number id,
+	// page, channel, official account).
+	From, To Address
+	// Time is when the platform says the event happened.
+	Time time.Time
+	// Message is set for EventMessage.
+	Message *Message
+	// Status is set for EventStatus.
+	Status *Status
+	// Postback is set for EventPostback.
 	Postback *Postback
 	// ReplyToken is LINE's reply token for follow and postback events.
 	ReplyToken string

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/textsplit"
 )
 
 // Limits of the Messaging API (Messaging API reference: "Message objects",
@@ -315,7 +314,7 @@ func buildMessages(m *channel.Message) ([]message, error) {
 }
 
 func appendText(msgs []message, text string) []message {
-	for _, p := range textsplit.Split(text, MaxTextLength, textsplit.UTF16) {
+	for _, p := range channel.SplitText(text, MaxTextLength, channel.UTF16Units) {
 		msgs = append(msgs, message{Type: "text", Text: p})
 	}
 	return msgs
@@ -376,12 +375,12 @@ func quickReplies(buttons []channel.Button) (*quickReply, error) {
 	}
 	qr := &quickReply{Items: make([]quickReplyItem, 0, len(buttons))}
 	for i, b := range buttons {
-		if textsplit.Len(b.Title, textsplit.UTF16) > maxActionLabel {
+		if channel.TextLen(b.Title, channel.UTF16Units) > maxActionLabel {
 			return nil, fmt.Errorf("%w: button %d title longer than %d characters", channel.ErrInvalidMessage, i+1, maxActionLabel)
 		}
 		a := action{Type: "message", Label: b.Title, Text: b.Title}
 		if b.Payload != "" {
-			if textsplit.Len(b.Payload, textsplit.UTF16) > maxActionData {
+			if channel.TextLen(b.Payload, channel.UTF16Units) > maxActionData {
 				return nil, fmt.Errorf("%w: button %d payload longer than %d characters", channel.ErrInvalidMessage, i+1, maxActionData)
 			}
 			a = action{Type: "postback", Label: b.Title, Data: b.Payload, DisplayText: b.Title}

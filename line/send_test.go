@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/textsplit"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/line/linetest"
 )
@@ -256,7 +255,7 @@ func TestSendLongTextSplit(t *testing.T) {
 	t.Parallel()
 	para := strings.Repeat("ข้อความยาว 😀 ", 150) // Thai marks and surrogate pairs
 	long := strings.Repeat(para+"\n\n", 40)
-	parts := textsplit.Split(long, line.MaxTextLength, textsplit.UTF16)
+	parts := channel.SplitText(long, line.MaxTextLength, channel.UTF16Units)
 	require.Greater(t, len(parts), line.MaxMessagesPerRequest, "the test needs more than one request")
 
 	srv, lc := newPair(t, linetest.Config{})
@@ -278,7 +277,7 @@ func TestSendLongTextSplit(t *testing.T) {
 			assert.NotEqual(t, sent[i-1].RetryKey, s.RetryKey, "one key per request")
 		}
 		for _, msg := range s.Messages {
-			assert.LessOrEqual(t, textsplit.Len(msg.Text, textsplit.UTF16), line.MaxTextLength)
+			assert.LessOrEqual(t, channel.TextLen(msg.Text, channel.UTF16Units), line.MaxTextLength)
 			got = append(got, msg.Text)
 		}
 	}

@@ -25,18 +25,33 @@ var (
 	ErrNoTracker = errors.New("tracking: no tracker for carrier")
 )
 
+// ErrorCode is a carrier's error code as the carrier writes it: "TW0001"
+// (UPS), "TRACKING.TRACKINGNUMBER.NOTFOUND" (FedEx), "-18019902" (17TRACK),
+// a problem title (DHL). Each adapter names the codes it acts on as
+// constants of this type.
+type ErrorCode string
+
 // APIError is a carrier's error answer. It carries the HTTP status, the
 // carrier's own code and message (never a credential or a raw body), and the
 // sentinel the answer means (ErrNotFound, ErrRateLimited, ErrUnauthorized) in
 // Err. Every adapter in this module returns *APIError; it implements the
-// Retryable/RetryDelay pair of channel.RetryableError.
+// Retryable/RetryDelay pair of channel.RetryableError. The field names are
+// those of channel.APIError.
 type APIError struct {
-	Carrier    Carrier
-	HTTPStatus int    // 0 when the error came inside a 200 answer
-	Code       string // the carrier's error code, if any
-	Message    string // the carrier's human-readable message, if any
+	// Carrier is the carrier that answered.
+	Carrier Carrier
+	// StatusCode is the HTTP status; 200 when the error came inside a
+	// successful answer, 0 when no answer came.
+	StatusCode int
+	// Code is the carrier's error code, or "".
+	Code ErrorCode
+	// Message is the carrier's human-readable message, or "".
+	Message string
 	// RetryAfter is the wait the carrier asked for (Retry-After), or 0.
 	RetryAfter time.Duration
+	// RequestID is the carrier's id of the failed request (FedEx's
+	// transactionId), for its support, or "".
+	RequestID string
 	// Temporary reports a failure worth retrying later (5xx, 429).
 	Temporary bool
 	// Err is the sentinel this error means, or nil.
@@ -46,14 +61,17 @@ type APIError struct {
 // Error describes the failure: carrier, status, code and message.
 func (e *APIError) Error() string {
 	msg := fmt.Sprintf("tracking: %s", e.Carrier)
-	if e.HTTPStatus != 0 {
-		msg += fmt.Sprintf(": HTTP %d", e.HTTPStatus)
+	if e.StatusCode != 0 {
+		msg += fmt.Sprintf(": HTTP %d", e.StatusCode)
 	}
 	if e.Code != "" {
-		msg += ": " + e.Code
+		msg += ": " + string(e.Code)
 	}
 	if e.Message != "" {
 		msg += ": " + e.Message
+	}
+	if e.RequestID != "" {
+		msg += " [request " + e.RequestID + "]"
 	}
 	if e.Err != nil {
 		msg += " (" + e.Err.Error() + ")"

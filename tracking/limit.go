@@ -9,9 +9,9 @@ import (
 // Limit is one carrier's call budget for the Poller: a token-bucket rate and
 // a daily quota. The zero value is unlimited.
 type Limit struct {
-	// Rate is calls per second (0 = unlimited); Burst is the bucket size
-	// (0 = 1).
-	Rate  rate.Limit
+	// Rate is calls per second (0 = unlimited).
+	Rate rate.Limit
+	// Burst is the bucket size: calls allowed at once (0 = 1).
 	Burst int
 	// Daily caps calls per day (0 = unlimited). A batch call counts once.
 	Daily int

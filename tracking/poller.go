@@ -61,10 +61,13 @@ func (k ChangeKind) String() string {
 
 // Change is one thing the Poller noticed about a watched shipment.
 type Change struct {
-	Kind    ChangeKind
+	// Kind is what changed.
+	Kind ChangeKind
+	// Carrier and Number identify the shipment.
 	Carrier Carrier
-	Number  string
-	Ref     string
+	Number  string // normalized, as in the Watch
+	// Ref is the Watch's Ref, the caller's reference.
+	Ref string
 	// From and To are the statuses before and after (StatusChanged; From is
 	// StatusUnknown on the first answer).
 	From, To Status
@@ -111,7 +114,8 @@ type Report struct {
 	NotFound int // watches the carrier did not know (yet)
 	Deferred int // watches left due because a limit or quota refused
 	Failed   int // watches whose call failed otherwise
-	Changes  []Change
+	// Changes are the changes noticed in this pass, in the order found.
+	Changes []Change
 	// Errors holds one error per failed watch or refused carrier, wrapped
 	// with the carrier and number.
 	Errors []error

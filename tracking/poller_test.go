@@ -279,7 +279,7 @@ func TestPollerCarrierThrottleAndFailures(t *testing.T) {
 	require.Len(t, rep.Errors, 1)
 	var ae *tracking.APIError
 	require.True(t, errors.As(rep.Errors[0], &ae))
-	assert.Equal(t, http.StatusInternalServerError, ae.HTTPStatus)
+	assert.Equal(t, http.StatusInternalServerError, ae.StatusCode)
 
 	w, _, _ := e.store.Load(context.Background(), tracking.DHL, "1000000001")
 	assert.Equal(t, 1, w.Failures)

@@ -20,8 +20,10 @@ const (
 // Location is where an event happened, as precise as the carrier says.
 // Comparable with ==.
 type Location struct {
-	City        string
-	Region      string // state or province
+	// City is the city or facility name as the carrier writes it.
+	City   string
+	Region string // state or province
+	// PostalCode is the postal code, when the carrier gives one.
 	PostalCode  string
 	CountryCode string // ISO 3166-1 alpha-2 when the carrier gives one
 	// Text is the carrier's own one-line location when it gives no
@@ -52,7 +54,8 @@ func (l Location) String() string {
 type Event struct {
 	// Time is when it happened, in the zone the carrier reported (UTC when
 	// the carrier gave no zone).
-	Time        time.Time
+	Time time.Time
+	// Location is where it happened; zero when the carrier did not say.
 	Location    Location
 	Status      Status // normalized
 	RawCode     string // the carrier's code for this event
@@ -74,8 +77,10 @@ func (e ETA) IsZero() bool { return e.From.IsZero() && e.To.IsZero() }
 // A Shipment is a value: it is not safe to mutate one from several goroutines,
 // and the Poller hands out copies.
 type Shipment struct {
+	// Carrier is the carrier that answered.
 	Carrier Carrier
-	Number  string
+	// Number is the tracking number the carrier answered for.
+	Number string
 	// Service is the carrier's product or sub-carrier when it has one (DHL
 	// "express", 17TRACK's provider name), else empty.
 	Service string
@@ -83,10 +88,12 @@ type Shipment struct {
 	Status         Status // normalized current status
 	RawCode        string // the carrier's current status code
 	RawDescription string // the carrier's current status text
-	Location       Location
+	// Location is where the current status was reported; zero when unknown.
+	Location Location
 
 	// Events, newest first.
 	Events []Event
+	// ETA is the carrier's delivery estimate; zero when it gave none.
 	ETA    ETA
 	Signer string // who signed for it, when delivered and known
 

@@ -29,7 +29,7 @@ func TestCloneIsDeep(t *testing.T) {
 
 func TestAPIError(t *testing.T) {
 	t.Parallel()
-	e := &APIError{Carrier: UPS, HTTPStatus: 429, Code: "X", Message: "slow down", RetryAfter: time.Second, Err: ErrRateLimited}
+	e := &APIError{Carrier: UPS, StatusCode: 429, Code: "X", Message: "slow down", RetryAfter: time.Second, Err: ErrRateLimited}
 	assert.Equal(t, "tracking: ups: HTTP 429: X: slow down (tracking: rate limited)", e.Error())
 	assert.True(t, errors.Is(e, ErrRateLimited))
 	assert.True(t, e.Retryable())

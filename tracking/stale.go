@@ -50,6 +50,7 @@ func (r StaleReason) String() string {
 // Staleness is the verdict of StaleRules.Evaluate: an exception flag with its
 // reason.
 type Staleness struct {
+	// Reason is why the shipment is stale; StaleNone when it is not.
 	Reason StaleReason
 	// Since is the last carrier update (StaleNoUpdate) or the first event at
 	// the current location (StaleSameLocation).

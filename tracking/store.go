@@ -9,8 +9,10 @@ import (
 
 // Watch is one shipment the Poller watches, as persisted in a WatchStore.
 type Watch struct {
+	// Carrier is the carrier to ask.
 	Carrier Carrier
-	Number  string // normalized
+	// Number is the tracking number, normalized (see Normalize).
+	Number string
 	// Ref is the caller's reference (an order id, a conversation), echoed
 	// in every Change.
 	Ref string
@@ -27,7 +29,8 @@ type Watch struct {
 	Failures int
 	// LastError is the last failure's message, empty after a success.
 	LastError string
-	Added     time.Time
+	// Added is when the shipment was first watched.
+	Added time.Time
 }
 
 // WatchStore persists what the Poller watches. Implementations must be safe

@@ -27,9 +27,13 @@ type BatchTracker interface {
 
 // Result is one number's answer in a batch.
 type Result struct {
-	Number   string
-	Shipment *Shipment // nil when Err is set
-	Err      error
+	// Number is the tracking number as it was asked for.
+	Number string
+	// Shipment is the answer; nil when Err is set.
+	Shipment *Shipment
+	// Err is this number's failure (wrapping ErrNotFound when the carrier
+	// does not know it), or nil.
+	Err error
 }
 
 // TrackerFunc adapts a function to the Tracker interface.

@@ -69,7 +69,7 @@ func (claimAll) Claim(context.Context, string, time.Time, time.Duration) (channe
 	return channel.ClaimNew, nil
 }
 func (claimAll) Complete(context.Context, string, time.Time, time.Duration) error { return nil }
-func (claimAll) Release(context.Context, string) error                           { return nil }
+func (claimAll) Release(context.Context, string) error                            { return nil }
 
 // BenchmarkWebhookHandler is the same delivery through the whole
 // http.Handler that Client.Webhook returns: method switch, capped body read,

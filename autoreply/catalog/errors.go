@@ -28,10 +28,10 @@ var (
 // SyntaxError reports a malformed template and where: the byte offset in the
 // template text and the 1-based line and column (counted in runes).
 type SyntaxError struct {
-	Offset int
-	Line   int
-	Col    int
-	Msg    string
+	Offset int    // byte offset of the problem in the template text
+	Line   int    // 1-based line
+	Col    int    // 1-based column, in runes
+	Msg    string // what is wrong, such as "unclosed {{"
 }
 
 // Error returns "template:LINE:COL: MSG".
@@ -42,9 +42,9 @@ func (e *SyntaxError) Error() string {
 // VarError is a rendering error about one variable: Name says which, Err is
 // ErrMissingVar or ErrBadValue, Detail explains a bad value.
 type VarError struct {
-	Name   string
-	Err    error
-	Detail string
+	Name   string // the variable, such as "tracking_number"
+	Err    error  // ErrMissingVar or ErrBadValue
+	Detail string // why a value is bad; empty for a missing one
 }
 
 // Error names the variable, for example `missing variable "tracking_number"`.

@@ -1,12 +1,9 @@
 package catalog
 
 import (
-	"unicode/utf8"
-
 	"golang.org/x/text/language"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/textsplit"
 )
 
 // Text length limits of one text message, and how each platform counts.
@@ -55,13 +52,13 @@ func ForChannel(kind channel.Kind, text string) []string {
 	}
 	switch kind {
 	case channel.WhatsApp:
-		return textsplit.Split(text, WhatsAppTextLimit, textsplit.Runes)
+		return channel.SplitText(text, WhatsAppTextLimit, channel.CodePoints)
 	case channel.Messenger:
-		return textsplit.Split(text, MessengerTextLimit, textsplit.UTF16)
+		return channel.SplitText(text, MessengerTextLimit, channel.UTF16Units)
 	case channel.LINE:
-		return textsplit.Split(text, LINETextLimit, textsplit.UTF16)
+		return channel.SplitText(text, LINETextLimit, channel.UTF16Units)
 	case channel.WeChat:
-		return splitBytes(text, WeChatTextLimit)
+		return channel.SplitText(text, WeChatTextLimit, channel.UTF8Bytes)
 	}
 	return []string{text}
 }
@@ -74,28 +71,4 @@ func (c *Catalog) RenderFor(kind channel.Kind, key string, prefs []language.Tag,
 		return nil, lang, err
 	}
 	return ForChannel(kind, text), lang, nil
-}
-
-// splitBytes cuts text into parts of at most limit UTF-8 bytes. textsplit
-// counts code points, so each part that is still too long is cut again with
-// a rune limit scaled down by its bytes per rune, until every part fits.
-func splitBytes(text string, limit int) []string {
-	if len(text) <= limit {
-		return []string{text}
-	}
-	var out []string
-	var cut func(s string, runes int)
-	cut = func(s string, runes int) {
-		for _, p := range textsplit.Split(s, runes, textsplit.Runes) {
-			if len(p) <= limit {
-				out = append(out, p)
-				continue
-			}
-			n := utf8.RuneCountInString(p)
-			next := max(1, min(runes-1, n*limit/len(p)))
-			cut(p, next)
-		}
-	}
-	cut(text, limit)
-	return out
 }

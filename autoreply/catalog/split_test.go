@@ -92,3 +92,34 @@ func TestRenderFor(t *testing.T) {
 	_, _, err = c.RenderFor(channel.LINE, "nope", nil, nil)
 	require.ErrorIs(t, err, ErrUnknownKey)
 }
+
+// FuzzForChannel checks that every part fits its platform's limit, counted
+// the platform's way, and that only whitespace at the cuts is lost.
+func FuzzForChannel(f *testing.F) {
+	for _, s := range []string{"Your parcel is on its way. ", "您的包裹正在派送中。", "📦 ", "ที่นี่", "e\u0301\u0301 ", "a\xffb "} {
+		f.Add(s, uint16(700))
+	}
+	units := map[channel.Kind]channel.LengthUnit{
+		channel.WhatsApp: channel.CodePoints, channel.Messenger: channel.UTF16Units,
+		channel.LINE: channel.UTF16Units, channel.WeChat: channel.UTF8Bytes,
+	}
+	f.Fuzz(func(t *testing.T, s string, reps uint16) {
+		if s == "" {
+			return
+		}
+		text := strings.Repeat(s, min(int(reps)+1, 24000/len(s)+1))
+		for kind, unit := range units {
+			var kept strings.Builder
+			for i, p := range ForChannel(kind, text) {
+				if n := channel.TextLen(p, unit); n > TextLimit(kind) {
+					t.Fatalf("%s part %d is %d long, limit %d", kind, i, n, TextLimit(kind))
+				}
+				kept.WriteString(p)
+			}
+			strip := func(s string) string { return strings.Join(strings.Fields(s), "") }
+			if strip(kept.String()) != strip(text) {
+				t.Fatalf("%s: content lost", kind)
+			}
+		}
+	})
+}

@@ -106,7 +106,7 @@ func (f *Fake) Send(ctx context.Context, m *channel.Message) (channel.Receipt, e
 			r.CancelAt(now)
 			return channel.Receipt{}, &channel.APIError{
 				Channel: m.To.Channel, StatusCode: 429, Message: "fake channel: throttled",
-				Wait: wait, Err: channel.ErrRateLimited,
+				RetryAfter: wait, Err: channel.ErrRateLimited,
 			}
 		}
 	}

@@ -116,7 +116,41 @@ func TestAccuracyHeldOut(t *testing.T) {
 	checkTargets(t, f, len(corpusLangs))
 }
 
+// TestAccuracyFresh scores the fresh held-out messages of issue 22, written
+// per language and label before the rules were tuned (see
+// testdata/README.md): the two tuning splits must meet the issue's targets;
+// the locked split, never used for tuning, is held to what it scored at its
+// one look (96.2 %, Arabic 9 of 11), so that a change to the rules cannot
+// make it worse unnoticed.
+func TestAccuracyFresh(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file             string
+		langs            int
+		overall, perLang float64
+	}{
+		{"fresh-tune.jsonl", len(corpusLangs), 0.95, 0.90},
+		{"fresh-tune2.jsonl", len(corpusLangs), 0.95, 0.90},
+		{"fresh-tune3-ar.jsonl", 1, 0.95, 0.90},
+		{"fresh-locked.jsonl", len(corpusLangs), 0.96, 0.81},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			f, err := os.Open(filepath.Join("testdata", tt.file))
+			require.NoError(t, err)
+			defer f.Close()
+			checkTargetsOf(t, f, tt.langs, tt.overall, tt.perLang, 1)
+		})
+	}
+}
+
 func checkTargets(t *testing.T, f *os.File, langs int) {
+	t.Helper()
+	checkTargetsOf(t, f, langs, minOverall, minPerLang, minNoneNoFAQ)
+}
+
+func checkTargetsOf(t *testing.T, f *os.File, langs int, minOverall, minPerLang, minNoneNoFAQ float64) {
 	t.Helper()
 	c, err := newClassifier()
 	require.NoError(t, err)
@@ -206,6 +240,16 @@ func TestRulePriorities(t *testing.T) {
 		{"shipped fast, thanks a lot", "none"},
 		{"出貨好快 謝謝", "none"},
 		{"makasih kak, gak jadi, udah ketemu", "none"},
+		// Issue 22: typographic apostrophes fold to ', priority
+		// conflicts, paraphrases.
+		{"my parcel hasn’t arrived", "shipping_status"},
+		{"my parcel hasnʼt arrived", "shipping_status"},
+		{"money back for the cancelled order please", "cancel_order"},
+		{"kann ich die Bestellung rückgängig machen?", "cancel_order"},
+		{"送得到台南嗎", "delivery_time"},
+		{"ขอออกบิลด้วยค่ะ", "invoice"},
+		{"quiero hablar con alguien de carne y hueso", "human_agent"},
+		{"quero falar com alguém de verdade", "human_agent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -112,7 +112,7 @@ func (c *Client) TrackService(ctx context.Context, number, service string) (*tra
 	}
 	s := pick(shipments, number, service)
 	if s == nil {
-		return nil, &tracking.APIError{Carrier: tracking.DHL, HTTPStatus: resp.Status, Message: "no shipment in answer", Err: tracking.ErrNotFound}
+		return nil, &tracking.APIError{Carrier: tracking.DHL, StatusCode: resp.Status, Message: "no shipment in answer", Err: tracking.ErrNotFound}
 	}
 	s.FetchedAt = now
 	return s, nil

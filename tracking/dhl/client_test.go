@@ -83,8 +83,8 @@ func TestTrackErrors(t *testing.T) {
 		require.ErrorIs(t, err, tracking.ErrNotFound)
 		var ae *tracking.APIError
 		require.ErrorAs(t, err, &ae)
-		assert.Equal(t, http.StatusNotFound, ae.HTTPStatus)
-		assert.Equal(t, "No result found", ae.Code)
+		assert.Equal(t, http.StatusNotFound, ae.StatusCode)
+		assert.Equal(t, tracking.ErrorCode("No result found"), ae.Code)
 		assert.False(t, ae.Retryable())
 	})
 	t.Run("rate limited", func(t *testing.T) {

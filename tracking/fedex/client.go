@@ -26,8 +26,7 @@ const MaxBatch = 30
 type Config struct {
 	// ClientID and ClientSecret are the project's API key and secret key
 	// (required).
-	ClientID     string
-	ClientSecret string
+	ClientID, ClientSecret string
 	// Locale is sent as X-locale ("en_US" when empty).
 	Locale string
 	// BaseURL overrides DefaultBaseURL (for trackingtest and the sandbox).

@@ -124,6 +124,8 @@ func TestTrackErrors(t *testing.T) {
 		var ae *tracking.APIError
 		require.ErrorAs(t, err, &ae)
 		assert.True(t, ae.Retryable())
-		assert.Equal(t, "SCRIPTED.ERROR", ae.Code)
+		assert.Equal(t, tracking.ErrorCode("SCRIPTED.ERROR"), ae.Code)
+		assert.Equal(t, "fake-transaction", ae.RequestID, "FedEx's transactionId")
+		assert.Contains(t, ae.Error(), "[request fake-transaction]")
 	})
 }

@@ -30,7 +30,7 @@ const (
 
 // NotFoundCode is the per-number error code FedEx returns inside a 200 answer
 // for a number it does not know.
-const NotFoundCode = "TRACKING.TRACKINGNUMBER.NOTFOUND"
+const NotFoundCode tracking.ErrorCode = "TRACKING.TRACKINGNUMBER.NOTFOUND"
 
 // StatusOf maps a FedEx status code onto the normalized set: OC → info
 // received; PU, IT, AR, DP, AF → in transit; OD → out for delivery; DL →
@@ -149,8 +149,8 @@ func Parse(body []byte) (map[string]tracking.Result, error) {
 			number = tr.TrackingNumberInfo.TrackingNumber
 		}
 		if tr.Error != nil && tr.Error.Code != "" {
-			e := &tracking.APIError{Carrier: tracking.FedEx, Code: tr.Error.Code, Message: wire.Clip(tr.Error.Message)}
-			if tr.Error.Code == NotFoundCode {
+			e := &tracking.APIError{Carrier: tracking.FedEx, Code: tracking.ErrorCode(tr.Error.Code), Message: wire.Clip(tr.Error.Message)}
+			if e.Code == NotFoundCode {
 				e.Err = tracking.ErrNotFound
 			}
 			out[number] = tracking.Result{Number: number, Err: e}

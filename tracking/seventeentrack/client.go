@@ -116,7 +116,7 @@ func (c *Client) Register(ctx context.Context, numbers []string) error {
 		return err
 	}
 	for _, r := range env.Data.Rejected {
-		if r.Error.Code != CodeAlreadyRegistered {
+		if errorCode(r.Error.Code) != AlreadyRegisteredCode {
 			return rejection(r)
 		}
 	}

@@ -25,11 +25,15 @@ const (
 	Exception          = "Exception"
 )
 
-// Rejection codes of the register and gettrackinfo calls.
+// Rejection codes of the register and gettrackinfo calls (integers on the
+// wire).
 const (
-	CodeAlreadyRegistered = -18019901 // register: the number is already registered
-	CodeNotRegistered     = -18019902 // gettrackinfo: register the number first
+	AlreadyRegisteredCode tracking.ErrorCode = "-18019901" // register: the number is already registered
+	NotRegisteredCode     tracking.ErrorCode = "-18019902" // gettrackinfo: register the number first
 )
+
+// errorCode is the ErrorCode of one of 17TRACK's integer codes.
+func errorCode(n int) tracking.ErrorCode { return tracking.ErrorCode(strconv.Itoa(n)) }
 
 // StatusOf maps 17TRACK's main status and sub-status onto the normalized
 // set. The main status decides, except where a sub-status is more precise:
@@ -167,9 +171,9 @@ func parseEnvelope(body []byte) (*envelope, error) {
 		return nil, fmt.Errorf("seventeentrack: malformed response: %w", err)
 	}
 	if env.Code != 0 {
-		e := &tracking.APIError{Carrier: tracking.SeventeenTrack, HTTPStatus: 200, Code: strconv.Itoa(env.Code)}
+		e := &tracking.APIError{Carrier: tracking.SeventeenTrack, StatusCode: 200, Code: errorCode(env.Code)}
 		if len(env.Data.Errors) > 0 {
-			e.Code, e.Message = strconv.Itoa(env.Data.Errors[0].Code), wire.Clip(env.Data.Errors[0].Message)
+			e.Code, e.Message = errorCode(env.Data.Errors[0].Code), wire.Clip(env.Data.Errors[0].Message)
 		}
 		return nil, e
 	}
@@ -179,12 +183,12 @@ func parseEnvelope(body []byte) (*envelope, error) {
 func rejection(r rejected) *tracking.APIError {
 	// Every rejection of gettrackinfo means 17TRACK has nothing for the
 	// number (unregistered, invalid, or not yet tracked).
-	return &tracking.APIError{Carrier: tracking.SeventeenTrack, HTTPStatus: 200, Code: strconv.Itoa(r.Error.Code), Message: wire.Clip(r.Error.Message), Err: tracking.ErrNotFound}
+	return &tracking.APIError{Carrier: tracking.SeventeenTrack, StatusCode: 200, Code: errorCode(r.Error.Code), Message: wire.Clip(r.Error.Message), Err: tracking.ErrNotFound}
 }
 
 func isUnregistered(err error) bool {
 	var ae *tracking.APIError
-	return errors.As(err, &ae) && ae.Code == strconv.Itoa(CodeNotRegistered)
+	return errors.As(err, &ae) && ae.Code == NotRegisteredCode
 }
 
 // firstError reads a non-200 body's {"code","data":{"errors":[…]}}.

@@ -94,7 +94,7 @@ func TestParseErrorEnvelope(t *testing.T) {
 	_, err := Parse(adaptertest.Testdata(t, "error.json"))
 	var ae *tracking.APIError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "-18010012", ae.Code)
+	assert.Equal(t, tracking.ErrorCode("-18010012"), ae.Code)
 	assert.Contains(t, ae.Message, "invalid")
 }
 

@@ -49,18 +49,23 @@ func (c *Clock) Set(t time.Time) {
 // Step is one scripted carrier event. It becomes visible once the fake's
 // clock reaches At, and is reported as having happened at At.
 type Step struct {
-	At     time.Time
+	// At is when the event happens and becomes visible.
+	At time.Time
+	// Status is the normalized status the fake renders in its carrier's
+	// codes.
 	Status tracking.Status
 	// Code overrides the carrier code the fake renders for Status (a
 	// FedEx "AR", a UPS "M", a 17TRACK sub-status).
-	Code        string
+	Code string
+	// Description is the carrier's text for the event.
 	Description string
-	City        string
-	CountryCode string
+	// City and CountryCode are where it happens (ISO 3166-1 alpha-2).
+	City, CountryCode string
 }
 
 // Script is a scripted shipment.
 type Script struct {
+	// Number is the tracking number the fake answers for.
 	Number string
 	Steps  []Step // any order
 	// ETA is rendered as the carrier's estimate while not delivered.
@@ -80,7 +85,7 @@ type Options struct {
 	// Rate and Burst limit calls per second (0 = unlimited); over it the fake
 	// answers 429 with Retry-After: 1.
 	Rate  rate.Limit
-	Burst int
+	Burst int // bucket size (0 = 1)
 	// Daily caps calls per UTC day of Clock (0 = unlimited); over it the
 	// fake answers 429 with Retry-After until midnight.
 	Daily int

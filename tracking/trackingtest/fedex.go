@@ -18,6 +18,7 @@ import (
 type FedEx struct {
 	*httptest.Server
 	fake
+	// ClientID and ClientSecret are the credentials the fake accepts.
 	ClientID, ClientSecret string
 }
 

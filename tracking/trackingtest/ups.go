@@ -17,6 +17,7 @@ import (
 type UPS struct {
 	*httptest.Server
 	fake
+	// ClientID and ClientSecret are the credentials the fake accepts.
 	ClientID, ClientSecret string
 
 	transIDs []string // guarded by fake.mu

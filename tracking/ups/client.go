@@ -23,8 +23,7 @@ const DefaultBaseURL = "https://onlinetools.ups.com"
 // Config configures a Client.
 type Config struct {
 	// ClientID and ClientSecret of the UPS developer app (required).
-	ClientID     string
-	ClientSecret string
+	ClientID, ClientSecret string
 	// MerchantID, when set, is sent as x-merchant-id on the token call.
 	MerchantID string
 	// TransactionSrc identifies the calling application in the

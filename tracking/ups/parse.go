@@ -24,7 +24,7 @@ const (
 
 // NotFoundCode is UPS's "Tracking Information Not Found" code, sent in a 404
 // error body or as a warning.
-const NotFoundCode = "TW0001"
+const NotFoundCode tracking.ErrorCode = "TW0001"
 
 // StatusOf maps a status type letter onto the normalized set: I → in
 // transit; D → delivered; X → exception; P (picked up by UPS) → in transit; M
@@ -110,7 +110,7 @@ func Parse(body []byte) (*tracking.Shipment, error) {
 	for _, sh := range r.TrackResponse.Shipment {
 		if len(sh.Package) == 0 {
 			for _, w := range sh.Warnings {
-				return nil, &tracking.APIError{Carrier: tracking.UPS, HTTPStatus: 200, Code: w.Code, Message: wire.Clip(w.Message), Err: tracking.ErrNotFound}
+				return nil, &tracking.APIError{Carrier: tracking.UPS, StatusCode: 200, Code: tracking.ErrorCode(w.Code), Message: wire.Clip(w.Message), Err: tracking.ErrNotFound}
 			}
 			continue
 		}
@@ -120,7 +120,7 @@ func Parse(body []byte) (*tracking.Shipment, error) {
 		}
 		return convert(number, &sh.Package[0]), nil
 	}
-	return nil, &tracking.APIError{Carrier: tracking.UPS, HTTPStatus: 200, Message: "no package in answer", Err: tracking.ErrNotFound}
+	return nil, &tracking.APIError{Carrier: tracking.UPS, StatusCode: 200, Message: "no package in answer", Err: tracking.ErrNotFound}
 }
 
 func convert(number string, p *pkg) *tracking.Shipment {

@@ -70,7 +70,7 @@ func TestParse(t *testing.T) {
 	t.Run("error body", func(t *testing.T) {
 		t.Parallel()
 		code, msg := oauth.FirstError(adaptertest.Testdata(t, "error_not_found.json"))
-		assert.Equal(t, NotFoundCode, code)
+		assert.Equal(t, NotFoundCode, tracking.ErrorCode(code))
 		assert.Equal(t, "Tracking Information Not Found", msg)
 	})
 	t.Run("malformed", func(t *testing.T) {

@@ -54,7 +54,7 @@ func (l *latencies) quantile(q float64) time.Duration {
 
 // counters are the shop's running totals.
 type counters struct {
-	messages, answers, asks, handoffs, fallbacks, quiet, sendFailures, notices, duplicates atomic.Int64
+	messages, answers, asks, handoffs, fallbacks, quiet, sendFailures, notices, files, duplicates atomic.Int64
 }
 
 // Summary is a snapshot of what the shop did.
@@ -67,6 +67,7 @@ type Summary struct {
 	Quiet        int64 // messages left to the person handling the conversation
 	SendFailures int64 // replies that could not be delivered (see Shop.Failures)
 	Notices      int64 // proactive parcel notices sent
+	Files        int64 // documents (invoices) delivered in the chat or by link
 	Duplicates   int64 // duplicate-profile candidates found
 	P50, P99     time.Duration
 }

@@ -3,10 +3,12 @@ package shop
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/autoreply/catalog"
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -30,34 +32,50 @@ func noticeKey(sh *tracking.Shipment, stale bool) string {
 }
 
 // Notify tells the customer of order o what happened to its parcel, without
-// being asked: as text inside the customer-service window, as the approved
-// template outside it (the only thing the platform allows there). It returns
-// how it was sent ("text" or "template").
+// being asked. The notice planner decides how: as text inside the
+// customer-service window, as the approved template outside it on
+// WhatsApp, as a tagged message on Messenger, as a push on LINE; it refuses
+// WeChat outside its 48 h window. It returns how it was sent ("text",
+// "tagged text", "template"), or an error saying why it was not.
 func (s *Shop) Notify(ctx context.Context, o Order, sh *tracking.Shipment, stale bool) (string, error) {
 	key := noticeKey(sh, stale)
+	now := s.now()
+	ds, err := s.notices.Plan(ctx, notify.Notice{
+		ID: o.Number + "/" + key + "/" + now.UTC().Format(time.RFC3339), To: o.Customer,
+		Kind: notify.Transactional, CoalesceKey: "parcel/" + o.Number, TemplateKey: key,
+		ExpiresAt: now.Add(72 * time.Hour),
+	})
+	if err != nil {
+		return "", err
+	}
+	d := ds[len(ds)-1]
+	if d.Action != notify.Send {
+		return "", fmt.Errorf("shop: notice %s for order %s: %s (%s)", key, o.Number, d.Action, d.Reason)
+	}
 	vars := catalog.Vars{"order_number": o.Number}
-	addShipmentVars(vars, sh, s.now(), s.cfg.TimeZone)
-	prefs := s.languages(o.Customer, autoreply.Decision{}, nil)
-	if s.windows.Open(o.Customer) {
-		text, _, err := s.cfg.Replies.Render(key, prefs, vars)
+	addShipmentVars(vars, sh, now, s.cfg.TimeZone)
+	prefs := s.languages(o.Customer, "", autoreply.Decision{}, nil)
+	m := &channel.Message{To: o.Customer, Tag: d.Tag}
+	how := "text"
+	if d.Route == notify.Template {
+		m.Template, err = s.cfg.Replies.Platform(key, prefs, vars)
+		if err != nil {
+			return "", fmt.Errorf("shop: window closed and no approved template for %s: %w", key, err)
+		}
+		how = "template"
+	} else {
+		m.Text, _, err = s.cfg.Replies.Render(key, prefs, vars)
 		if err != nil {
 			return "", err
 		}
-		if _, err := s.send(ctx, &channel.Message{To: o.Customer, Text: text}); err != nil {
-			s.fail(o.Customer, key, err)
-			return "", err
+		if d.Tag != "" {
+			how = "tagged text"
 		}
-		s.count.notices.Add(1)
-		return "text", nil
 	}
-	tmpl, err := s.cfg.Replies.Platform(key, prefs, vars)
-	if err != nil {
-		return "", fmt.Errorf("shop: window closed and no approved template for %s: %w", key, err)
-	}
-	if _, err := s.send(ctx, &channel.Message{To: o.Customer, Template: tmpl}); err != nil {
+	if _, err := s.send(ctx, m); err != nil {
 		s.fail(o.Customer, key, err)
 		return "", err
 	}
 	s.count.notices.Add(1)
-	return "template", nil
+	return how, nil
 }

@@ -22,6 +22,9 @@ import (
 	"github.com/switchboard-go/switchboard/autoreply/catalog"
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/identity"
+	"github.com/switchboard-go/switchboard/lang"
+	"github.com/switchboard-go/switchboard/notify"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -50,9 +53,20 @@ type Config struct {
 	// Log receives one line per failure; nil discards. Customer ids are
 	// masked, message texts never logged.
 	Log *slog.Logger
+	// Invoices and Files, when both are set, send the invoice itself when a
+	// customer asks for it with an order number.
+	Invoices *files.Invoices
+	Files    *files.Deliverer
+	// Notices plans proactive parcel notices (window, tags, caps, quiet
+	// hours); nil makes one over Windows with notify's defaults.
+	Notices *notify.Planner
 	// OnDuplicate is called when a message's sender looks like another
 	// profile (a second phone number of one customer).
 	OnDuplicate func(ctx context.Context, profileID string, c identity.Candidate)
+	// Detector detects the language a customer writes in, so that a
+	// message no rule answers still gets its reply in that language; nil
+	// makes one for the 12 languages of the starter rules.
+	Detector *lang.Detector
 }
 
 // Shop is the bot. It is safe for concurrent use.
@@ -60,6 +74,7 @@ type Shop struct {
 	cfg     Config
 	engine  *autoreply.Engine
 	windows *channel.Windows
+	notices *notify.Planner
 	out     channel.Sender // cfg.Send behind the window check
 	people  *identity.Registry
 	log     *slog.Logger
@@ -95,12 +110,27 @@ func New(cfg Config) (*Shop, error) {
 	if cfg.LanguageTTL <= 0 {
 		cfg.LanguageTTL = 30 * 24 * time.Hour
 	}
+	if cfg.Detector == nil {
+		d, err := lang.New(lang.Config{})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Detector = d
+	}
 	s := &Shop{cfg: cfg, windows: cfg.Windows, people: cfg.Identity, log: cfg.Log,
 		langs: newLangMemory(cfg.LanguageTTL)}
 	if s.windows == nil {
 		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
 	}
 	s.out = s.windows.Middleware()(cfg.Send)
+	s.notices = cfg.Notices
+	if s.notices == nil {
+		p, err := notify.New(notify.Config{Windows: s.windows, Clock: cfg.Clock, ShopZone: cfg.TimeZone})
+		if err != nil {
+			return nil, err
+		}
+		s.notices = p
+	}
 	if s.people == nil {
 		reg, err := identity.New(identity.Config{Clock: cfg.Clock})
 		if err != nil {
@@ -177,7 +207,7 @@ func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 	if err != nil {
 		return fmt.Errorf("shop: decide: %w", err)
 	}
-	prefs := s.languages(m.From, d, profile)
+	prefs := s.languages(m.From, m.Text, d, profile)
 	vars := catalog.Vars{}
 	for k, v := range d.Vars {
 		vars[k] = v
@@ -203,6 +233,9 @@ func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 	}
 	token := cmp.Or(m.ReplyToken, e.ReplyToken)
 	s.reply(ctx, m.From, token, key, prefs, vars)
+	if d.Action == autoreply.Reply && d.Rule == "invoice" && d.Vars["order_number"] != "" && s.cfg.Files != nil && s.cfg.Invoices != nil {
+		s.sendInvoice(ctx, m.From, d.Vars["order_number"], prefs)
+	}
 	return nil
 }
 
@@ -252,30 +285,54 @@ func (s *Shop) Failures() []Failure {
 	return append([]Failure(nil), s.failures...)
 }
 
-// languages orders the customer's languages: the language of the keyword
-// that matched, then the conversation's, then the profile's, then the shop's.
-func (s *Shop) languages(from channel.Address, d autoreply.Decision, p *identity.Profile) []language.Tag {
+// languages orders the customer's languages: the language detected in the
+// message when the detector is confident (a script, or a clear statistical
+// call), then the language of the keyword that matched, then the
+// conversation's, then the profile's, then the shop's. The first of the
+// message's own languages is remembered for the conversation.
+func (s *Shop) languages(from channel.Address, text string, d autoreply.Decision, p *identity.Profile) []language.Tag {
 	var prefs []language.Tag
+	remembered, hasRemembered := s.langs.get(from, s.now())
+	var profileLang language.Tag
+	if p != nil && p.Language != "" {
+		if t, err := language.Parse(p.Language); err == nil {
+			profileLang = t
+		}
+	}
+	if text != "" {
+		conv := lang.Context{Profile: profileLang}
+		if hasRemembered {
+			conv.Recent = []language.Tag{remembered}
+		}
+		if r := s.cfg.Detector.DetectIn(text, conv); r.Method == lang.Script || r.Method == lang.Statistical && r.Confidence >= minDetectConfidence {
+			prefs = append(prefs, r.Lang)
+		}
+	}
 	for _, h := range d.Hits {
 		if h.Keyword.Lang == "" {
 			continue
 		}
 		if t, err := language.Parse(h.Keyword.Lang); err == nil {
-			s.langs.set(from, t, s.now())
 			prefs = append(prefs, t)
 			break
 		}
 	}
-	if t, ok := s.langs.get(from, s.now()); ok {
-		prefs = append(prefs, t)
+	if len(prefs) > 0 {
+		s.langs.set(from, prefs[0], s.now())
 	}
-	if p != nil && p.Language != "" {
-		if t, err := language.Parse(p.Language); err == nil {
-			prefs = append(prefs, t)
-		}
+	if hasRemembered {
+		prefs = append(prefs, remembered)
+	}
+	if profileLang != language.Und {
+		prefs = append(prefs, profileLang)
 	}
 	return append(prefs, s.cfg.Language)
 }
+
+// minDetectConfidence is the posterior a statistical detection needs to
+// outrank the language of the matched keyword (a keyword shared by
+// languages, such as "paypal", is listed under one of them only).
+const minDetectConfidence = 0.8
 
 // SetLanguage records the language a customer writes in, for replies that
 // carry no keyword of their own (an order number, a proactive notice).
@@ -299,7 +356,7 @@ func (s *Shop) Summary() Summary {
 	return Summary{
 		Messages: s.count.messages.Load(), Answers: s.count.answers.Load(), Asks: s.count.asks.Load(),
 		Handoffs: s.count.handoffs.Load(), Fallbacks: s.count.fallbacks.Load(), Quiet: s.count.quiet.Load(),
-		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(),
+		SendFailures: s.count.sendFailures.Load(), Notices: s.count.notices.Load(), Files: s.count.files.Load(),
 		Duplicates: s.count.duplicates.Load(),
 		P50:        s.lat.quantile(0.50), P99: s.lat.quantile(0.99),
 	}

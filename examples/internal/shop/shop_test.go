@@ -2,6 +2,7 @@ package shop_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/examples/internal/shop"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -168,4 +170,104 @@ func TestNotifyInsideAndOutsideTheWindow(t *testing.T) {
 	for _, p := range tmpl.Params {
 		assert.False(t, strings.ContainsAny(p, "\n\t"), "parameters are sanitized")
 	}
+}
+
+// TestFallbackInTheDetectedLanguage: a message no rule answers is answered
+// in the language it is written in, not the shop's default; a message with
+// nothing to detect keeps the conversation's language.
+func TestFallbackInTheDetectedLanguage(t *testing.T) {
+	t.Parallel()
+	_, replies := loadData(t)
+	tests := []struct {
+		name  string
+		texts []string // the last one is checked
+		lang  string
+	}{
+		{"spanish", []string{"mi perro se llama Toby y le encanta el parque"}, "es"},
+		{"vietnamese without diacritics", []string{"hom nay troi dep qua ban oi"}, "vi"},
+		{"thai", []string{"วันนี้อากาศดีมาก"}, "th"},
+		{"traditional chinese", []string{"你們的貓咪好可愛"}, "zh-Hant"},
+		{"emoji keeps the conversation's language", []string{"วันนี้อากาศดีมาก", "🌞🌞"}, "th"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			want, _, err := replies.Render("fallback.unknown", []language.Tag{language.MustParse(tt.lang)}, catalog.Vars{})
+			require.NoError(t, err)
+			c := f.fake.Customer(channel.LINE, fmt.Sprintf("U%d", i))
+			var got []string
+			for _, text := range tt.texts {
+				got = f.says(t, c, text)
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, want, got[0])
+		})
+	}
+}
+
+// TestNotifyOutsideTheWindowPerPlatform: the notice planner picks each
+// platform's way outside the window: a tagged message on Messenger, a
+// refusal on WeChat (only template messages, which the shop has not set up).
+func TestNotifyOutsideTheWindowPerPlatform(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	sh := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusOutForDelivery, LastUpdate: t0}
+	fb := f.fake.Customer(channel.Messenger, "psid-7")
+	wc := f.fake.Customer(channel.WeChat, "o-wechat-7")
+	f.says(t, fb, "where is my order")
+	f.says(t, wc, "where is my order")
+	f.clk.Advance(49 * time.Hour)
+
+	how, err := f.shop.Notify(context.Background(), shop.Order{Number: "1", Customer: fb.Address}, sh, false)
+	require.NoError(t, err)
+	assert.Equal(t, "tagged text", how)
+	last := f.fake.SentTo(fb.Address)
+	assert.Equal(t, "POST_PURCHASE_UPDATE", last[len(last)-1].Tag)
+
+	before := len(f.fake.SentTo(wc.Address))
+	_, err = f.shop.Notify(context.Background(), shop.Order{Number: "2", Customer: wc.Address}, sh, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no route")
+	assert.Len(t, f.fake.SentTo(wc.Address), before, "nothing sent")
+}
+
+// TestInvoiceRequestSendsTheFile: a customer asks for the invoice of their
+// order; the prepared PDF goes out as a document message (a signed link
+// where the platform has none), and only to the order's customer.
+func TestInvoiceRequestSendsTheFile(t *testing.T) {
+	t.Parallel()
+	rules, replies := loadData(t)
+	clk := channeltest.NewClock(t0)
+	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	wa := fake.Customer(channel.WhatsApp, "85298765432")
+	store := files.NewMemoryStore()
+	links, err := files.NewLinks(files.LinksConfig{Key: []byte("0123456789abcdef0123456789abcdef"),
+		BaseURL: "https://shop.example/files", Store: store, Clock: clk.Now})
+	require.NoError(t, err)
+	deliverer, err := files.NewDeliverer(files.DelivererConfig{Send: fake, Links: links, Clock: clk.Now})
+	require.NoError(t, err)
+	invoices := files.NewInvoices(nil, store)
+	require.NoError(t, invoices.Add(context.Background(), "48213957",
+		files.Document{Kind: "invoice", Name: "invoice-48213957.pdf", MIME: "application/pdf", Data: []byte("%PDF-1.4")}))
+	s, err := shop.New(shop.Config{Rules: rules, Replies: replies, Send: fake, Clock: clk.Now,
+		Orders:   shop.NewOrders(shop.Order{Number: "48213957", Customer: wa.Address, Carrier: tracking.DHL, Tracking: "1"}),
+		Invoices: invoices, Files: deliverer})
+	require.NoError(t, err)
+
+	require.NoError(t, wa.Says(context.Background(), s, "invoice for order 48213957 please"))
+	sent := fake.SentTo(wa.Address)
+	require.NotEmpty(t, sent)
+	last := sent[len(sent)-1]
+	require.NotNil(t, last.Media, "the invoice itself")
+	assert.Equal(t, channel.MediaDocument, last.Media.Type)
+	assert.Equal(t, "invoice-48213957.pdf", last.Media.Filename)
+	assert.EqualValues(t, 1, s.Summary().Files)
+
+	other := fake.Customer(channel.Messenger, "psid-9")
+	require.NoError(t, other.Says(context.Background(), s, "invoice for order 48213957"))
+	for _, m := range fake.SentTo(other.Address) {
+		assert.Nil(t, m.Media, "not someone else's invoice")
+	}
+	assert.EqualValues(t, 1, s.Summary().Files)
 }

@@ -24,8 +24,8 @@ import (
 
 // Token is an access token and when it expires.
 type Token struct {
-	Value  string
-	Expiry time.Time
+	Value  string    // the bearer token; never logged
+	Expiry time.Time // when the carrier stops accepting it
 }
 
 // FetchFunc obtains a new token.
@@ -154,16 +154,15 @@ func (c *Cache) Fetches() int {
 
 // ClientCredentials describes a client-credentials token call.
 type ClientCredentials struct {
-	Carrier      tracking.Carrier
-	URL          string
-	ClientID     string
-	ClientSecret string
+	Carrier                tracking.Carrier // for errors
+	URL                    string           // the token endpoint
+	ClientID, ClientSecret string           // the app's credentials; never logged
 	// Basic sends the credentials as HTTP Basic auth (UPS) instead of form
 	// fields (FedEx).
 	Basic bool
 	// Header is added to the token request (UPS x-merchant-id), may be nil.
 	Header http.Header
-	Clock  tracking.Clock
+	Clock  tracking.Clock // for expiry; nil means time.Now
 }
 
 // NewCache returns a token cache that fetches with cc through hc, renewing
@@ -247,7 +246,7 @@ func (cc ClientCredentials) Fetch(ctx context.Context, hc *retryablehttp.Client)
 	}
 	var tr tokenResponse
 	if err := json.Unmarshal(resp.Body, &tr); err != nil || tr.AccessToken == "" {
-		return Token{}, &tracking.APIError{Carrier: cc.Carrier, HTTPStatus: resp.Status, Message: "malformed token response"}
+		return Token{}, &tracking.APIError{Carrier: cc.Carrier, StatusCode: resp.Status, Message: "malformed token response"}
 	}
 	secs := parseSeconds(tr.ExpiresIn)
 	if secs <= 0 {

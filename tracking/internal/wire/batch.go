@@ -40,7 +40,7 @@ func Collect(carrier tracking.Carrier, httpStatus int, norm []string, found map[
 		r, ok := found[n]
 		switch {
 		case !ok:
-			r = tracking.Result{Err: &tracking.APIError{Carrier: carrier, HTTPStatus: httpStatus, Message: "number missing from answer", Err: tracking.ErrNotFound}}
+			r = tracking.Result{Err: &tracking.APIError{Carrier: carrier, StatusCode: httpStatus, Message: "number missing from answer", Err: tracking.ErrNotFound}}
 		case r.Err != nil:
 			r.Shipment = nil
 		default:

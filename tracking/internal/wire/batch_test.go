@@ -56,7 +56,7 @@ func TestCollect(t *testing.T) {
 	var ae *tracking.APIError
 	require.ErrorAs(t, got[0].Err, &ae)
 	assert.Equal(t, tracking.FedEx, ae.Carrier)
-	assert.Equal(t, http.StatusOK, ae.HTTPStatus)
+	assert.Equal(t, http.StatusOK, ae.StatusCode)
 
 	assert.Equal(t, "B", got[1].Number)
 	assert.Nil(t, got[1].Shipment)

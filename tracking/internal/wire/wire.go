@@ -5,6 +5,7 @@ package wire
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,9 +25,9 @@ const MaxBody = 8 << 20
 
 // Response is a carrier's answer, fully read.
 type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
+	Status int         // HTTP status code
+	Header http.Header // response headers (Retry-After)
+	Body   []byte      // at most MaxBody bytes
 }
 
 // Do sends req through c (which retries per its policy) and reads the whole
@@ -103,7 +104,7 @@ func NewClient(hc *http.Client, tr tracking.Retry) *retryablehttp.Client {
 // ErrUnauthorized, 5xx a temporary failure. code and msg are the carrier's
 // own, already extracted from its error body.
 func Error(carrier tracking.Carrier, r *Response, code, msg string, now time.Time) *tracking.APIError {
-	e := &tracking.APIError{Carrier: carrier, HTTPStatus: r.Status, Code: code, Message: Clip(msg)}
+	e := &tracking.APIError{Carrier: carrier, StatusCode: r.Status, Code: tracking.ErrorCode(code), Message: Clip(msg), RequestID: transactionID(r.Body)}
 	switch {
 	case r.Status == http.StatusNotFound:
 		e.Err = tracking.ErrNotFound
@@ -157,4 +158,16 @@ func ParseTime(s string) (t time.Time, ok bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// transactionID reads the top-level "transactionId" that FedEx puts in its
+// error bodies; "" when the body has none.
+func transactionID(body []byte) string {
+	var b struct {
+		TransactionID string `json:"transactionId"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return ""
+	}
+	return Clip(b.TransactionID)
 }

@@ -122,6 +122,7 @@ func TestCheck(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.ErrorIs(t, err, tracking.ErrNotFound)
 	assert.Equal(t, tracking.UPS, ae.Carrier)
-	assert.Equal(t, "CODE", ae.Code)
+	assert.Equal(t, tracking.ErrorCode("CODE"), ae.Code)
 	assert.Equal(t, "gone", ae.Message)
+	assert.Empty(t, ae.RequestID, "no transactionId in the body")
 }
