@@ -140,7 +140,7 @@ func TestBrowser(t *testing.T) {
 		t.Helper()
 		sctx, cancel := step()
 		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
 		require.NoError(t, err, sel)
 		return v
 	}
@@ -173,7 +173,7 @@ func TestBrowser(t *testing.T) {
 	run("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(css("#agent")),
 		chromedp.SendKeys(css("#agent"), "ann"), chromedp.Click(css("#signin")), chromedp.WaitVisible(css("#who")))
 	assert.Equal(t, "ann", text("#who"))
-	run("queue empty", chromedp.WaitVisible(css("#queue .none")))
+	run("queue empty, events connected", chromedp.WaitVisible(css("#queue .none")), chromedp.WaitReady(css(`body[data-live="1"]`)))
 
 	// A customer writes; the queue shows it without a reload.
 	start := time.Now()
@@ -187,7 +187,7 @@ func TestBrowser(t *testing.T) {
 	// Take it and reply.
 	first := eval2str(`document.querySelector("#queue li.item").dataset.id`)
 	run("open and take", chromedp.Click(css("#queue li.item a")), chromedp.WaitVisible(css("#take")),
-		chromedp.Click(css("#take")), chromedp.WaitVisible(css("#reply-form")))
+		chromedp.Click(css("#take")), chromedp.WaitVisible(css("#reply-form")), chromedp.WaitReady(css(`body[data-live="1"]`)))
 	reply := "Sorry for the delay! Your parcel left the depot this morning."
 	run("reply", chromedp.SendKeys(css("#text"), reply), chromedp.Click(css("#send")), chromedp.WaitVisible(css("#transcript li.msg.agent")))
 	require.Eventually(t, func() bool {
@@ -238,7 +238,8 @@ func TestBrowser(t *testing.T) {
 
 	// 25 hours later the window is closed: the template picker replaces the box.
 	offset.Store(int64(25 * time.Hour))
-	run("closed window", chromedp.EmulateViewport(1280, 860), chromedp.Click(css(`#mine li.item[data-id="`+first+`"] a`)), chromedp.WaitVisible(css("#template-form")))
+	run("closed window", chromedp.EmulateViewport(1280, 860), chromedp.Navigate(srv.URL+"/desk/c/"+first), chromedp.WaitVisible(css("#template-form")),
+		chromedp.WaitReady(css(`body[data-live="1"]`)))
 	assert.False(t, eval(`document.getElementById("reply-form") !== null`), "no free-text box")
 	shot("template-picker-1280.png", 1280, 860)
 	run("send template", chromedp.SendKeys(css(`input[name="p1"]`), "May"), chromedp.Click(css("#send")), chromedp.WaitVisible(css("#template-form")))

@@ -63,6 +63,10 @@
     return null;
   }
 
+  // zoneHTML is the reply zone as the server last sent it (before wire()
+  // touched it), so a refresh that brings the same zone changes nothing.
+  var zone0 = document.getElementById("zone");
+  var zoneHTML = zone0 ? zone0.outerHTML : "";
   var pending = null;
   function refresh(convToo) {
     if (pending) { pending.conv = pending.conv || convToo; return; }
@@ -80,12 +84,17 @@
             if (!html) { return; }
             var doc = new DOMParser().parseFromString("<main>" + html + "</main>", "text/html");
             ["conv-head", "transcript", "card"].forEach(function (id) { swap(doc, id); });
-            var ta = document.getElementById("text");
             var zoneOld = document.getElementById("zone"), zoneNew = doc.getElementById("zone");
-            var typing = ta && (ta.value !== "" || document.activeElement === ta);
-            if (zoneOld && zoneNew && (!typing || zoneOld.dataset.mode !== zoneNew.dataset.mode ||
-                zoneOld.dataset.holder !== zoneNew.dataset.holder)) {
-              zoneOld.replaceWith(zoneNew);
+            if (zoneOld && zoneNew && zoneNew.outerHTML !== zoneHTML) {
+              // Keep what the agent is writing: replace the reply zone only
+              // when the agent is not in it, or when what may be sent changed.
+              var busy = zoneOld.contains(document.activeElement) ||
+                [].some.call(zoneOld.querySelectorAll("textarea, input:not([type=hidden]):not([type=checkbox])"),
+                  function (el) { return el.value !== ""; });
+              if (!busy || zoneOld.dataset.mode !== zoneNew.dataset.mode || zoneOld.dataset.holder !== zoneNew.dataset.holder) {
+                zoneHTML = zoneNew.outerHTML;
+                zoneOld.replaceWith(zoneNew);
+              }
             }
             wire(document);
             tick();
@@ -95,7 +104,15 @@
   }
 
   if (window.EventSource) {
-    var es = new EventSource("events");
+    var es = new EventSource("events"), opened = false;
+    // data-live tells tests (and styles) that events flow; after a
+    // reconnection, refresh to catch what happened while disconnected.
+    es.onopen = function () {
+      body.dataset.live = "1";
+      if (opened) { refresh(true); }
+      opened = true;
+    };
+    es.onerror = function () { body.dataset.live = "0"; };
     es.onmessage = function (e) {
       var parts = String(e.data).split(" ");
       refresh(parts[1] === conv);
