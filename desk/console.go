@@ -141,9 +141,12 @@ func (c *console) auth(next func(w http.ResponseWriter, r *http.Request, agent s
 	}
 }
 
-func (c *console) csrf(agent string) string {
+func (c *console) csrf(agent string) string { return c.sign("csrf", agent) }
+
+// sign is an HMAC of what under the console's key, for one purpose.
+func (c *console) sign(purpose, what string) string {
 	m := hmac.New(sha256.New, c.cfg.CSRFKey)
-	m.Write([]byte("desk-csrf\x00" + agent))
+	m.Write([]byte("desk-" + purpose + "\x00" + what))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -176,7 +179,8 @@ func (c *console) post(root string, act func(r *http.Request, agent string) (str
 			if strings.Contains(to, "?") {
 				sep = "&"
 			}
-			to += sep + "err=" + url.QueryEscape(userMessage(err))
+			msg := userMessage(err)
+			to += sep + "err=" + url.QueryEscape(msg) + "&sig=" + c.sign("flash", msg)
 		}
 		// Not http.Redirect: it would resolve the path against r.URL, which
 		// lacks the prefix the shop mounted the console under.
@@ -275,9 +279,10 @@ func (c *console) index(w http.ResponseWriter, r *http.Request, agent string) {
 		c.fail(w, r, err)
 		return
 	}
-	p.Flash = r.URL.Query().Get("err")
-	if len(p.Flash) > 300 {
-		p.Flash = p.Flash[:300]
+	// Only flash messages the console wrote itself (signed), so a crafted
+	// link cannot put words on the agent's screen.
+	if msg := r.URL.Query().Get("err"); msg != "" && hmac.Equal([]byte(r.URL.Query().Get("sig")), []byte(c.sign("flash", msg))) {
+		p.Flash = msg
 	}
 	c.render(w, "page", p)
 }

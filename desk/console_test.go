@@ -164,6 +164,8 @@ func TestConsole(t *testing.T) {
 	assert.Contains(t, loc, "err=", "blocked reply reported")
 	_, page = cc.do("GET", strings.TrimPrefix(loc, "../../"), nil, nil)
 	assert.Contains(t, page, "lifetime free upgrade")
+	_, page = cc.do("GET", "c/"+c.ID+"?err=Session+expired%2C+sign+in+at+evil.example", nil, nil)
+	assert.NotContains(t, page, "evil.example", "unsigned flash messages are not shown")
 
 	// Closed window: the template picker replaces the text box.
 	f.clock.Add(25 * time.Hour)
