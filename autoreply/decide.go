@@ -9,7 +9,10 @@ import (
 )
 
 // Decide chooses the answer to an inbound message m from m.From, updating the
-// conversation's state and the counters. In order:
+// conversation's state and the counters. A message in standby
+// (m.Standby: another channel owns the chat, LINE "mode":"standby") gets
+// Quiet at once and changes nothing: the bot must not answer it. Otherwise,
+// in order:
 //
 //  1. a conversation handed off earlier gets Quiet (until Release);
 //  2. a message whose normalized text is empty (media only, spaces,
@@ -32,6 +35,9 @@ import (
 func (e *Engine) Decide(ctx context.Context, m *channel.Message) (Decision, error) {
 	if m == nil {
 		return Decision{}, ErrNilMessage
+	}
+	if m.Standby {
+		return Decision{Action: Quiet}, nil
 	}
 	mu := e.lock(m.From)
 	mu.Lock()

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/autoreply"
+	"github.com/switchboard-go/switchboard/channel"
 )
 
 // step is one message of a scripted conversation and what should come back.
@@ -279,4 +280,22 @@ func TestDecideHitsMatchMatch(t *testing.T) {
 		assert.Equal(t, e.Match(text), d.Hits, text)
 		assert.Equal(t, e.Normalize(text), d.Normalized, text)
 	}
+}
+
+// TestDecideStandby: a message in standby (another channel owns the chat)
+// gets Quiet and leaves no trace: the same question asked actively next is
+// answered, not handed off as a repeat.
+func TestDecideStandby(t *testing.T) {
+	t.Parallel()
+	e, tr, _ := newTestEngine(t, nil)
+	from := channel.Address{Channel: channel.LINE, ID: "U1"}
+	m := &channel.Message{From: from, Text: "where is my order 48213957", Standby: true}
+	d, err := e.Decide(context.Background(), m)
+	require.NoError(t, err)
+	assert.Equal(t, autoreply.Quiet, d.Action)
+	assert.Empty(t, tr.Calls(), "no lookup for a standby message")
+	m.Standby = false
+	d, err = e.Decide(context.Background(), m)
+	require.NoError(t, err)
+	assert.Equal(t, autoreply.Reply, d.Action, "the standby message changed no state")
 }

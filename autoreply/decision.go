@@ -17,7 +17,8 @@ const (
 	// Handoff: pass the conversation to a person (Decision.Reason says why);
 	// the engine stays quiet for it until Release.
 	Handoff
-	// Quiet: the conversation was handed off earlier; do not answer.
+	// Quiet: the conversation was handed off earlier, or the message came in
+	// standby (Message.Standby); do not answer.
 	Quiet
 )
 

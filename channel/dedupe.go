@@ -203,6 +203,7 @@ type MemoryDedupeStore struct {
 	mu     sync.Mutex
 	claims map[string]memClaim
 	ring   []ringSlot // keys in claim order; ring[next] is the oldest once full
+	max    int        // the ring's length once full
 	next   int
 	seq    uint64
 }
@@ -224,7 +225,7 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 	if maxKeys <= 0 {
 		maxKeys = DefaultDedupeKeys
 	}
-	return &MemoryDedupeStore{claims: make(map[string]memClaim), ring: make([]ringSlot, maxKeys)}
+	return &MemoryDedupeStore{claims: make(map[string]memClaim), max: maxKeys}
 }
 
 // Claim implements DedupeStore. It never fails.
@@ -244,15 +245,19 @@ func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, 
 // put stores c under key in a new ring slot, evicting the oldest slot's
 // claim when the ring is full and that claim still belongs to it.
 func (s *MemoryDedupeStore) put(key string, c memClaim) {
-	old := s.ring[s.next]
-	if oc, ok := s.claims[old.key]; ok && old.key != "" && oc.seq == old.seq {
-		delete(s.claims, old.key)
-	}
 	s.seq++
 	c.seq = s.seq
-	s.ring[s.next] = ringSlot{key: key, seq: s.seq}
-	s.next = (s.next + 1) % len(s.ring)
 	s.claims[key] = c
+	if len(s.ring) < s.max { // the ring grows with use, up to max
+		s.ring = append(s.ring, ringSlot{key: key, seq: s.seq})
+		return
+	}
+	old := s.ring[s.next]
+	if oc, ok := s.claims[old.key]; ok && old.key != key && oc.seq == old.seq {
+		delete(s.claims, old.key)
+	}
+	s.ring[s.next] = ringSlot{key: key, seq: s.seq}
+	s.next = (s.next + 1) % s.max
 }
 
 // Complete implements DedupeStore. It never fails.

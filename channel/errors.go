@@ -171,3 +171,12 @@ func (e *limitError) Error() string {
 func (e *limitError) Unwrap() error             { return ErrRateLimited }
 func (e *limitError) Retryable() bool           { return true }
 func (e *limitError) RetryDelay() time.Duration { return e.wait }
+
+// Retryable implements RetryableError: never. The message may already have
+// been delivered, so a blind retry could send it twice; the caller
+// reconciles first (channel.IsRetryable is false for a DeliveryError even
+// when the platform error inside it is temporary).
+func (e *DeliveryError) Retryable() bool { return false }
+
+// RetryDelay implements RetryableError: no delay is advised.
+func (e *DeliveryError) RetryDelay() time.Duration { return 0 }

@@ -179,6 +179,10 @@ type Message struct {
 	Tag string
 	// NoPush asks adapters with a paid push fallback (LINE) not to use it.
 	NoPush bool
+	// Standby is true for an inbound message the bot may read but must not
+	// answer: another channel owns the chat (LINE "mode":"standby").
+	// Copied from Event.Standby; autoreply's Decide answers Quiet.
+	Standby bool
 
 	// Raw is the platform payload this message was parsed from (inbound).
 	Raw []byte
@@ -316,6 +320,13 @@ type Event struct {
 	ReplyToken string
 	// Redelivery is true when the platform says this is a retry (LINE).
 	Redelivery bool
+	// Standby is true when the platform delivered the event to a bot that
+	// does not own the chat and must not send messages in it: LINE's
+	// "mode":"standby" (another channel, such as a chat module, is active;
+	// LINE documents that a bot in standby shouldn't send any messages).
+	// The reply token, if any, must not be used. It is false for "active"
+	// and on platforms without such a mode.
+	Standby bool
 	// Raw is the platform payload of this event.
 	Raw []byte
 }

@@ -3,11 +3,8 @@ package identity
 import (
 	"cmp"
 	"context"
-	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -17,99 +14,126 @@ type Rule string
 // Evidence rules.
 const (
 	RuleName        Rule = "name"         // name similarity ≥ Threshold (Score)
-	RuleNameNear    Rule = "name_near"    // short CJK names one edit apart, with other evidence
+	RuleNameNear    Rule = "name_near"    // short CJK names one edit apart
 	RuleSamePhone   Rule = "same_phone"   // an E.164 number in common
 	RuleSameEmail   Rule = "same_email"   // an email in common
+	RuleSameAddress Rule = "same_address" // the same "address" field, folded
 	RulePhonePrefix Rule = "phone_prefix" // numbers equal but for the last three digits
 	RuleSharedSKU   Rule = "shared_sku"   // the same SKU bought within SKUWindow (Detail: the SKU)
 )
+
+// Class says how far a candidate pair may be trusted.
+type Class string
+
+// Classes of candidates, strongest first.
+const (
+	// ClassStrong: the names agree (RuleName) and the two share a phone
+	// number or an email. The only class a shop may merge automatically.
+	ClassStrong Class = "strong"
+	// ClassProbable: the names agree and weaker evidence backs them (a
+	// phone prefix, a SKU bought within SKUWindow, the same address), or
+	// short CJK names one edit apart with a phone, email, address or phone
+	// prefix in common. A person should decide.
+	ClassProbable Class = "probable"
+	// ClassSharedIdentifier: a phone number or email in common, but the
+	// names disagree or are missing: a family phone, a shop's test number.
+	// A person should decide.
+	ClassSharedIdentifier Class = "shared_identifier"
+	// ClassNameOnly: the same name (normalized) and nothing else, for a
+	// name at most MaxNameOnly profiles share. The weakest class: a person
+	// should decide, and a popular name never forms one.
+	ClassNameOnly Class = "name_only"
+)
+
+// MaxNameOnly is the most profiles that may share a normalized name for
+// pairs among them to be reported as ClassNameOnly: beyond it the name is
+// too common to say anything on its own.
+const MaxNameOnly = 3
 
 // Evidence is one reason a pair is a candidate.
 type Evidence struct {
 	Rule   Rule
 	Score  float64 // the name similarity for RuleName and RuleNameNear, else 1
-	Detail string  // e.g. the SKU; never a phone number or an email
+	Detail string  // e.g. the SKU; never a phone number, an email or an address
 }
 
 // Candidate is a profile that may be the same customer as the one asked
-// about, with the best name similarity as Score and every piece of evidence.
+// about, with the best name similarity as Score, its Class and every piece
+// of evidence.
 type Candidate struct {
-	ProfileID string
-	Score     float64
-	Evidence  []Evidence
+	ProfileID string     // the other profile
+	Score     float64    // the best name similarity of the two, 0–1
+	Class     Class      // how far the pair may be trusted
+	Evidence  []Evidence // RuleName or RuleNameNear first when names count
 }
+
+// AutoMerge reports whether the candidate is strong enough to merge
+// without a person: ClassStrong only.
+func (c Candidate) AutoMerge() bool { return c.Class == ClassStrong }
 
 // Pair is a candidate pair of a full scan; A < B.
 type Pair struct {
-	A, B     string
-	Score    float64
-	Evidence []Evidence
+	A, B     string     // the two profile ids, A < B
+	Score    float64    // the best name similarity of the two, 0–1
+	Class    Class      // how far the pair may be trusted
+	Evidence []Evidence // RuleName or RuleNameNear first when names count
 }
 
+// AutoMerge reports whether the pair is strong enough to merge without a
+// person: ClassStrong only.
+func (p Pair) AutoMerge() bool { return p.Class == ClassStrong }
+
 // Candidates returns the profiles that may be duplicates of profile id
-// (following merges), best first, without comparing all pairs: profiles
-// sharing a blocking key with it (a similar name — see NameSimilarity —, a
-// phone prefix, a SKU bought within SKUWindow) or an exact phone or email
-// are scored. A profile is a candidate when its name similarity reaches
-// Threshold (for short CJK names of 2–4 characters, only an exact name, or
-// one edit apart when another rule agrees), or when it shares a phone number
-// or an email. Blocking keys shared by more than MaxBlock profiles are
-// skipped. Errors: ErrNotFound, the Store's errors.
+// (following merges), best first, by the rule Scan applies, without
+// comparing all pairs: the profiles sharing a phone number, an email, a
+// phone prefix, an address or a SKU period with it are looked up by key
+// and scored. Errors: ErrNotFound, the stores' errors.
 func (r *Registry) Candidates(ctx context.Context, id string) ([]Candidate, error) {
 	p, err := r.survivor(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return r.candidates(ctx, p, "")
-}
-
-// candidates scores the profiles that share a key with p; when after is not
-// empty, only profiles with a greater id are returned (for the full scan).
-func (r *Registry) candidates(ctx context.Context, p *Profile, after string) ([]Candidate, error) {
-	pr := r.prepare(p)
-	seen := make(map[string]bool)
-	seen[p.ID] = true
-	var pending []string // ids to load and score
-	consider := func(k Key, id, data string) {
-		if seen[id] || (after != "" && id <= after) {
-			return
+	pp := r.prepare(p)
+	seen := map[string]bool{p.ID: true}
+	byName := map[string]bool{} // found through a rare name's key
+	var pending []string
+	for _, k := range r.probes(p) {
+		limit := 0
+		if isNameKey(k) {
+			limit = MaxNameOnly + 1 // enough to tell a rare name from a popular one
 		}
-		seen[id] = true
-		// Blocking entries carry the names: most block mates are
-		// dismissed here without loading their profile.
-		if k.Kind == KeyBlock && !r.namesMayMatch(pr.names, data) {
-			return
-		}
-		pending = append(pending, id)
-	}
-	mem, _ := r.store.(*MemoryStore)
-	for _, k := range r.probes(p, pr.names) {
-		limit := math.MaxInt
-		if k.Kind == KeyBlock {
-			limit = r.maxBlock
-		}
-		if mem != nil {
-			mem.eachHit(k, limit, func(id, data string) { consider(k, id, data) })
-			continue
-		}
-		hits, err := r.store.Lookup(ctx, k)
+		hits, err := r.keyStore.Lookup(ctx, k, limit)
 		if err != nil {
 			return nil, err
 		}
-		if len(hits) > limit {
-			continue
+		if isNameKey(k) {
+			if len(hits) > MaxNameOnly {
+				continue // a popular name says nothing on its own
+			}
+			for _, h := range hits {
+				byName[h.ID] = true
+			}
 		}
 		for _, h := range hits {
-			consider(k, h.ID, h.Data)
+			if seen[h.ID] {
+				continue
+			}
+			// Blocking entries carry the names: most block mates are
+			// dismissed here without loading their profile.
+			if k.Kind == KeyBlock && !isNameKey(k) && !r.namesClose(pp.names, splitNames(h.Data)) {
+				continue
+			}
+			seen[h.ID] = true
+			pending = append(pending, h.ID)
 		}
 	}
 	var out []Candidate
-	for _, id := range pending {
-		q, err := r.store.Get(ctx, id)
+	for _, qid := range pending {
+		q, err := r.profiles.GetProfile(ctx, qid)
 		if err != nil || q.MergedInto != "" {
 			continue // deleted or merged meanwhile
 		}
-		if c, ok := r.score(pr, r.prepare(q)); ok {
+		if c, ok := r.score(pp, r.prepare(q), byName[qid]); ok {
 			out = append(out, c)
 		}
 	}
@@ -122,52 +146,8 @@ func (r *Registry) candidates(ctx context.Context, p *Profile, after string) ([]
 	return out, nil
 }
 
-// namesMayMatch reports whether one of names and one of the \x1f-separated
-// normalized names in data are similar enough to make a candidate: within
-// the threshold, or short CJK names one edit apart (which need evidence).
-func (r *Registry) namesMayMatch(names [][]rune, data string) bool {
-	var buf [maxNameRunes]rune
-	for data != "" {
-		part := data
-		if i := strings.IndexByte(data, 0x1f); i >= 0 {
-			part, data = data[:i], data[i+1:]
-		} else {
-			data = ""
-		}
-		y := buf[:0]
-		for _, c := range part {
-			if len(y) == len(buf) {
-				break
-			}
-			y = append(y, c)
-		}
-		for _, x := range names {
-			m := max(len(x), len(y))
-			limit := int((1-r.threshold)*float64(m) + 1e-9)
-			cjk := shortCJK(x) && shortCJK(y)
-			if cjk {
-				limit = max(limit, 1)
-			}
-			if levenshtein(x, y, limit) <= limit {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// prepared is a profile with its names normalized once.
-type prepared struct {
-	*Profile
-	names [][]rune
-}
-
-func (r *Registry) prepare(p *Profile) prepared {
-	return prepared{Profile: p, names: r.indexedNames(p)}
-}
-
 // probes returns the keys to look p's candidates up by.
-func (r *Registry) probes(p *Profile, names [][]rune) []Key {
+func (r *Registry) probes(p *Profile) []Key {
 	var ks []Key
 	for _, ph := range p.Phones {
 		ks = append(ks, Key{KeyPhone, ph.E164}, phonePrefixKey(ph.E164))
@@ -182,21 +162,82 @@ func (r *Registry) probes(p *Profile, names [][]rune) []Key {
 		b := r.skuBucket(o.At)
 		ks = append(ks, r.skuKey(o.SKU, b-1), r.skuKey(o.SKU, b), r.skuKey(o.SKU, b+1))
 	}
-	for _, n := range names {
-		ks = r.nameProbes(ks, n)
+	if a := addressOf(p); a != "" {
+		ks = append(ks, addressKey(a))
+	}
+	for _, n := range p.NormalizedNames {
+		ks = append(ks, nameKey(n))
 	}
 	slices.SortFunc(ks, compareKeys)
 	return slices.Compact(ks)
 }
 
-// score decides whether q is a candidate duplicate of p, and why.
-func (r *Registry) score(p, q prepared) (Candidate, bool) {
+func compareKeys(a, b Key) int {
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Value, b.Value)
+}
+
+func splitNames(data string) [][]rune {
+	if data == "" {
+		return nil
+	}
+	parts := strings.Split(data, "\x1f")
+	out := make([][]rune, len(parts))
+	for i, s := range parts {
+		out[i] = []rune(s)
+	}
+	return out
+}
+
+// prepared is a profile with what scoring compares, computed once.
+type prepared struct {
+	*Profile
+	names [][]rune
+	addr  string
+}
+
+func (r *Registry) prepare(p *Profile) prepared {
+	return prepared{Profile: p, names: p.normNames(), addr: addressOf(p)}
+}
+
+// nameLimit is the most edits two normalized names of lengths la and lb
+// may differ by and still be similar: (1 − Threshold) · max(la, lb); at
+// least 1 for two short CJK names (RuleNameNear).
+func (r *Registry) nameLimit(x, y []rune) int {
+	limit := int((1-r.threshold)*float64(max(len(x), len(y))) + 1e-9)
+	if limit == 0 && shortCJK(x) && shortCJK(y) {
+		limit = 1
+	}
+	return limit
+}
+
+// namesClose reports whether some name of xs and some of ys are within
+// nameLimit edits: the pair is worth scoring.
+func (r *Registry) namesClose(xs, ys [][]rune) bool {
+	for _, x := range xs {
+		for _, y := range ys {
+			limit := r.nameLimit(x, y)
+			if levenshtein(x, y, limit) <= limit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// score applies the duplicate rule to p and q: whether q is a candidate
+// duplicate of p, of which class, and why; nameOnly allows ClassNameOnly
+// (the caller found the pair through a rare name). Scan and Candidates
+// agree with it by construction; it is the definition the blocking is
+// tested against.
+func (r *Registry) score(p, q prepared, nameOnly bool) (Candidate, bool) {
 	c := Candidate{ProfileID: q.ID}
 	best, near := 0.0, false
 	for _, x := range p.names {
 		for _, y := range q.names {
-			s := similarity(x, y)
-			if s > best {
+			if s := similarity(x, y); s > best {
 				best = s
 			}
 			if shortCJK(x) && shortCJK(y) && levenshtein(x, y, 1) == 1 {
@@ -204,57 +245,68 @@ func (r *Registry) score(p, q prepared) (Candidate, bool) {
 			}
 		}
 	}
-	other := false
-	for _, ph := range p.Phones {
-		if q.hasPhone(ph.E164) {
-			c.Evidence = append(c.Evidence, Evidence{Rule: RuleSamePhone, Score: 1})
-			other = true
-			break
-		}
+	var exact, firm, weak bool // firm: evidence enough for near CJK names
+	if slices.ContainsFunc(p.Phones, func(ph Phone) bool { return q.hasPhone(ph.E164) }) {
+		c.Evidence = append(c.Evidence, Evidence{Rule: RuleSamePhone, Score: 1})
+		exact = true
 	}
-	for _, e := range p.Emails {
-		if slices.Contains(q.Emails, e) {
-			c.Evidence = append(c.Evidence, Evidence{Rule: RuleSameEmail, Score: 1})
-			other = true
-			break
-		}
+	if slices.ContainsFunc(p.Emails, func(e string) bool { return slices.Contains(q.Emails, e) }) {
+		c.Evidence = append(c.Evidence, Evidence{Rule: RuleSameEmail, Score: 1})
+		exact = true
 	}
-	strong := other
-	if !strong {
-	prefix:
-		for _, a := range p.Phones {
-			for _, b := range q.Phones {
-				if phonePrefixKey(a.E164) == phonePrefixKey(b.E164) {
-					c.Evidence = append(c.Evidence, Evidence{Rule: RulePhonePrefix, Score: 1})
-					other = true
-					break prefix
-				}
-			}
-		}
+	if p.addr != "" && p.addr == q.addr {
+		c.Evidence = append(c.Evidence, Evidence{Rule: RuleSameAddress, Score: 1})
+		firm = true
+	}
+	if !exact && sharePrefix(p.Profile, q.Profile) {
+		c.Evidence = append(c.Evidence, Evidence{Rule: RulePhonePrefix, Score: 1})
+		firm = true
 	}
 	if sku, ok := r.sharedSKU(p.Profile, q.Profile); ok {
 		c.Evidence = append(c.Evidence, Evidence{Rule: RuleSharedSKU, Score: 1, Detail: sku})
-		other = true
+		weak = true
 	}
 	c.Score = best
 	nameOK := best >= r.threshold
-	if nameOK && best < 1 && len(p.names) > 0 && len(q.names) > 0 && allShortCJK(p.names, q.names) {
-		nameOK = false // short CJK names: exact only, unless evidence agrees (below)
+	if nameOK && best < 1 && allShortCJK(p.names, q.names) {
+		nameOK = false // short CJK names: one edit is RuleNameNear
 	}
 	switch {
-	case nameOK:
-		c.Evidence = append([]Evidence{{Rule: RuleName, Score: best}}, c.Evidence...)
-		return c, true
-	case near && other:
+	case nameOK && exact:
+		c.Class = ClassStrong
+	case nameOK && (firm || weak):
+		c.Class = ClassProbable
+	case near && (exact || firm):
+		c.Class = ClassProbable
 		c.Evidence = append([]Evidence{{Rule: RuleNameNear, Score: best}}, c.Evidence...)
 		return c, true
-	case strong:
+	case exact:
+		c.Class = ClassSharedIdentifier
 		return c, true
+	case nameOnly && best == 1:
+		c.Class = ClassNameOnly
+	default:
+		return Candidate{}, false
 	}
-	return Candidate{}, false
+	c.Evidence = append([]Evidence{{Rule: RuleName, Score: best}}, c.Evidence...)
+	return c, true
+}
+
+func sharePrefix(p, q *Profile) bool {
+	for _, a := range p.Phones {
+		for _, b := range q.Phones {
+			if phonePrefix(a.E164) == phonePrefix(b.E164) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func allShortCJK(a, b [][]rune) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
 	for _, n := range a {
 		if !shortCJK(n) {
 			return false
@@ -285,87 +337,4 @@ func absDuration(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
-}
-
-// Scan lists every candidate pair of the store (see Candidates), each pair
-// once with A < B, best first. It visits each profile once and looks up its
-// blocking keys, so its cost grows with the number of profiles times the
-// size of their blocks, not with the number of pairs; profiles are
-// processed by one goroutine per processor (GOMAXPROCS). Errors: ctx's, the
-// Store's.
-func (r *Registry) Scan(ctx context.Context) ([]Pair, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		work    = make(chan *Profile, 256)
-		mu      sync.Mutex
-		out     []Pair
-		firstEr error
-		wg      sync.WaitGroup
-	)
-	fail := func(err error) {
-		mu.Lock()
-		if firstEr == nil {
-			firstEr = err
-		}
-		mu.Unlock()
-		cancel()
-	}
-	// Profiles are independent: one worker per processor.
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			var local []Pair
-			for p := range work {
-				cs, err := r.candidates(ctx, p, p.ID)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				for _, c := range cs {
-					local = append(local, Pair{A: p.ID, B: c.ProfileID, Score: c.Score, Evidence: c.Evidence})
-				}
-			}
-			mu.Lock()
-			out = append(out, local...)
-			mu.Unlock()
-		})
-	}
-	feed := func(p *Profile) bool {
-		if p.MergedInto != "" {
-			return true
-		}
-		select {
-		case work <- p:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	var err error
-	if m, ok := r.store.(*MemoryStore); ok {
-		err = m.each(ctx, feed) // read-only: no copies needed
-	} else {
-		err = r.store.Range(ctx, feed)
-	}
-	close(work)
-	wg.Wait()
-	if firstEr != nil {
-		return nil, firstEr
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b Pair) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.A, b.A); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.B, b.B)
-	})
-	return out, nil
 }

@@ -23,29 +23,41 @@
 // over-linking: per-profile limits, blocked numbers, and a review queue for
 // identifiers shared by people whose names disagree.
 //
-// Duplicates are found without comparing all pairs (Candidates, Scan):
-// profiles are blocked by name segments, phone prefix and SKUs bought
-// within 90 days, then scored by name similarity (NameSimilarity, 1 −
-// Levenshtein/max length on normalized names; 0.8 by default; short CJK
-// names must match exactly unless other evidence agrees). Merge moves
-// everything to the surviving profile and records the merge so Unmerge can
-// undo it; field conflicts are settled by last-modified time and queued for
+// Duplicates are found without comparing all pairs, and a name alone is
+// never evidence (Candidates, Scan): profiles are grouped by evidence — a
+// phone number or email in common, a phone prefix, an address, a SKU
+// bought within 90 days — and names are compared inside a group
+// (NameSimilarity: 1 − Levenshtein/max length on names normalized once and
+// stored with the profile; 0.8 by default). Every pair is classed:
+// ClassStrong (similar names and a phone or email in common) is the only
+// one to merge automatically; ClassProbable, ClassSharedIdentifier and
+// ClassNameOnly (a rare name and nothing else) go to a person
+// (QueueDuplicate). Merge moves everything to the surviving profile,
+// conversation thread included, and records the merge so Unmerge can undo
+// it; field conflicts are settled by last-modified time and queued for
 // review.
 //
+// The customer card (Card) shows the person handling a chat the tier, the
+// latest orders from the shop's OrderLookup, past issues, language,
+// contact preferences, complaints in 90 days and spend in 180 days, and
+// derived tags (TierTag, TagRepeatBuyer, TagPriority) for rules and
+// routing. One thread per customer (Record, Thread) keeps every inbound
+// and outbound message on every channel, paged by time.
+//
 // Phone numbers, emails and sensitive fields are masked ("+852****4567") in
-// every view but Reveal, which records who asked and why. Erase deletes a
-// customer and every trace in the merge journal; a replay of old events
-// does not bring the data back without a new consent.
+// every view but Reveal and RevealCard, which record who asked and why.
+// Erase deletes a customer, their thread and every trace in the merge
+// journal; a replay of old events does not bring the data back without a
+// new consent.
 //
-// The Store interface keeps profiles, their index keys and the journals; a
-// MemoryStore is the default. Time comes from Config.Clock everywhere.
+// State sits behind small interfaces, each a table in SQL: ProfileStore,
+// KeyStore, MergeJournal, ReviewQueue, AuditLog, Tombstones, ThreadStore.
+// MemoryStore implements them all and is the default; Config takes each
+// separately, so a backend implements what it needs. Time comes from
+// Config.Clock everywhere.
 //
-// Concurrency: Registry and MemoryStore are safe for concurrent use, and so
-// are the package's functions. Everything else (Profile, Link, Order,
-// Field, Consent, Hints, MergeRecord, Review, Candidate…) is a plain value,
-// safe to read from several goroutines and to be mutated by one at a time,
-// with one exception: the profiles Resolve and Get return are read-only
-// views the Registry shares between callers (Profile.Clone makes a copy to
-// change). That is what lets Resolve, called for every inbound message,
-// cost an index probe and no allocation.
+// Concurrency: Registry, MemoryStore and PhoneCache are safe for
+// concurrent use, and so are the package's functions. Everything else
+// (Profile, Card, ThreadMessage, Pair…) is a plain value. Every profile
+// the Registry returns is a fresh copy the caller owns.
 package identity

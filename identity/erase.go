@@ -7,7 +7,8 @@ import (
 
 // Erase deletes a customer: the surviving profile of id and every profile
 // merged into it (they were judged to be the same person), their links and
-// identifiers, every merge record and review naming them, and every
+// identifiers, their conversation thread, every merge record and review
+// naming them, and every
 // reference to them in other profiles' merge history. What remains is a
 // one-way hash of each erased identifier (link, phone, email) with the time
 // of erasure, so that a replay of old events cannot bring the data back:
@@ -42,7 +43,7 @@ func (r *Registry) Erase(ctx context.Context, id string) error {
 		ks = append(ks, Key{KeyEmail, e})
 	}
 	for _, k := range ks {
-		if err := r.store.AddTombstone(ctx, hashKey(k), now); err != nil {
+		if err := r.erased.AddTombstone(ctx, hashKey(k), now); err != nil {
 			return err
 		}
 	}
@@ -51,7 +52,7 @@ func (r *Registry) Erase(ctx context.Context, id string) error {
 	// undone since) lose their references to it.
 	others := map[string]bool{}
 	for _, x := range ids {
-		recs, err := r.store.Merges(ctx, x)
+		recs, err := r.journal.Merges(ctx, x)
 		if err != nil {
 			return err
 		}
@@ -64,25 +65,29 @@ func (r *Registry) Erase(ctx context.Context, id string) error {
 		}
 	}
 	for o := range others {
-		q, err := r.store.Get(ctx, o)
+		q, err := r.profiles.GetProfile(ctx, o)
 		if err != nil {
 			continue // already gone
 		}
 		q.Merges = slices.DeleteFunc(q.Merges, func(m MergeRef) bool { return slices.Contains(ids, m.Other) })
-		if q.MergedInto != "" {
-			err = r.store.Put(ctx, q, nil)
-		} else {
-			err = r.put(ctx, q)
-		}
-		if err != nil {
+		if err := r.put(ctx, q); err != nil {
 			return err
 		}
 	}
-	if err := r.store.Forget(ctx, ids); err != nil {
+	if err := r.journal.ForgetMerges(ctx, ids); err != nil {
+		return err
+	}
+	if err := r.queue.ForgetReviews(ctx, ids); err != nil {
 		return err
 	}
 	for _, x := range ids {
-		if err := r.store.Delete(ctx, x); err != nil {
+		if err := r.thread.DeleteMessages(ctx, x); err != nil {
+			return err
+		}
+		if err := r.keyStore.SetKeys(ctx, x, nil); err != nil {
+			return err
+		}
+		if err := r.profiles.DeleteProfile(ctx, x); err != nil {
 			return err
 		}
 	}

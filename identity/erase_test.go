@@ -26,7 +26,7 @@ func TestErase(t *testing.T) {
 	require.NoError(t, f.reg.Erase(ctx, dup)) // via the merged-away id: the whole customer goes
 
 	for _, id := range []string{keep, dup} {
-		_, err := f.store.Get(ctx, id)
+		_, err := f.store.GetProfile(ctx, id)
 		require.ErrorIs(t, err, ErrNotFound, id)
 		recs, err := f.store.Merges(ctx, id)
 		require.NoError(t, err)
@@ -34,7 +34,7 @@ func TestErase(t *testing.T) {
 	}
 	for _, k := range []Key{{KeyPhone, "+85291234567"}, {KeyPhone, "+85261234567"}, {KeyEmail, "tm@example.com"},
 		{KeyOrder, "SO-1"}, {KeyOrder, "SO-2"}, linkKeyOf(fb("PSID1")), linkKeyOf(line("U1"))} {
-		ids, err := f.store.Lookup(ctx, k)
+		ids, err := f.store.Lookup(ctx, k, 0)
 		require.NoError(t, err)
 		assert.Empty(t, ids, k)
 	}

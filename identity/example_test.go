@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
@@ -88,20 +89,21 @@ func ExampleRegistry_Resolve() {
 	// +85291234567 agent:7 call back, ticket 88
 }
 
-// The same customer on LINE and Messenger: found as a duplicate, merged,
-// and the merge undone.
+// The same customer on LINE and Messenger, with two lines of one phone
+// plan: found as a probable duplicate (a person decides: only ClassStrong
+// may be merged automatically), merged, and the merge undone.
 func ExampleRegistry_Merge() {
 	ctx := context.Background()
 	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
 	agree := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
 	a, _ := reg.RecordConsent(ctx, channel.Address{Channel: channel.LINE, ID: "U4af4980629"}, agree,
-		identity.Hints{Name: "Maria Fernanda Souza"})
+		identity.Hints{Name: "Maria Fernanda Souza", Phone: "9123 4567"})
 	b, _ := reg.RecordConsent(ctx, channel.Address{Channel: channel.Messenger, ID: "6754321"}, agree,
-		identity.Hints{Name: "SOUSA, Maria Fernanda"})
+		identity.Hints{Name: "SOUSA, Maria Fernanda", Phone: "9123 4000"})
 
 	cands, _ := reg.Candidates(ctx, a.ID)
 	for _, c := range cands {
-		fmt.Printf("%s %.2f %s\n", c.ProfileID, c.Score, c.Evidence[0].Rule)
+		fmt.Printf("%s %.2f %s %v auto-merge: %v\n", c.ProfileID, c.Score, c.Class, c.Evidence, c.AutoMerge())
 	}
 	rec, _ := reg.Merge(ctx, a.ID, cands[0].ProfileID)
 	merged, _ := reg.Get(ctx, b.ID)
@@ -111,7 +113,7 @@ func ExampleRegistry_Merge() {
 	back, _ := reg.Get(ctx, b.ID)
 	fmt.Println(back.ID, len(back.Links), back.Names)
 	// Output:
-	// cust-2 0.94 name
+	// cust-2 0.94 probable [{name 0.9444444444444444 } {phone_prefix 1 }] auto-merge: false
 	// cust-1 <- cust-2 cust-1 2
 	// cust-2 1 [SOUSA, Maria Fernanda]
 }
@@ -133,4 +135,67 @@ func ExampleRegistry_Erase() {
 	// <nil>
 	// identity: customer data was erased
 	// true
+}
+
+// The card the person taking over a chat sees: masked, with the shop's
+// orders and the tags routing can use.
+func ExampleRegistry_Card() {
+	ctx := context.Background()
+	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
+	from := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
+	c := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
+	p, _ := reg.RecordConsent(ctx, from, c, identity.Hints{Name: "Ada Wong", Language: "en"})
+	_ = reg.SetTier(ctx, p.ID, "Gold")
+	_ = reg.SetContactPrefs(ctx, p.ID, "no contact at weekends")
+
+	day := 24 * time.Hour
+	orders := identity.OrderLookupFunc(func(_ context.Context, _ *identity.Profile, _ time.Time) ([]identity.OrderInfo, error) {
+		return []identity.OrderInfo{
+			{ID: "48213957", At: fixedClock().Add(-2 * day), Amount: 129900, Currency: "HKD", Status: "shipped"},
+			{ID: "48000001", At: fixedClock().Add(-30 * day), Amount: 50000, Currency: "HKD", Status: "refunded",
+				ReturnedAt: fixedClock().Add(-20 * day)},
+		}, nil
+	})
+	card, _ := reg.Card(ctx, p.ID, orders)
+	for _, l := range card.Lines(nil) {
+		fmt.Println(l)
+	}
+	fmt.Println(slices.Contains(card.Tags, identity.TierTag("Gold")))
+	// Output:
+	// customer card (masked): A** W*** · tier Gold · language en
+	// tags: tier:gold
+	// order ****3957 21/11 HKD 1,299.00 shipped
+	// order ****0001 24/10 HKD 500.00 refunded (returned 3/11)
+	// complaints 90 days: 0 · returns 90 days: 1 · spend 180 days: HKD 1,799.00
+	// contact: no contact at weekends
+	// true
+}
+
+// One thread per customer: messages on WhatsApp and Messenger, merged
+// when the customer proves to be one person, newest first.
+func ExampleRegistry_Thread() {
+	ctx := context.Background()
+	reg, _ := identity.New(identity.Config{DefaultRegion: "HK", Clock: fixedClock, NewID: counter()})
+	c := identity.Consent{Version: "2026-01", Phrase: "agree", At: fixedClock()}
+	wa := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
+	fb := channel.Address{Channel: channel.Messenger, ID: "6754321"}
+	_, _ = reg.RecordConsent(ctx, wa, c, identity.Hints{Name: "Ada Wong"})
+	_, _ = reg.RecordConsent(ctx, fb, c, identity.Hints{Name: "Ada Wong"})
+	at := fixedClock()
+	_, _ = reg.Record(ctx, wa, "", identity.ThreadMessage{Direction: identity.Inbound, Sender: identity.SenderCustomer, At: at, Text: "where is my parcel?"})
+	_, _ = reg.Record(ctx, wa, "", identity.ThreadMessage{Direction: identity.Outbound, Sender: identity.SenderBot, At: at.Add(time.Second), Text: "order number?"})
+	_, _ = reg.Record(ctx, fb, "", identity.ThreadMessage{Direction: identity.Inbound, Sender: identity.SenderCustomer, At: at.Add(time.Hour), Text: "it's 48213957"})
+
+	// The customer gives the same email on Messenger: the profiles merge,
+	// and their threads with them.
+	_, _ = reg.Resolve(ctx, wa, identity.Hints{Email: "ada@example.com"})
+	p, _ := reg.Resolve(ctx, fb, identity.Hints{Email: "ada@example.com"})
+	msgs, _, _ := reg.Thread(ctx, p.ID, identity.ThreadCursor{}, 10)
+	for _, m := range msgs {
+		fmt.Println(m.Link.Channel, m.Direction, m.Sender, m.Text)
+	}
+	// Output:
+	// messenger in customer it's 48213957
+	// whatsapp out bot order number?
+	// whatsapp in customer where is my parcel?
 }

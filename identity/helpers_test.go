@@ -83,7 +83,7 @@ func (f fixture) customer(t *testing.T, addr channel.Address, h Hints) string {
 // raw returns the unmasked stored profile.
 func (f fixture) raw(t *testing.T, id string) *Profile {
 	t.Helper()
-	p, err := f.store.Get(ctx, id)
+	p, err := f.store.GetProfile(ctx, id)
 	require.NoError(t, err)
 	return p
 }

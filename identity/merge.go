@@ -49,13 +49,17 @@ func (r *Registry) merge(ctx context.Context, keep, dup *Profile) (MergeRecord, 
 	gone := &Profile{ID: dup.ID, MergedInto: keep.ID, Created: dup.Created, Updated: now,
 		Merges: append(slices.Clone(dup.Merges), MergeRef{RecordID: rec.ID, Other: keep.ID, At: now})}
 
-	if err := r.store.AppendMerge(ctx, rec); err != nil {
+	if err := r.journal.AppendMerge(ctx, rec); err != nil {
 		return MergeRecord{}, err
 	}
 	if err := r.put(ctx, merged); err != nil {
 		return MergeRecord{}, err
 	}
-	if err := r.store.Put(ctx, gone, nil); err != nil {
+	if err := r.put(ctx, gone); err != nil {
+		return MergeRecord{}, err
+	}
+	// One thread per customer: dup's messages join keep's.
+	if err := r.thread.MoveMessages(ctx, dup.ID, keep.ID, ""); err != nil {
 		return MergeRecord{}, err
 	}
 	for _, c := range conflicts {
@@ -87,6 +91,7 @@ func combine(keep, dup *Profile) (*Profile, [][2]Field) {
 	}
 	m.Links = union(m.Links, dup.Links)
 	m.Tags = union(m.Tags, dup.Tags)
+	m.ContactPrefs = union(m.ContactPrefs, dup.ContactPrefs)
 	for _, o := range dup.Orders {
 		if o.ID == "" || !slices.ContainsFunc(m.Orders, func(x Order) bool { return x.ID == o.ID }) {
 			m.Orders = append(m.Orders, o)
@@ -147,14 +152,14 @@ func union[T comparable](a, b []T) []T {
 func (r *Registry) Unmerge(ctx context.Context, dupID string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	gone, err := r.store.Get(ctx, dupID)
+	gone, err := r.profiles.GetProfile(ctx, dupID)
 	if err != nil {
 		return err
 	}
 	if gone.MergedInto == "" {
 		return ErrNotMerged
 	}
-	recs, err := r.store.Merges(ctx, dupID)
+	recs, err := r.journal.Merges(ctx, dupID)
 	if err != nil {
 		return err
 	}
@@ -168,7 +173,7 @@ func (r *Registry) Unmerge(ctx context.Context, dupID string) error {
 	if rec == nil || rec.KeepBefore == nil || rec.DupBefore == nil || rec.After == nil {
 		return ErrCorrupt
 	}
-	keep, err := r.store.Get(ctx, rec.Keep)
+	keep, err := r.profiles.GetProfile(ctx, rec.Keep)
 	if err != nil {
 		return err
 	}
@@ -182,13 +187,16 @@ func (r *Registry) Unmerge(ctx context.Context, dupID string) error {
 	back.Merges = markUndone(gone.Merges, rec.ID)
 
 	undo := MergeRecord{ID: r.newID(), Keep: rec.Keep, Dup: rec.Dup, At: now, Undoes: rec.ID}
-	if err := r.store.AppendMerge(ctx, undo); err != nil {
+	if err := r.journal.AppendMerge(ctx, undo); err != nil {
 		return err
 	}
 	if err := r.put(ctx, back); err != nil {
 		return err
 	}
-	return r.put(ctx, restored)
+	if err := r.put(ctx, restored); err != nil {
+		return err
+	}
+	return r.thread.MoveMessages(ctx, rec.Keep, rec.Dup, rec.Dup)
 }
 
 // since returns before plus what cur gained after the merge that produced
@@ -203,6 +211,7 @@ func since(before, after, cur *Profile) *Profile {
 	before.Names = union(before.Names, minus(cur.Names, after.Names))
 	before.Links = union(before.Links, minus(cur.Links, after.Links))
 	before.Tags = union(before.Tags, minus(cur.Tags, after.Tags))
+	before.ContactPrefs = union(before.ContactPrefs, minus(cur.ContactPrefs, after.ContactPrefs))
 	before.Orders = union(before.Orders, minus(cur.Orders, after.Orders))
 	before.History = append(before.History, minus(cur.History, after.History)...)
 	for _, f := range cur.Fields {
@@ -258,7 +267,7 @@ func (r *Registry) mergedInto(ctx context.Context, root string) ([]string, error
 	for len(queue) > 0 && len(out) < 1<<16 {
 		id := queue[0]
 		queue = queue[1:]
-		recs, err := r.store.Merges(ctx, id)
+		recs, err := r.journal.Merges(ctx, id)
 		if err != nil {
 			return nil, err
 		}

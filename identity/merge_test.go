@@ -59,7 +59,7 @@ func TestMergeMovesEverything(t *testing.T) {
 	r, err := f.reg.Resolve(ctx, line("U1"), Hints{})
 	require.NoError(t, err)
 	assert.Equal(t, keep, r.ID)
-	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"})
+	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"}, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []Hit{{ID: keep}}, ids)
 	g, err := f.reg.Get(ctx, dup)
@@ -170,7 +170,7 @@ func TestUnmergeRestoresExactly(t *testing.T) {
 	p, err := f.reg.Resolve(ctx, line("U1"), Hints{})
 	require.NoError(t, err)
 	assert.Equal(t, dup, p.ID)
-	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"})
+	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"}, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []Hit{{ID: dup}}, ids)
 

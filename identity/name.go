@@ -110,6 +110,22 @@ func NameSimilarity(a, b string) float64 {
 	return similarity([]rune(NormalizeName(a)), []rune(NormalizeName(b)))
 }
 
+// NormalizedSimilarity is NameSimilarity of two names already normalized
+// (NormalizeName, or Profile.NormalizedNames): the comparison without the
+// normalization, which costs most of NameSimilarity. It is safe for
+// concurrent use.
+func NormalizedSimilarity(a, b string) float64 {
+	var ba, bb [64]rune
+	return similarity(appendRunes(ba[:0], a), appendRunes(bb[:0], b))
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, c := range s {
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // similarity is NameSimilarity on names already normalized.
 func similarity(a, b []rune) float64 {
 	m := max(len(a), len(b))

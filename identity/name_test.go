@@ -104,12 +104,13 @@ func randomWord(rng *rand.Rand, lo, hi int) []rune {
 	return w
 }
 
-// TestNameBlockingFindsEverySimilarName checks the Pass-Join probes against
-// brute force: every indexed name within its blocking budget of a query
-// shares a key with the query's probes.
+// TestNameBlockingFindsEverySimilarName checks the Pass-Join probes of the
+// scan's large groups against brute force: every name within nameLimit
+// edits of a query (the rule's own bound) shares a segment with the
+// query's probes, at several thresholds.
 func TestNameBlockingFindsEverySimilarName(t *testing.T) {
 	t.Parallel()
-	for _, th := range []float64{0.8, 0.7, 0.9} {
+	for _, th := range []float64{0.8, 0.7, 0.9, 0.6} {
 		r, err := New(Config{Threshold: th})
 		require.NoError(t, err)
 		rng := rand.New(rand.NewPCG(3, uint64(th*10)))
@@ -117,7 +118,8 @@ func TestNameBlockingFindsEverySimilarName(t *testing.T) {
 		for i := range words {
 			words[i] = randomWord(rng, 1, 24)
 		}
-		words = append(words, []rune("王小明"), []rune("王小名"), []rune("欧阳小明"), []rune("欧阳小明明"), []rune("王明"))
+		words = append(words, []rune("王小明"), []rune("王小名"), []rune("欧阳小明"), []rune("欧阳小明明"), []rune("王明"),
+			[]rune("jonathansmith"), []rune("jonothansmyth"))
 		for i := range 150 { // near variants
 			w := slices.Clone(words[i])
 			if len(w) > 0 {
@@ -125,10 +127,13 @@ func TestNameBlockingFindsEverySimilarName(t *testing.T) {
 			}
 			words = append(words, w)
 		}
-		index := map[Key][]int{}
+		index := map[uint64][]int{}
 		for i, w := range words {
-			for _, k := range r.appendNameKeys(nil, w) {
-				index[k] = append(index[k], i)
+			tau := r.tau(len(w))
+			for s := 0; s <= tau; s++ {
+				st, sl := segment(len(w), tau, s)
+				h := segHash(len(w), s, w[st:st+sl])
+				index[h] = append(index[h], i)
 			}
 		}
 		for qi, q := range words {
@@ -139,7 +144,8 @@ func TestNameBlockingFindsEverySimilarName(t *testing.T) {
 				}
 			}
 			for i, w := range words {
-				if !found[i] && levenshtein(q, w, r.tau(w)) <= r.tau(w) { // levenshtein is checked above
+				limit := r.nameLimit(q, w)
+				if !found[i] && levenshtein(q, w, limit) <= limit { // levenshtein is checked above
 					t.Fatalf("threshold %v: %q (query %d) misses similar %q", th, string(q), qi, string(w))
 				}
 			}
@@ -169,5 +175,19 @@ func FuzzNormalizeName(f *testing.F) {
 		if sim := NameSimilarity(s, s); n != "" && sim != 1 {
 			t.Fatalf("similarity of %q with itself is %v", s, sim)
 		}
+		// Comparing the stored normalized forms is the same comparison.
+		const other = "Chan Tai Man"
+		if a, b := NameSimilarity(s, other), NormalizedSimilarity(n, NormalizeName(other)); a != b {
+			t.Fatalf("NameSimilarity %v, NormalizedSimilarity %v for %q", a, b, s)
+		}
 	})
+}
+
+func TestPlainLevenshteinReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 500 {
+		a, b := randomWord(rng, 0, 12), randomWord(rng, 0, 12)
+		require.Equal(t, naiveLevenshtein(a, b), plainLevenshtein(string(a), string(b)), "%q %q", string(a), string(b))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -54,12 +55,26 @@ func NormalizePhone(raw, defaultRegion string) (string, error) {
 	if !knownRegion(region) {
 		// Unknown region: only international forms parse; "00" is the
 		// ITU-recommended international prefix most regions use.
-		region = "ZZ"
-		if rest, ok := strings.CutPrefix(s, "00"); ok {
-			s = "+" + rest
+		return parseE164(international(s), "ZZ")
+	}
+	e, err := parseE164(s, region)
+	if err != nil && strings.HasPrefix(s, "00") {
+		// The region's own exit code is not 00 (US: 011, HK: 001) or the
+		// library reads "00" as a national prefix: try the international
+		// reading, as a customer abroad types it.
+		if e2, err2 := parseE164(international(s), "ZZ"); err2 == nil {
+			return e2, nil
 		}
 	}
-	return parseE164(s, region)
+	return e, err
+}
+
+// international reads a leading "00" as the ITU international prefix.
+func international(s string) string {
+	if rest, ok := strings.CutPrefix(s, "00"); ok {
+		return "+" + rest
+	}
+	return s
 }
 
 // NormalizeWAID returns the E.164 form of a WhatsApp wa_id: the country code
@@ -92,6 +107,9 @@ func cleanPhoneInput(raw string) (string, error) {
 		return "", fmt.Errorf("%w: not UTF-8", ErrInvalidPhone)
 	}
 	s := strings.TrimSpace(norm.NFKC.String(raw))
+	// Other scripts' decimal digits (Arabic-Indic "٠٥٠", Devanagari…)
+	// become ASCII: NFKC leaves them alone.
+	s = strings.Map(asciiDigit, s)
 	digits := 0
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
@@ -102,6 +120,19 @@ func cleanPhoneInput(raw string) (string, error) {
 		return "", ErrEmptyPhone
 	}
 	return s, nil
+}
+
+// asciiDigit maps a decimal digit of any script to its ASCII form: Unicode
+// lays out each script's digits 0–9 as one contiguous run.
+func asciiDigit(r rune) rune {
+	if r < 0x80 || !unicode.Is(unicode.Nd, r) {
+		return r
+	}
+	zero := r
+	for zero > r-9 && unicode.Is(unicode.Nd, zero-1) {
+		zero--
+	}
+	return '0' + (r-zero)%10
 }
 
 func knownRegion(region string) bool {

@@ -9,12 +9,9 @@ import (
 
 // Profile is what the shop knows about one customer.
 //
-// Registry.Resolve and Registry.Get return masked views that are read-only:
-// the Registry hands the same view, slices included, to every caller until
-// the profile changes, which is what makes Resolve cost one index probe
-// and no copying. Do not modify a view; Clone returns a deep copy to change.
-// Reveal returns a copy of its own, unmasked. Views are safe for concurrent
-// reads; a Profile being modified is not safe for concurrent use.
+// Every Registry method returns a fresh copy, masked except from Reveal,
+// that the caller owns and may modify. A Profile is a plain value: safe for
+// concurrent reads, not for concurrent modification.
 type Profile struct {
 	ID string
 	// MergedInto is set on a profile that was merged into another: it then
@@ -24,18 +21,27 @@ type Profile struct {
 	// accepted the privacy notice. It is not stored and holds only the link.
 	Anonymous bool
 
-	Phones   []Phone
-	Emails   []string // normalized: trimmed, lower case
-	Names    []string // as the customer or the platform gave them
-	Links    []Link
-	Tier     string
-	Tags     []string
-	Language string // BCP 47, e.g. "zh-Hant"
-	Orders   []Order
-	Fields   []Field // at most one per Name
-	Consent  Consent
-	History  []Interaction
-	Merges   []MergeRef
+	Phones []Phone
+	Emails []string // normalized: trimmed, lower case
+	Names  []string // as the customer or the platform gave them
+	// NormalizedNames holds NormalizeName of each of the first three
+	// Names, and their tokens in the given order where that differs,
+	// distinct. The Registry computes it whenever it stores the profile,
+	// so duplicate detection compares names without normalizing them
+	// again; a store keeps it like any other field.
+	NormalizedNames []string
+	Links           []Link
+	Tier            string
+	Tags            []string
+	Language        string // BCP 47, e.g. "zh-Hant"
+	Orders          []Order
+	Fields          []Field // at most one per Name
+	Consent         Consent
+	// ContactPrefs are the customer's contact preferences as short notes
+	// for the person handling the chat, e.g. "no contact at weekends".
+	ContactPrefs []string
+	History      []Interaction
+	Merges       []MergeRef
 
 	Created time.Time
 	Updated time.Time
@@ -113,7 +119,10 @@ type Interaction struct {
 	At        time.Time
 	Link      Link
 	MessageID string
-	Summary   string // e.g. "asked for parcel status" — not the message text
+	Summary   string // e.g. "asked about returns" — not the message text
+	// Complaint marks an interaction where the customer complained; the
+	// customer card counts them.
+	Complaint bool
 }
 
 // MergeRef is one line of a profile's merge history.
@@ -135,6 +144,8 @@ func (p *Profile) Clone() *Profile {
 	c.Phones = slices.Clone(p.Phones)
 	c.Emails = slices.Clone(p.Emails)
 	c.Names = slices.Clone(p.Names)
+	c.NormalizedNames = slices.Clone(p.NormalizedNames)
+	c.ContactPrefs = slices.Clone(p.ContactPrefs)
 	c.Links = slices.Clone(p.Links)
 	c.Tags = slices.Clone(p.Tags)
 	c.Orders = slices.Clone(p.Orders)
@@ -149,3 +160,36 @@ func (p *Profile) hasPhone(e164 string) bool {
 }
 
 func (p *Profile) hasLink(l Link) bool { return slices.Contains(p.Links, l) }
+
+// normalize refreshes NormalizedNames from Names.
+func (p *Profile) normalize() {
+	var out []string
+	for i, name := range p.Names {
+		if i == maxIndexedNames {
+			break
+		}
+		sorted, given := normalizeName(name)
+		for _, form := range []string{sorted, given} {
+			if form != "" && !slices.Contains(out, form) {
+				out = append(out, form)
+			}
+		}
+	}
+	p.NormalizedNames = out
+}
+
+// normNames returns the normalized names of p as runes: from
+// NormalizedNames when the Registry stored them, else computed.
+func (p *Profile) normNames() [][]rune {
+	forms := p.NormalizedNames
+	if len(forms) == 0 && len(p.Names) > 0 {
+		c := Profile{Names: p.Names}
+		c.normalize()
+		forms = c.NormalizedNames
+	}
+	out := make([][]rune, len(forms))
+	for i, f := range forms {
+		out[i] = []rune(f)
+	}
+	return out
+}

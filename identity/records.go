@@ -1,6 +1,9 @@
 package identity
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // MergeRecord is one entry of the append-only merge journal. A merge record
 // holds both profiles as they were before the merge and the merged result,
@@ -42,6 +45,10 @@ const (
 	// ReviewFieldConflict: a merge met two different values of a field and
 	// kept the later one; Values holds the kept value, then the other.
 	ReviewFieldConflict ReviewKind = "field_conflict"
+	// ReviewPossibleDuplicate: a candidate pair a person should decide
+	// on (any class but ClassStrong). Field is "duplicate"; Values hold
+	// the class, then the evidence rules joined by "+".
+	ReviewPossibleDuplicate ReviewKind = "possible_duplicate"
 )
 
 // Review is one item of the review queue.
@@ -52,6 +59,12 @@ type Review struct {
 	Field    string   // "phone", "email", "order", "link" or a Field name
 	Values   []string // masked in Registry.Reviews when sensitive
 	At       time.Time
+}
+
+func (r Review) clone() Review {
+	r.Profiles = slices.Clone(r.Profiles)
+	r.Values = slices.Clone(r.Values)
+	return r
 }
 
 // Reason justifies revealing masked fields. Both parts are required and are

@@ -1,12 +1,12 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +18,21 @@ import (
 // store, time.Now, at most 5 phones and 5 emails per profile, similarity
 // threshold 0.8, a 90-day window for shared purchases.
 type Config struct {
-	// Store persists profiles; nil means NewMemoryStore().
+	// Store keeps every part of the Registry's state; nil means
+	// NewMemoryStore(). Each part below, when set, replaces Store for that
+	// part, so a backend implements only what it needs.
 	Store Store
+	// Profiles, Keys, Journal, Queue, Audit, Erased and Threads are the
+	// parts of the state: profiles, their index keys, the merge journal,
+	// the review queue, the reveal audit, the erasure tombstones and the
+	// conversation threads. nil means Store's.
+	Profiles ProfileStore
+	Keys     KeyStore
+	Journal  MergeJournal
+	Queue    ReviewQueue
+	Audit    AuditLog
+	Erased   Tombstones
+	Threads  ThreadStore
 	// Clock returns the current time; nil means time.Now.
 	Clock channel.Clock
 	// DefaultRegion (ISO 3166-1, e.g. "HK") parses national-format phone
@@ -43,15 +56,16 @@ type Config struct {
 	BlockedEmails []string
 
 	// Threshold is the name similarity (see NameSimilarity) from which two
-	// profiles are duplicate candidates; 0 means 0.8. The blocking index is
-	// built for it, so changing it needs a fresh store.
+	// profiles are duplicate candidates; 0 means 0.8, and it must lie in
+	// [0.6, 1].
 	Threshold float64
 	// SKUWindow: two profiles that bought the same SKU within it share a
 	// blocking key and that counts as evidence; 0 means 90 days.
 	SKUWindow time.Duration
-	// MaxBlock: a blocking key shared by more profiles than this (a
-	// best-selling SKU) is skipped; 0 means 1000.
-	MaxBlock int
+	// PhoneCacheSize bounds the cache of parsed phone numbers, keyed on
+	// (raw input, region): a returning customer's number is parsed once.
+	// 0 means 4096; negative disables the cache.
+	PhoneCacheSize int
 
 	// SensitiveFields are Field names masked even when Field.Sensitive is
 	// false; nil means "address", "id_number", "payment".
@@ -65,10 +79,19 @@ type Config struct {
 // to profiles, links identifiers under consent, finds and merges
 // duplicates, masks sensitive data and erases customers on request.
 //
-// A Registry is safe for concurrent use. Reads go straight to the Store;
-// writes are serialized by the Registry, so one Registry must own its Store.
+// A Registry is safe for concurrent use. Reads go straight to the stores;
+// writes are serialized by the Registry, so one Registry must own the
+// stores' data (several Registries on one store are fine for reading).
+// Every profile it returns is a fresh copy the caller may modify.
 type Registry struct {
-	store     Store
+	profiles  ProfileStore
+	keyStore  KeyStore
+	journal   MergeJournal
+	queue     ReviewQueue
+	audit     AuditLog
+	erased    Tombstones
+	thread    ThreadStore
+	phones    *PhoneCache
 	now       func() time.Time
 	newID     func() string
 	region    string
@@ -79,12 +102,7 @@ type Registry struct {
 	blocked   map[Key]bool
 	threshold float64
 	skuWindow time.Duration
-	maxBlock  int
 	sensitive map[string]bool
-
-	// mem is the store when it is a MemoryStore that keeps this
-	// Registry's masked views: Resolve and Get read them without copying.
-	mem *MemoryStore
 
 	mu sync.Mutex // serializes writes
 }
@@ -93,7 +111,6 @@ type Registry struct {
 // parse or a limit or the threshold is out of range.
 func New(cfg Config) (*Registry, error) {
 	r := &Registry{
-		store:     cfg.Store,
 		now:       cfg.Clock,
 		newID:     cfg.NewID,
 		region:    strings.ToUpper(cfg.DefaultRegion),
@@ -104,11 +121,24 @@ func New(cfg Config) (*Registry, error) {
 		blocked:   make(map[Key]bool),
 		threshold: cfg.Threshold,
 		skuWindow: cfg.SKUWindow,
-		maxBlock:  orDefault(cfg.MaxBlock, 1000),
 		sensitive: make(map[string]bool),
 	}
-	if r.store == nil {
-		r.store = NewMemoryStore()
+	var all Store = cfg.Store
+	if all == nil {
+		all = NewMemoryStore()
+	}
+	r.profiles = cmp.Or[ProfileStore](cfg.Profiles, all)
+	r.keyStore = cmp.Or[KeyStore](cfg.Keys, all)
+	r.journal = cmp.Or[MergeJournal](cfg.Journal, all)
+	r.queue = cmp.Or[ReviewQueue](cfg.Queue, all)
+	r.audit = cmp.Or[AuditLog](cfg.Audit, all)
+	r.erased = cmp.Or[Tombstones](cfg.Erased, all)
+	r.thread = cmp.Or[ThreadStore](cfg.Threads, all)
+	switch {
+	case cfg.PhoneCacheSize == 0:
+		r.phones = NewPhoneCache(4096)
+	case cfg.PhoneCacheSize > 0:
+		r.phones = NewPhoneCache(cfg.PhoneCacheSize)
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -119,13 +149,13 @@ func New(cfg Config) (*Registry, error) {
 	if r.threshold == 0 {
 		r.threshold = 0.8
 	}
-	if r.threshold < 0.5 || r.threshold > 1 {
-		return nil, fmt.Errorf("identity: Threshold %v out of [0.5, 1]", r.threshold)
+	if r.threshold < 0.6 || r.threshold > 1 {
+		return nil, fmt.Errorf("identity: Threshold %v out of [0.6, 1]", r.threshold)
 	}
 	if r.skuWindow == 0 {
 		r.skuWindow = 90 * 24 * time.Hour
 	}
-	if r.skuWindow < 0 || r.maxPhones < 0 || r.maxEmails < 0 || r.maxLinks < 0 || r.maxBlock < 0 {
+	if r.skuWindow < 0 || r.maxPhones < 0 || r.maxEmails < 0 || r.maxLinks < 0 {
 		return nil, fmt.Errorf("identity: negative limit in Config")
 	}
 	for k, v := range cfg.Scopes {
@@ -148,9 +178,6 @@ func New(cfg Config) (*Registry, error) {
 	for _, f := range sens {
 		r.sensitive[f] = true
 	}
-	if m, ok := r.store.(*MemoryStore); ok && m.adopt(r) {
-		r.mem = m
-	}
 	return r, nil
 }
 
@@ -161,8 +188,13 @@ func orDefault(v, d int) int {
 	return v
 }
 
-// Store returns the Registry's store.
-func (r *Registry) Store() Store { return r.store }
+// normalizePhone is NormalizePhone with DefaultRegion, through the cache.
+func (r *Registry) normalizePhone(raw string) (string, error) {
+	if r.phones == nil {
+		return NormalizePhone(raw, r.region)
+	}
+	return r.phones.Normalize(raw, r.region)
+}
 
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {
@@ -203,7 +235,7 @@ func hashKey(k Key) string {
 // survivor follows MergedInto from id to the profile that absorbed it.
 func (r *Registry) survivor(ctx context.Context, id string) (*Profile, error) {
 	for range 64 {
-		p, err := r.store.Get(ctx, id)
+		p, err := r.profiles.GetProfile(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -215,37 +247,13 @@ func (r *Registry) survivor(ctx context.Context, id string) (*Profile, error) {
 	return nil, fmt.Errorf("%w: merge chain too long or looping", ErrCorrupt)
 }
 
-// survivorView follows MergedInto from the view v through the store's
-// views; nil when v is nil or a view on the way is missing.
-func (r *Registry) survivorView(v *Profile) *Profile {
-	for range 64 {
-		if v == nil || v.MergedInto == "" {
-			return v
-		}
-		v = r.mem.viewByID(v.MergedInto)
-	}
-	return nil // a loop: the slow path reports ErrCorrupt
-}
-
-// view returns p as Get and Resolve show it: masked, sharing with p the
-// slices masking leaves alone, every slice clipped so that an append by a
-// careless caller cannot write into memory another view shares.
-func (r *Registry) view(p *Profile) Profile {
-	v := *p
-	v.Phones = slices.Clone(p.Phones)
-	v.Emails = slices.Clone(p.Emails)
-	v.Links = slices.Clone(p.Links)
-	v.Fields = slices.Clone(p.Fields)
-	r.mask(&v)
-	v.Phones, v.Emails, v.Links, v.Fields = slices.Clip(v.Phones), slices.Clip(v.Emails), slices.Clip(v.Links), slices.Clip(v.Fields)
-	v.Names, v.Tags, v.Orders = slices.Clip(v.Names), slices.Clip(v.Tags), slices.Clip(v.Orders)
-	v.History, v.Merges = slices.Clip(v.History), slices.Clip(v.Merges)
-	return v
-}
-
-// put stores p with its freshly computed keys.
+// put stores p, with its normalized names refreshed, and its keys.
 func (r *Registry) put(ctx context.Context, p *Profile) error {
-	return r.store.Put(ctx, p, r.keys(p))
+	p.normalize()
+	if err := r.profiles.PutProfile(ctx, p); err != nil {
+		return err
+	}
+	return r.keyStore.SetKeys(ctx, p.ID, r.keys(p))
 }
 
 // blockedPhone reports whether e164 must never link profiles.
@@ -266,14 +274,9 @@ func (r *Registry) blockedPhone(e164 string) bool {
 	return true
 }
 
-// Get returns the masked view of a profile, following merges to the
-// survivor. The view is read-only (see Profile). It fails with ErrNotFound.
+// Get returns a masked copy of a profile, following merges to the
+// survivor. It fails with ErrNotFound.
 func (r *Registry) Get(ctx context.Context, id string) (*Profile, error) {
-	if r.mem != nil {
-		if v := r.survivorView(r.mem.viewByID(id)); v != nil {
-			return v, nil
-		}
-	}
 	p, err := r.survivor(ctx, id)
 	if err != nil {
 		return nil, err
@@ -294,7 +297,7 @@ func (r *Registry) Reveal(ctx context.Context, id string, why Reason) (*Profile,
 		return nil, err
 	}
 	a := Access{ProfileID: p.ID, Actor: why.Actor, Purpose: why.Purpose, At: r.now()}
-	if err := r.store.AppendAccess(ctx, a); err != nil {
+	if err := r.audit.AppendAccess(ctx, a); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -302,13 +305,13 @@ func (r *Registry) Reveal(ctx context.Context, id string, why Reason) (*Profile,
 
 // Accesses returns the reveal audit of a profile, oldest first.
 func (r *Registry) Accesses(ctx context.Context, id string) ([]Access, error) {
-	return r.store.Accesses(ctx, id)
+	return r.audit.Accesses(ctx, id)
 }
 
 // Reviews returns the review queue, oldest first, with phone numbers,
 // emails and sensitive values masked.
 func (r *Registry) Reviews(ctx context.Context) ([]Review, error) {
-	rs, err := r.store.Reviews(ctx)
+	rs, err := r.queue.Reviews(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +324,19 @@ func (r *Registry) Reviews(ctx context.Context) ([]Review, error) {
 }
 
 func (r *Registry) addReview(ctx context.Context, kind ReviewKind, field string, values []string, ids ...string) error {
-	return r.store.AddReview(ctx, Review{
+	return r.queue.AddReview(ctx, Review{
 		ID: r.newID(), Kind: kind, Profiles: ids, Field: field, Values: values, At: r.now(),
 	})
+}
+
+// QueueDuplicate puts a candidate pair of Scan on the review queue
+// (ReviewPossibleDuplicate) for a person to merge or dismiss: what a shop
+// does with every pair that is not AutoMerge. Errors: the stores'.
+func (r *Registry) QueueDuplicate(ctx context.Context, p Pair) error {
+	rules := make([]string, len(p.Evidence))
+	for i, e := range p.Evidence {
+		rules[i] = string(e.Rule)
+	}
+	return r.addReview(ctx, ReviewPossibleDuplicate, "duplicate",
+		[]string{string(p.Class), strings.Join(rules, "+")}, p.A, p.B)
 }

@@ -39,8 +39,7 @@ func (h Hints) empty() bool {
 		len(h.Links) == 0 && h.Language == ""
 }
 
-// Resolve returns the profile of the sender at addr, masked, as a read-only
-// view (see Profile).
+// Resolve returns the profile of the sender at addr: a masked copy.
 //
 // Until the customer accepted the privacy notice (RecordConsent), it returns
 // an anonymous profile, not stored, keyed by the address (the same ID for
@@ -62,11 +61,6 @@ func (r *Registry) Resolve(ctx context.Context, addr channel.Address, h Hints) (
 		return nil, ErrInvalidAddress
 	}
 	link := r.linkFor(addr, h.Scope)
-	if r.mem != nil && h.empty() {
-		if v := r.survivorView(r.mem.viewByLink(link)); v != nil {
-			return v, nil
-		}
-	}
 	p, err := r.byLink(ctx, link)
 	if err != nil {
 		return nil, err
@@ -93,7 +87,7 @@ func anonymous(l Link) *Profile {
 
 // byLink returns the surviving profile linked to l, or nil.
 func (r *Registry) byLink(ctx context.Context, l Link) (*Profile, error) {
-	hits, err := r.store.Lookup(ctx, l.key())
+	hits, err := r.keyStore.Lookup(ctx, l.key(), 0)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -157,7 +151,7 @@ func (r *Registry) RecordConsent(ctx context.Context, addr channel.Address, c Co
 // the consent's time.
 func (r *Registry) checkErased(ctx context.Context, c Consent, keys ...Key) error {
 	for _, k := range keys {
-		at, ok, err := r.store.Tombstone(ctx, hashKey(k))
+		at, ok, err := r.erased.Tombstone(ctx, hashKey(k))
 		if err != nil {
 			return err
 		}
@@ -193,7 +187,7 @@ func (r *Registry) enrich(ctx context.Context, link Link, h Hints) (*Profile, er
 		}
 	}
 	if h.Phone != "" {
-		if e, err := NormalizePhone(h.Phone, r.region); err == nil && !r.blockedPhone(e) {
+		if e, err := r.normalizePhone(h.Phone); err == nil && !r.blockedPhone(e) {
 			if p, err = r.attach(ctx, p, Key{KeyPhone, e}, h.Phone, "hint"); err != nil {
 				return nil, err
 			}
@@ -231,7 +225,7 @@ func hasName(names []string, name string) bool {
 // that is safe, adds it to p when nobody has it, or queues a review. It
 // returns the surviving profile.
 func (r *Registry) attach(ctx context.Context, p *Profile, k Key, raw, source string) (*Profile, error) {
-	hits, err := r.store.Lookup(ctx, k)
+	hits, err := r.keyStore.Lookup(ctx, k, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -296,8 +290,8 @@ func (r *Registry) namesAgree(a, b *Profile) bool {
 	if len(a.Names) == 0 || len(b.Names) == 0 {
 		return true
 	}
-	for _, x := range r.indexedNames(a) {
-		for _, y := range r.indexedNames(b) {
+	for _, x := range a.normNames() {
+		for _, y := range b.normNames() {
 			s := similarity(x, y)
 			if s == 1 || (s >= r.threshold && !(shortCJK(x) && shortCJK(y))) {
 				return true
@@ -409,6 +403,7 @@ func (r *Registry) Import(ctx context.Context, p Profile) (string, error) {
 		c.Emails[i] = normalizeEmail(e)
 	}
 	now := r.now()
+	c.normalize()
 	if c.ID == "" {
 		c.ID = r.newID()
 	}
@@ -427,13 +422,13 @@ func (r *Registry) Import(ctx context.Context, p Profile) (string, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, err := r.store.Get(ctx, c.ID); err == nil {
+	if _, err := r.profiles.GetProfile(ctx, c.ID); err == nil {
 		return "", fmt.Errorf("identity: Import: profile %s exists", c.ID)
 	} else if !errors.Is(err, ErrNotFound) {
 		return "", err
 	}
 	for _, l := range c.Links {
-		hits, err := r.store.Lookup(ctx, l.key())
+		hits, err := r.keyStore.Lookup(ctx, l.key(), 0)
 		if err != nil {
 			return "", err
 		}
@@ -441,7 +436,10 @@ func (r *Registry) Import(ctx context.Context, p Profile) (string, error) {
 			return "", ErrLinkTaken
 		}
 	}
-	return c.ID, r.store.Put(ctx, c, keys)
+	if err := r.profiles.PutProfile(ctx, c); err != nil {
+		return "", err
+	}
+	return c.ID, r.keyStore.SetKeys(ctx, c.ID, keys)
 }
 
 // update applies fn to the surviving profile of id under the write lock.
@@ -512,4 +510,11 @@ func (r *Registry) SetTier(ctx context.Context, id, tier string, tags ...string)
 			}
 		}
 	})
+}
+
+// SetContactPrefs replaces the contact preferences of profile id
+// (following merges), e.g. "no contact at weekends"; the customer card
+// shows them. Errors: ErrNotFound, ErrNoConsent.
+func (r *Registry) SetContactPrefs(ctx context.Context, id string, prefs ...string) error {
+	return r.update(ctx, id, func(p *Profile) { p.ContactPrefs = slices.Clone(prefs) })
 }

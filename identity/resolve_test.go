@@ -208,9 +208,10 @@ func TestNewValidates(t *testing.T) {
 	require.Error(t, err)
 	_, err = New(Config{MaxPhones: -1})
 	require.Error(t, err)
-	r, err := New(Config{})
+	_, err = New(Config{Threshold: 0.55})
+	require.Error(t, err, "below 0.6 the name join cannot promise completeness")
+	_, err = New(Config{})
 	require.NoError(t, err)
-	assert.NotNil(t, r.Store())
 }
 
 func TestConcurrentResolve(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -58,6 +59,15 @@ type Config struct {
 	// MaxBodyBytes caps a webhook body; 0 means DefaultMaxBodyBytes. A larger
 	// body is answered 413 and not read further.
 	MaxBodyBytes int64
+	// MaxEvents caps the events of one webhook body; 0 means
+	// DefaultMaxEvents. A body with more (or with more than 8 JSON array
+	// elements per allowed event) gets 413 before any handler runs.
+	MaxEvents int
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token or message text. Nil is silent.
+	Logger *slog.Logger
 	// Dedupe remembers handled webhook event ids; nil means an in-memory
 	// store per Webhook handler.
 	Dedupe channel.DedupeStore
@@ -70,14 +80,17 @@ type Config struct {
 // Client talks to the LINE Messaging API and serves its webhooks. It is a
 // channel.Sender. A Client is immutable after New and safe for concurrent use.
 type Client struct {
-	auth     string // "Bearer " + token
-	secret   []byte
-	base     string
-	dataBase string
-	http     *retryablehttp.Client
-	maxBody  int64
-	dedupe   channel.DedupeConfig
-	macs     sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret
+	auth      string // "Bearer " + token
+	secret    []byte
+	base      string
+	dataBase  string
+	http      *retryablehttp.Client
+	maxBody   int64
+	maxEvents int
+	logger    *slog.Logger
+	dedupe    channel.DedupeConfig
+	macs      sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret
+	now       func() time.Time
 }
 
 // New returns a Client for cfg. It fails when the access token or the channel
@@ -98,12 +111,15 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		auth:     "Bearer " + cfg.ChannelAccessToken,
-		secret:   []byte(cfg.ChannelSecret),
-		base:     base,
-		dataBase: dataBase,
-		maxBody:  cfg.MaxBodyBytes,
-		dedupe:   channel.DedupeConfig{Store: cfg.Dedupe, TTL: cfg.DedupeTTL, Clock: cfg.Clock},
+		auth:      "Bearer " + cfg.ChannelAccessToken,
+		secret:    []byte(cfg.ChannelSecret),
+		base:      base,
+		dataBase:  dataBase,
+		maxBody:   cfg.MaxBodyBytes,
+		maxEvents: cfg.MaxEvents,
+		logger:    cfg.Logger,
+		now:       cfg.Clock,
+		dedupe:    channel.DedupeConfig{Store: cfg.Dedupe, TTL: cfg.DedupeTTL, Clock: cfg.Clock},
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes
@@ -126,36 +142,30 @@ func baseURL(v, def, field string) (string, error) {
 	return strings.TrimRight(v, "/"), nil
 }
 
-// attempts travels in a request's context so the retry policy knows whether
-// the request may be retried, and the caller learns whether it was.
-type attempts struct {
-	retryable bool // carries a retry key or a reply token
-	retried   bool
-}
+// retryableKey marks a request's context: the request carries a retry key
+// or a reply token, so retrying it cannot deliver twice.
+type retryableKey struct{}
 
-type attemptsKey struct{}
-
-// checkRetry is the CheckRetry of every request: transport.DefaultCheck
-// (connection errors, 429, 5xx) for requests that carry a retry key or a
-// reply token, no retry for the rest. A push without a retry key could reach
-// the customer twice; a keyed request cannot (Messaging API, "Retry failed
-// API requests"), nor can a reply, its token being single use. Other calls
-// (loading indicator, quota, content) are left to the caller to repeat. A
-// 429 whose body says the monthly quota is used up is not retried.
+// checkRetry is the CheckRetry of every request. A request that carries a
+// retry key or a reply token is retried on what LINE's guide "Retrying a
+// failed API request" says may succeed on retry: a 5xx, a timeout or any
+// other connection failure, and 429 unless its body says the monthly quota
+// is used up. A push without a retry key could reach the customer twice; a
+// keyed request cannot (LINE answers 409 to a key it already accepted), nor
+// can a reply, its token being single use. Other calls (loading indicator,
+// quota, content) are retried only when they certainly did not reach LINE
+// (transport.SendCheck with 429). An answer below 400 is final even when
+// ctx ends at that moment.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	a, _ := ctx.Value(attemptsKey{}).(*attempts)
-	if a == nil || !a.retryable {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
+	if err == nil && resp != nil && resp.StatusCode < 400 {
 		return false, nil
+	}
+	if keyed, _ := ctx.Value(retryableKey{}).(bool); !keyed {
+		return transport.SendCheck(transport.Refused429)(ctx, resp, err)
 	}
 	retry, cerr := transport.DefaultCheck(ctx, resp, err)
 	if retry && resp != nil && resp.StatusCode == http.StatusTooManyRequests && monthlyLimit(resp) {
 		retry = false // the quota is used up until next month
-	}
-	if retry {
-		a.retried = true
 	}
 	return retry, cerr
 }
@@ -182,16 +192,21 @@ type request struct {
 	body     any    // marshalled as JSON when non-nil
 	retryKey string // X-Line-Retry-Key, when non-empty
 	retry    bool   // may be retried: carries a retry key or a reply token
+	// msg is the message a send carries (nil for other calls): an outcome
+	// that leaves its delivery open becomes a *channel.DeliveryError.
+	msg *channel.Message
 }
 
-// result is what came back from a successful (2xx) call.
+// result is what came back from a call.
 type result struct {
-	resp    *http.Response // body not yet read; the caller closes it
-	retried bool
+	resp  *http.Response // 2xx only; body not yet read; the caller closes it
+	tries *transport.Attempts
 }
 
 // do sends r. A non-2xx answer is returned as *APIError (with the response
-// body closed); retried reports whether any attempt was repeated.
+// body closed). When r is a send (r.msg) and the last attempt left open
+// whether LINE accepted it (a 5xx, a timeout, a reset after the request was
+// written), the error is a *channel.DeliveryError around that cause.
 func (c *Client) do(ctx context.Context, r request) (result, error) {
 	var body []byte
 	if r.body != nil {
@@ -200,8 +215,12 @@ func (c *Client) do(ctx context.Context, r request) (result, error) {
 			return result{}, fmt.Errorf("line: encode request: %w", err)
 		}
 	}
-	a := &attempts{retryable: r.retry}
-	ctx = context.WithValue(ctx, attemptsKey{}, a)
+	if err := ctx.Err(); err != nil { // nothing was sent
+		return result{tries: &transport.Attempts{}}, fmt.Errorf("line: %s %s: %w", r.method, pathOf(r.url), err)
+	}
+	ctx = context.WithValue(ctx, retryableKey{}, r.retry)
+	ctx, tries := transport.WithAttempts(ctx, c.now)
+	res := result{tries: tries}
 	var rb any
 	if body != nil {
 		rb = body
@@ -223,33 +242,51 @@ func (c *Client) do(ctx context.Context, r request) (result, error) {
 			resp.Body.Close()
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return result{retried: a.retried}, fmt.Errorf("line: %s %s: %w", r.method, pathOf(r.url), ctxErr)
+			err = ctxErr
 		}
 		// The url error names the host and path only; no token is in a URL.
-		return result{retried: a.retried}, fmt.Errorf("line: %s %s: %w", r.method, pathOf(r.url), stripURLError(err))
+		err = fmt.Errorf("line: %s %s: %w", r.method, pathOf(r.url), stripURLError(err))
+		return res, c.unknown(r, tries, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return result{retried: a.retried}, decodeError(resp)
+		return res, c.unknown(r, tries, decodeError(resp))
 	}
-	return result{resp: resp, retried: a.retried}, nil
+	res.resp = resp
+	return res, nil
+}
+
+// unknown wraps err in a *channel.DeliveryError when r is a send whose last
+// attempt left its delivery open; other errors are returned as they are.
+func (c *Client) unknown(r request, tries *transport.Attempts, err error) error {
+	if r.msg == nil || tries.Last() != transport.Unknown {
+		return err
+	}
+	return &channel.DeliveryError{Channel: channel.LINE, Message: r.msg, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
 }
 
 // doJSON is do followed by decoding a JSON answer into out (nil: discard).
-func (c *Client) doJSON(ctx context.Context, r request, out any) (bool, error) {
+// A send whose 2xx answer cannot be decoded was accepted but its ids are
+// lost: a *channel.DeliveryError.
+func (c *Client) doJSON(ctx context.Context, r request, out any) (*transport.Attempts, error) {
 	res, err := c.do(ctx, r)
 	if err != nil {
-		return res.retried, err
+		return res.tries, err
 	}
 	defer res.resp.Body.Close()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(res.resp.Body, 1<<16))
-		return res.retried, nil
+		return res.tries, nil
 	}
 	if err := json.NewDecoder(io.LimitReader(res.resp.Body, 1<<20)).Decode(out); err != nil {
-		return res.retried, fmt.Errorf("line: %s %s: decode response: %w", r.method, pathOf(r.url), err)
+		err = fmt.Errorf("line: %s %s: decode response: %w", r.method, pathOf(r.url), err)
+		if r.msg != nil {
+			return res.tries, &channel.DeliveryError{Channel: channel.LINE, Message: r.msg,
+				Attempted: res.tries.At(), Attempts: res.tries.Count(), Err: err}
+		}
+		return res.tries, err
 	}
-	return res.retried, nil
+	return res.tries, nil
 }
 
 // decodeError builds an *APIError from a non-2xx response. The body is read

@@ -9,8 +9,8 @@
 //	})
 //	http.Handle("/webhooks/line", lc.Webhook(channel.HandlerFunc(
 //		func(ctx context.Context, e channel.Event) error {
-//			if e.Type != channel.EventMessage {
-//				return nil
+//			if e.Type != channel.EventMessage || e.Standby {
+//				return nil // standby: another channel owns the chat
 //			}
 //			_, err := lc.Send(ctx, &channel.Message{To: e.From, ReplyToken: e.ReplyToken, Text: "Thanks!"})
 //			return err
@@ -36,8 +36,11 @@
 // X-Line-Retry-Key, one UUID per request and the same on its retries, and
 // LINE answers 409 to a repeat of an accepted key, which Send counts as
 // success. Replies are retried because a reply token is single use. Other
-// calls are not retried: *APIError says whether the caller may
-// (channel.IsRetryable, channel.RetryAfter).
+// calls are retried only when they certainly did not reach LINE (the
+// connection was never made, 429): *APIError says whether the caller may
+// (channel.IsRetryable, channel.RetryAfter). When a send's attempts run out
+// on outcomes that leave delivery open (5xx, timeouts, resets), the error is
+// a *channel.DeliveryError (errors.Is channel.ErrDeliveryUnknown).
 //
 // # Errors
 //

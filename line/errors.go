@@ -20,11 +20,12 @@ var (
 	// push and Message.NoPush forbids one: there was no reply token, LINE
 	// refused it, or the text needs more than one request of 5 messages.
 	ErrPushNotAllowed = errors.New("line: push needed but Message.NoPush is set")
-	// ErrDeliveryUnknown: a retried reply came back with "Invalid reply
-	// token". The first attempt may have used the token (and been delivered)
-	// before its response was lost, so Send does not push the same message
-	// again; the customer may or may not have it.
-	ErrDeliveryUnknown = errors.New("line: reply retried, delivery unknown")
+	// ErrDeliveryUnknown is channel.ErrDeliveryUnknown, the one sentinel of
+	// every adapter: a send's outcome is unknown (a *channel.DeliveryError).
+	// On LINE: a reply retried after an unknown outcome came back with
+	// "Invalid reply token" (the first attempt may have used the token), or
+	// a send's attempts ran out on 5xx or timeouts.
+	ErrDeliveryUnknown = channel.ErrDeliveryUnknown
 )
 
 // Documented values of the "message" property of LINE's error body

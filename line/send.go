@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/transport"
 )
 
 // Limits of the Messaging API (Messaging API reference: "Message objects",
@@ -85,9 +86,11 @@ type sendResponse struct {
 // With a ReplyToken the message goes out as a reply, which is free. Without
 // one, or when LINE answers that the token is invalid, used or expired, it
 // goes out as a push, which counts against the monthly quota; Message.NoPush
-// forbids that (ErrPushNotAllowed). A reply that had to be retried and then
-// met "Invalid reply token" is not pushed (ErrDeliveryUnknown): the first
-// attempt may have been delivered.
+// forbids that (ErrPushNotAllowed). A reply whose attempt ended unknown (a
+// 5xx, a timeout) is retried with the same token, which cannot deliver
+// twice; if the retry then meets "Invalid reply token" the first attempt
+// may have used it, so Send does not push (a *channel.DeliveryError,
+// errors.Is ErrDeliveryUnknown).
 //
 // Text longer than 5,000 UTF-16 units is split (paragraphs, lines,
 // sentences, words; never inside a surrogate pair or a grapheme cluster) and
@@ -128,15 +131,17 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 		return rc, fmt.Errorf("%w: %d message objects need %d requests and a reply carries %d",
 			ErrPushNotAllowed, len(msgs), len(batches), MaxMessagesPerRequest)
 	case m.ReplyToken != "":
-		ids, retried, err := c.reply(ctx, m.ReplyToken, batches[0])
+		ids, tries, err := c.reply(ctx, m, batches[0])
 		switch {
 		case err == nil:
 			rc.MessageIDs = append(rc.MessageIDs, ids...)
 			rest = batches[1:]
 		case !errors.Is(err, ErrInvalidReplyToken):
 			return rc, err
-		case retried:
-			return rc, fmt.Errorf("%w: %w", ErrDeliveryUnknown, err)
+		case tries.Uncertain():
+			// An earlier attempt may have used the token and been delivered.
+			return rc, &channel.DeliveryError{Channel: channel.LINE, Message: m,
+				Attempted: tries.At(), Attempts: tries.Count(), Err: err}
 		case m.NoPush:
 			return rc, fmt.Errorf("%w: %w", ErrPushNotAllowed, err)
 		}
@@ -144,7 +149,7 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 		return rc, fmt.Errorf("%w: no reply token", ErrPushNotAllowed)
 	}
 	for _, b := range rest {
-		ids, err := c.push(ctx, m.To.ID, b)
+		ids, err := c.push(ctx, m, b)
 		if err != nil {
 			return receipt(rc), err
 		}
@@ -164,24 +169,25 @@ func receipt(rc channel.Receipt) channel.Receipt {
 // reply sends one batch with a reply token. Replies carry no retry key (LINE
 // answers 400 to one on an endpoint that does not support it) but are
 // retried: the token being single use, a repeat cannot deliver twice.
-func (c *Client) reply(ctx context.Context, token string, msgs []message) (ids []string, retried bool, err error) {
+func (c *Client) reply(ctx context.Context, m *channel.Message, msgs []message) ([]string, *transport.Attempts, error) {
 	var out sendResponse
-	retried, err = c.doJSON(ctx, request{
+	tries, err := c.doJSON(ctx, request{
 		method: http.MethodPost,
 		url:    c.base + "/v2/bot/message/reply",
-		body:   replyBody{ReplyToken: token, Messages: msgs},
+		body:   replyBody{ReplyToken: m.ReplyToken, Messages: msgs},
 		retry:  true,
+		msg:    m,
 	}, &out)
 	if err != nil {
-		return nil, retried, err
+		return nil, tries, err
 	}
-	return sentIDs(out), retried, nil
+	return sentIDs(out), tries, nil
 }
 
 // push sends one batch as a push with a fresh retry key.
-func (c *Client) push(ctx context.Context, to string, msgs []message) ([]string, error) {
+func (c *Client) push(ctx context.Context, m *channel.Message, msgs []message) ([]string, error) {
 	var out sendResponse
-	err := c.sendWithKey(ctx, "/v2/bot/message/push", pushBody{To: to, Messages: msgs}, &out)
+	err := c.sendWithKey(ctx, m, "/v2/bot/message/push", pushBody{To: m.To.ID, Messages: msgs}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -189,19 +195,23 @@ func (c *Client) push(ctx context.Context, to string, msgs []message) ([]string,
 }
 
 // sendWithKey posts body with a new X-Line-Retry-Key, the same on every retry
-// of this call. A 409 after a retry means an earlier attempt was accepted
-// (Messaging API, "Retry failed API requests") and is success; out is then
-// left empty.
-func (c *Client) sendWithKey(ctx context.Context, path string, body, out any) error {
-	retried, err := c.doJSON(ctx, request{
+// of this call. A 409 on a retry that follows an attempt whose outcome was
+// unknown means that attempt was accepted (Messaging API, "Retrying a failed
+// API request": "the request has already been accepted") and is success;
+// out is then left empty. When attempts run out on unknown outcomes, the
+// error is a *channel.DeliveryError: the caller may repeat the whole send
+// (a new key) only after checking the customer did not get it.
+func (c *Client) sendWithKey(ctx context.Context, m *channel.Message, path string, body, out any) error {
+	tries, err := c.doJSON(ctx, request{
 		method:   http.MethodPost,
 		url:      c.base + path,
 		body:     body,
 		retryKey: newRetryKey(),
 		retry:    true,
+		msg:      m,
 	}, out)
 	var ae *APIError
-	if err != nil && retried && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict {
+	if err != nil && tries.Retried() && tries.Uncertain() && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict {
 		return nil
 	}
 	return err
@@ -234,7 +244,7 @@ func (c *Client) Multicast(ctx context.Context, userIDs []string, m *channel.Mes
 	for start := 0; start < len(userIDs); start += MaxMulticastRecipients {
 		to := userIDs[start:min(start+MaxMulticastRecipients, len(userIDs))]
 		for _, b := range batch(msgs) {
-			if err := c.sendWithKey(ctx, "/v2/bot/message/multicast", multicastBody{To: to, Messages: b}, nil); err != nil {
+			if err := c.sendWithKey(ctx, m, "/v2/bot/message/multicast", multicastBody{To: to, Messages: b}, nil); err != nil {
 				return err
 			}
 		}
@@ -251,7 +261,7 @@ func (c *Client) Broadcast(ctx context.Context, m *channel.Message) error {
 		return err
 	}
 	for _, b := range batch(msgs) {
-		if err := c.sendWithKey(ctx, "/v2/bot/message/broadcast", broadcastBody{Messages: b}, nil); err != nil {
+		if err := c.sendWithKey(ctx, m, "/v2/bot/message/broadcast", broadcastBody{Messages: b}, nil); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/transport"
+	"github.com/switchboard-go/switchboard/internal/inbound"
 )
 
 // SignatureHeader carries the webhook signature: base64 of HMAC-SHA256 of the
@@ -64,43 +64,63 @@ func (c *Client) VerifySignature(body []byte, signature string) bool {
 // LINE has no handshake. For each POST it caps the body (413 over
 // Config.MaxBodyBytes), checks X-Line-Signature with hmac.Equal before
 // parsing anything (401 and h is not called when missing or wrong), parses the
-// events (400 when the body is not LINE's JSON), and hands each event to h
-// through channel.Dedupe keyed on webhookEventId, so a redelivered event
-// reaches h once. An empty events array (the console's "Verify" button)
-// answers 200. When h fails for any event the answer is 500, so that LINE
-// redelivers (when redelivery is enabled); events h handled are not handled
-// again. Other methods get 405.
+// events (413 for more than Config.MaxEvents, 400 when the body is not LINE's
+// JSON; h is not called), and hands each event to h through channel.Dedupe
+// keyed on webhookEventId, so a redelivered event reaches h once. An empty
+// events array (the console's "Verify" button) answers 200. When h fails for
+// any event the answer is 500, so that LINE redelivers (when redelivery is
+// enabled); events h handled are not handled again. A redelivery that arrives
+// while the first delivery is still being handled, or a Config.Dedupe store
+// that does not answer, gets 503 and h is not called for it: LINE redelivers
+// later, so the event is never acknowledged unhandled. Other methods get 405.
+// Every answer but 200 is logged to Config.Logger.
+//
+// Events in "mode":"standby" reach h with Event.Standby set: h must not
+// answer them (LINE: a bot in standby shouldn't send any messages).
 //
 // The handler is safe for concurrent use if h is.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
-	dh := channel.Dedupe(h, c.dedupe)
+	log := inbound.Log{Logger: c.logger, Channel: channel.LINE}
+	dcfg := c.dedupe
+	dcfg.OnError = log.DedupeError
+	dh := channel.Dedupe(h, dcfg)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			log.Refused(ctx, w, http.StatusMethodNotAllowed, "method not allowed", nil)
 			return
 		}
-		body, ok := transport.ReadBody(w, r, c.maxBody)
-		if !ok {
+		body, status, err := inbound.ReadBody(w, r, c.maxBody)
+		if err != nil {
+			log.Refused(ctx, w, status, "cannot read body", err)
 			return
 		}
 		if !c.VerifySignature(body, r.Header.Get(SignatureHeader)) {
-			http.Error(w, "bad signature", http.StatusUnauthorized)
+			log.Refused(ctx, w, http.StatusUnauthorized, "bad signature", nil)
 			return
 		}
-		events, err := ParseWebhook(body)
-		if err != nil {
-			http.Error(w, "bad webhook body", http.StatusBadRequest)
+		events, err := parseWebhook(body, c.maxEvents)
+		switch {
+		case errors.Is(err, ErrTooManyEvents):
+			log.Refused(ctx, w, http.StatusRequestEntityTooLarge, "too many events", err)
+			return
+		case err != nil:
+			log.Refused(ctx, w, http.StatusBadRequest, "bad webhook body", err)
 			return
 		}
-		var failed bool
+		failed := 0
 		for _, e := range events {
-			if err := dh.HandleEvent(r.Context(), e); err != nil {
-				failed = true
+			if err := dh.HandleEvent(ctx, e); err != nil {
+				st := inbound.Status(err)
+				log.Failed(ctx, st, e, err)
+				if failed == 0 || st == http.StatusInternalServerError {
+					failed = st
+				}
 			}
 		}
-		if failed {
-			http.Error(w, "handler failed", http.StatusInternalServerError)
+		if failed != 0 {
+			http.Error(w, http.StatusText(failed), failed)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -110,12 +130,13 @@ func (c *Client) Webhook(h channel.Handler) http.Handler {
 // webhookBody is a webhook request body (Messaging API reference, "Webhook
 // event objects").
 type webhookBody struct {
-	Destination string         `json:"destination"`
-	Events      []webhookEvent `json:"events"`
+	Destination string            `json:"destination"`
+	Events      []json.RawMessage `json:"events"`
 }
 
 type webhookEvent struct {
 	Type            string `json:"type"`
+	Mode            string `json:"mode"`      // active, standby
 	Timestamp       int64  `json:"timestamp"` // Unix milliseconds
 	Source          source `json:"source"`
 	WebhookEventID  string `json:"webhookEventId"`
@@ -156,55 +177,76 @@ type eventMessage struct {
 	StickerID string  `json:"stickerId"`
 }
 
+// ErrMalformedWebhook is wrapped by ParseWebhook's error for a body that is
+// not LINE's webhook JSON.
+var ErrMalformedWebhook = errors.New("line: malformed webhook body")
+
+// ErrTooManyEvents is wrapped by ParseWebhook's error for a body holding
+// more events than allowed (Webhook answers it 413). It is the same
+// sentinel in every adapter.
+var ErrTooManyEvents = inbound.ErrTooManyEvents
+
+// DefaultMaxEvents is how many events a webhook body may hold when
+// Config.MaxEvents is 0. LINE documents no bound; real deliveries carry a
+// few events.
+const DefaultMaxEvents = inbound.DefaultMaxEvents
+
 // ParseWebhook turns a webhook body into events. It does not check the
 // signature: call VerifySignature first (Webhook does). An empty events array
 // gives no events and no error.
 //
 // Each event has Channel LINE, ID = webhookEventId, Time from the millisecond
-// timestamp, ReplyToken, Redelivery = deliveryContext.isRedelivery, To = the
-// bot (destination), Raw = the event's JSON, and From = the chat: the user id
-// in a one-on-one chat, the group or room id in a group or room (the author's
-// user id, when LINE gives it, is then in Message.Contact.ScopedID), so a
-// reply or push to From answers where the customer wrote.
+// timestamp, ReplyToken, Redelivery = deliveryContext.isRedelivery, Standby
+// = mode "standby" (also on Message.Standby), To = the bot (destination),
+// Raw = the event's JSON, and From = the chat: the user id in a one-on-one
+// chat, the group or room id in a group or room (the author's user id, when
+// LINE gives it, is then in Message.Contact.ScopedID), so a reply or push to
+// From answers where the customer wrote.
 //
 // Types: message (text, image, video, audio, file, location, sticker), follow,
 // unfollow and postback are mapped; any other event type is EventUnknown with
 // Raw set. Media of image, video, audio and file messages has ID = the
 // message id (download it with Client.Content) or, for content from an
 // external provider, URL and PreviewURL; a sticker's Media.ID is
-// "packageId/stickerId". It never panics; malformed JSON is an error.
+// "packageId/stickerId".
+//
+// It decodes with encoding/json. Errors wrap ErrMalformedWebhook (not
+// UTF-8 JSON of that shape) or ErrTooManyEvents (more than DefaultMaxEvents
+// events, or 8 times as many JSON array elements: refused before decoding).
+// It never panics and ends on any input.
 func ParseWebhook(body []byte) ([]channel.Event, error) {
+	return parseWebhook(body, DefaultMaxEvents)
+}
+
+// parseWebhook is ParseWebhook with at most maxEvents events (0: the
+// default).
+func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
 	// bytes into U+FFFD and hand the bot text the user never wrote.
 	if !utf8.Valid(body) {
-		return nil, errors.New("line: webhook body: not valid UTF-8")
+		return nil, fmt.Errorf("%w: not valid UTF-8", ErrMalformedWebhook)
+	}
+	if err := inbound.CheckItems(body, maxEvents); err != nil {
+		return nil, fmt.Errorf("line: %w", err)
 	}
 	var wb webhookBody
 	if err := json.Unmarshal(body, &wb); err != nil {
-		return nil, fmt.Errorf("line: webhook body: %w", err)
+		return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, inbound.JSONErrorKind(err))
+	}
+	if err := inbound.CheckEvents(len(wb.Events), maxEvents); err != nil {
+		return nil, fmt.Errorf("line: %w", err)
 	}
 	if len(wb.Events) == 0 {
 		return nil, nil
 	}
-	raws := eventSpans(body, make([][]byte, 0, len(wb.Events)))
-	if len(raws) != len(wb.Events) {
-		// An unusual but valid body (escaped or duplicate keys): take the
-		// slow road for the per-event raw JSON.
-		var slow struct {
-			Events []json.RawMessage `json:"events"`
-		}
-		if err := json.Unmarshal(body, &slow); err != nil || len(slow.Events) != len(wb.Events) {
-			return nil, fmt.Errorf("line: webhook body: inconsistent events")
-		}
-		raws = raws[:0]
-		for _, r := range slow.Events {
-			raws = append(raws, r)
-		}
-	}
 	bot := channel.Address{Channel: channel.LINE, ID: wb.Destination}
 	events := make([]channel.Event, len(wb.Events))
-	for i := range wb.Events {
-		events[i] = toEvent(&wb.Events[i], bot, raws[i])
+	for i, raw := range wb.Events {
+		var we webhookEvent
+		if err := json.Unmarshal(raw, &we); err != nil {
+			return nil, fmt.Errorf("%w: event %d: %s", ErrMalformedWebhook, i, inbound.JSONErrorKind(err))
+		}
+		events[i] = toEvent(&we, bot, raw)
 	}
 	return events, nil
 }
@@ -217,6 +259,7 @@ func toEvent(we *webhookEvent, bot channel.Address, raw []byte) channel.Event {
 		To:         bot,
 		ReplyToken: we.ReplyToken,
 		Redelivery: we.DeliveryContext.IsRedelivery,
+		Standby:    we.Mode == "standby",
 		Raw:        raw,
 	}
 	if we.Timestamp > 0 {
@@ -261,6 +304,7 @@ func toMessage(we *webhookEvent, e channel.Event, raw []byte) *channel.Message {
 		Time:       e.Time,
 		ReplyToken: we.ReplyToken,
 		ReplyTo:    wm.QuotedMessageID,
+		Standby:    e.Standby,
 		Raw:        raw,
 	}
 	if we.Source.Type != "user" && we.Source.UserID != "" {

@@ -2,6 +2,7 @@ package messenger
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -45,6 +46,16 @@ type Config struct {
 
 	// MaxBodyBytes caps a webhook body; 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
+	// MaxEvents caps the events of one webhook body; 0 means
+	// DefaultMaxEvents. A body with more (or with more than 8 JSON array
+	// elements per allowed event) gets 413 before any handler runs.
+	MaxEvents int
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token, a phone number or message text.
+	// Nil is silent.
+	Logger *slog.Logger
 	// Dedupe remembers handled webhook event ids so a redelivery reaches the
 	// handler once; nil means an in-memory store.
 	Dedupe channel.DedupeStore
@@ -75,6 +86,7 @@ func New(cfg Config) (*Client, error) {
 	api, err := meta.NewCaller(meta.CallerConfig{
 		Name: "messenger", Token: cfg.PageAccessToken, APIVersion: cfg.APIVersion, BaseURL: cfg.BaseURL,
 		HTTPClient: cfg.HTTPClient, Clock: cfg.Clock, RetryableCode: retryableCode, NewError: newError,
+		RefusedCode: refusedCode, Kind: channel.Messenger,
 		Retry: transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff},
 	})
 	if err != nil {

@@ -19,9 +19,13 @@
 // message (WithHumanAgent): Meta forbids it on automated replies.
 //
 // Failures from Meta are *APIError; errors.Is maps them onto the channel
-// sentinels. Calls are retried on connection failures, 5xx, 429 and the
-// throttling codes Meta sends in 400 bodies, honouring Retry-After and never
-// once ctx is done; permanent errors are never retried.
+// sentinels. A send has no idempotency key, so it is retried only when Meta
+// certainly did not take it (a connection never made, 429, rate-limit codes
+// in 400 bodies), honouring Retry-After and never once ctx is done; an
+// outcome that leaves delivery open (5xx, a reset or timeout after the
+// request was written, codes 1 and 2) is a *channel.DeliveryError
+// (channel.ErrDeliveryUnknown). Other calls also retry 5xx and connection
+// errors; permanent errors are never retried.
 //
 // Package messengertest is a fake Send API for tests.
 package messenger

@@ -98,3 +98,12 @@ func retryableCode(code, _ int) bool {
 	}
 	return isThrottling(code)
 }
+
+// refusedCode is the send retry policy's view of a Graph error code in a 4xx
+// body: the rate limits (4, 613, 80007), which refuse a call without
+// carrying it out, so a retry cannot make a second copy. Codes 1 and 2 do
+// not say whether the message went out (Send reports them as
+// channel.ErrDeliveryUnknown); 1200 "temporary send message failure" says
+// it did not, but Meta documents no retry for it, so it is returned to the
+// caller (Retryable reports true).
+func refusedCode(code, _ int) bool { return isThrottling(code) }

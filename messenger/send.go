@@ -2,10 +2,13 @@ package messenger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/redact"
 )
 
 // Limits of the Send API ("Send API reference", "Quick replies"); Send
@@ -117,6 +120,14 @@ func attachmentType(t channel.MediaType) (string, error) {
 // channel.ErrMediaTooLarge (over 25 MB), channel.ErrUnsupported (templates,
 // locations, stickers, text and media together, media captions) or
 // channel.ErrInvalidRecipient. The platform's refusals are *APIError.
+//
+// A send is retried only when Meta certainly did not take it (the
+// connection was never made, HTTP 429, rate-limit codes 4, 613, 80007): the
+// Send API has no idempotency key, so any other retry could deliver the
+// message twice. An outcome that leaves delivery open (a 5xx, a reset or
+// timeout after the request was written, codes 1 and 2) returns a
+// *channel.DeliveryError (errors.Is(err, channel.ErrDeliveryUnknown)) that
+// names the message and the attempt time, for the caller to reconcile.
 func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return channel.Receipt{}, err
@@ -129,11 +140,12 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 		return channel.Receipt{}, err
 	}
 	var resp sendResponse
-	if err := c.api.Call(ctx, "POST", c.base+"/me/messages", body, &resp); err != nil {
+	if err := c.api.Send(ctx, m, c.base+"/me/messages", body, &resp); err != nil {
 		return channel.Receipt{}, err
 	}
-	if resp.MessageID == "" {
-		return channel.Receipt{}, fmt.Errorf("messenger: send answered no message id")
+	if resp.MessageID == "" { // accepted (2xx), but which message is unknown
+		return channel.Receipt{}, &channel.DeliveryError{Channel: channel.Messenger, Message: m,
+			Attempted: meta.Now(c.api.Now), Attempts: 1, Err: errors.New("messenger: send answered no message id")}
 	}
 	return channel.Receipt{
 		MessageID: resp.MessageID, MessageIDs: []string{resp.MessageID},
@@ -148,7 +160,7 @@ func build(ctx context.Context, m *channel.Message) (*outbound, error) {
 	case m.Location != nil:
 		return nil, fmt.Errorf("%w: Messenger cannot send a location", channel.ErrUnsupported)
 	case !isPSID(m.To.ID):
-		return nil, fmt.Errorf("%w: %q is not a page-scoped id", channel.ErrInvalidRecipient, m.To.ID)
+		return nil, fmt.Errorf("%w: %s is not a page-scoped id", channel.ErrInvalidRecipient, redact.ID(m.To.ID))
 	}
 	out := &outbound{Recipient: recipient{ID: m.To.ID}, MessagingType: MessagingResponse, Message: &messageBody{}}
 	if m.Tag != "" {
@@ -242,7 +254,7 @@ func (c *Client) SenderAction(ctx context.Context, to channel.Address, a Action)
 		return fmt.Errorf("%w: unknown sender action %q", channel.ErrInvalidMessage, a)
 	}
 	if to.Channel != channel.Messenger || !isPSID(to.ID) {
-		return fmt.Errorf("%w: %v is not a Messenger PSID", channel.ErrInvalidRecipient, to)
+		return fmt.Errorf("%w: %s address %s is not a Messenger PSID", channel.ErrInvalidRecipient, to.Channel, redact.ID(to.ID))
 	}
 	return c.api.Call(ctx, "POST", c.base+"/me/messages", &outbound{Recipient: recipient{ID: to.ID}, SenderAction: string(a)}, nil)
 }

@@ -171,8 +171,6 @@ func TestSendRetries(t *testing.T) {
 		{"429 then 200", messengertest.TooManyRequests(0)},
 		{"613 in a 400 body", messengertest.Throttle(messenger.CodeRateLimit, 0)},
 		{"app limit 4", messengertest.Throttle(messenger.CodeAppRateLimit, 0)},
-		{"temporary send failure 1200", messengertest.Fault{Code: messenger.CodeTemporarySendFailure}},
-		{"500", messengertest.ServerError()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,6 +183,42 @@ func TestSendRetries(t *testing.T) {
 			assert.Len(t, srv.Requests(), 2)
 			require.Len(t, srv.Sent(), 1, "exactly one message delivered")
 			assert.Equal(t, srv.Sent()[0].ID, r.MessageID)
+		})
+	}
+}
+
+// TestSendNotRetried: the Send API has no idempotency key, so only refusals
+// are retried. A 5xx or codes 1 and 2 leave delivery open
+// (channel.ErrDeliveryUnknown); 1200 says the send failed and is returned.
+func TestSendNotRetried(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		fault   messengertest.Fault
+		unknown bool
+	}{
+		{"500", messengertest.ServerError(), true},
+		{"code 1 unknown", messengertest.Fault{Code: messenger.CodeUnknown}, true},
+		{"code 2 temporary", messengertest.Fault{Code: messenger.CodeTemporary}, true},
+		{"temporary send failure 1200", messengertest.Fault{Code: messenger.CodeTemporarySendFailure}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := messengertest.NewServer(messengertest.Config{})
+			defer srv.Close()
+			srv.FailNext(tt.fault)
+			m := &channel.Message{To: person, Text: "hi"}
+			_, err := newClient(t, srv, nil).Send(context.Background(), m)
+			require.Error(t, err)
+			assert.Equal(t, tt.unknown, errors.Is(err, channel.ErrDeliveryUnknown), "%v", err)
+			var de *channel.DeliveryError
+			if tt.unknown {
+				require.ErrorAs(t, err, &de)
+				assert.Same(t, m, de.Message)
+			}
+			assert.Len(t, srv.Requests(), 1, "not retried")
+			assert.Empty(t, srv.Sent())
 		})
 	}
 }

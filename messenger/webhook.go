@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/inbound"
 	"github.com/switchboard-go/switchboard/internal/meta"
 )
 
@@ -62,6 +63,15 @@ type messaging struct {
 // Page webhook payload.
 var ErrMalformedWebhook = errors.New("messenger: malformed webhook payload")
 
+// ErrTooManyEvents is wrapped by ParseWebhook's error for a body holding
+// more events than allowed (Webhook answers it 413). It is the same
+// sentinel in every adapter.
+var ErrTooManyEvents = inbound.ErrTooManyEvents
+
+// DefaultMaxEvents is how many events a webhook body may hold when
+// Config.MaxEvents is 0 (Meta batches at most 1,000 updates per delivery).
+const DefaultMaxEvents = inbound.DefaultMaxEvents
+
 // ParseWebhook turns a Page webhook body into events without checking its
 // signature (Webhook does that first). Every messaging item of every entry
 // becomes events, in order:
@@ -76,17 +86,28 @@ var ErrMalformedWebhook = errors.New("messenger: malformed webhook payload")
 //     message before the watermark time; ID "read:" + PSID + ":" + watermark;
 //   - anything else: EventUnknown carrying the item's raw JSON.
 //
-// It returns ErrMalformedWebhook for a body that is not such a payload, and
-// never panics.
+// It returns ErrMalformedWebhook for a body that is not such a payload, an
+// error wrapping ErrTooManyEvents for one with more than DefaultMaxEvents
+// events (or 8 times as many JSON array elements: it is refused before it
+// is decoded), and never panics.
 func ParseWebhook(body []byte) ([]channel.Event, error) {
+	return parseWebhook(body, DefaultMaxEvents)
+}
+
+// parseWebhook is ParseWebhook with at most maxEvents events (0: the
+// default).
+func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
 	// bytes into U+FFFD and hand the bot text the person never wrote.
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformedWebhook)
 	}
+	if err := inbound.CheckItems(body, maxEvents); err != nil {
+		return nil, fmt.Errorf("messenger: %w", err)
+	}
 	var p webhookBody
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 	}
 	if p.Object != "page" {
 		return []channel.Event{{Type: channel.EventUnknown, Channel: channel.Messenger, Raw: body}}, nil
@@ -96,10 +117,13 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 		for _, raw := range e.Messaging {
 			var m messaging
 			if err := json.Unmarshal(raw, &m); err != nil {
-				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
+				return nil, fmt.Errorf("%w: messaging item: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
 			}
 			events = appendItem(events, &m, raw)
 		}
+	}
+	if err := inbound.CheckEvents(len(events), maxEvents); err != nil {
+		return nil, fmt.Errorf("messenger: %w", err)
 	}
 	return events, nil
 }
@@ -213,18 +237,26 @@ func appendItem(events []channel.Event, m *messaging, raw []byte) []channel.Even
 // hub.verify_token is Config.VerifyToken, else 403). POST reads the body
 // through a cap of Config.MaxBodyBytes (413 over it), checks
 // X-Hub-Signature-256 against Config.AppSecret on the raw bytes before
-// parsing (missing or wrong: 401, h is not called), parses it (malformed:
-// 400) and passes every event to h through channel.Dedupe keyed on the
-// event id, so a redelivery reaches h once. When h returns an error the
-// handler stops and answers 500 so Meta redelivers; events handled before
-// are not handled again. Other methods get 405. With an empty
-// Config.AppSecret every POST fails closed with 401. Safe for concurrent use.
+// parsing (missing or wrong: 401, h is not called), parses it (more than
+// Config.MaxEvents events: 413; malformed: 400; h is not called) and passes
+// every event to h through channel.Dedupe keyed on the event id, so a
+// redelivery reaches h once. When h returns an error the handler stops and
+// answers 500 so Meta redelivers; events handled before are not handled
+// again. A redelivery that arrives while the first delivery is still being
+// handled, or a Config.Dedupe store that does not answer, gets 503 and h is
+// not called: Meta redelivers later, so the event is never acknowledged
+// unhandled. Other methods get 405. With an empty Config.AppSecret every POST
+// fails closed with 401. Every answer but 200 is logged to Config.Logger.
+// Safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.Messenger}
 	return &meta.Webhook{
 		VerifyToken: c.cfg.VerifyToken,
 		Verifier:    c.verify,
 		MaxBody:     c.cfg.MaxBodyBytes,
-		Parse:       ParseWebhook,
-		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
+		MaxEvents:   c.cfg.MaxEvents,
+		Parse:       parseWebhook,
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock, OnError: log.DedupeError}),
+		Log:         log,
 	}
 }

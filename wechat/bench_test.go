@@ -37,7 +37,7 @@ func TestSafeModeRequestOpens(t *testing.T) {
 
 // FuzzSafeModeWebhook seals arbitrary plaintext the way WeChat does and runs
 // it through the webhook's authentication: it must never panic, and must
-// yield exactly what ParseXML makes of the plaintext.
+// yield exactly what ParseWebhook makes of the plaintext.
 func FuzzSafeModeWebhook(f *testing.F) {
 	for _, name := range []string{"text.xml", "click.xml", "location.xml"} {
 		f.Add(readTestdata(f, name))
@@ -48,12 +48,12 @@ func FuzzSafeModeWebhook(f *testing.F) {
 		enc := c.box.sealWith([16]byte{}, plain) // deterministic, for stable coverage
 		body := []byte("<xml><ToUserName>gh</ToUserName><Encrypt>" + enc + "</Encrypt></xml>")
 		got, raw, status, err := c.authenticate(signature("tok", ts, nonce), signature("tok", ts, nonce, enc), ts, nonce, "aes", body)
-		want, wantErr := ParseXML(plain)
+		want, wantErr := ParseWebhook(plain)
 		switch {
 		case (err == nil) != (wantErr == nil):
 			t.Fatalf("authenticate: %v (status %d); ParseXML: %v", err, status, wantErr)
 		case err == nil && (got != want || string(raw) != string(plain)):
-			t.Fatalf("authenticate and ParseXML disagree: %+v vs %+v", got, want)
+			t.Fatalf("authenticate and ParseWebhook disagree: %+v vs %+v", got, want)
 		case err != nil && status != 400:
 			t.Fatalf("a sealed, signed message that does not parse is a 400, got %d", status)
 		}
@@ -96,14 +96,14 @@ func BenchmarkXMLUnmarshalBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkParseXMLPlain is ParseXML alone on the plaintext message, to
+// BenchmarkParseWebhookPlain is ParseWebhook alone on the plaintext message, to
 // set against the baseline.
-func BenchmarkParseXMLPlain(b *testing.B) {
+func BenchmarkParseWebhookPlain(b *testing.B) {
 	raw := readTestdata(b, "text.xml")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {
-		if _, err := ParseXML(raw); err != nil {
+		if _, err := ParseWebhook(raw); err != nil {
 			b.Fatal(err)
 		}
 	}

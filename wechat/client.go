@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +27,9 @@ const (
 	DefaultRefreshMargin   = 5 * time.Minute
 	DefaultReplayTolerance = 5 * time.Minute
 	DefaultMaxBodyBytes    = 256 << 10
+	// DefaultDedupeWait is Config.DedupeWait's default: under WeChat's 5 s
+	// answer timeout, with room for the handler's own answer.
+	DefaultDedupeWait = 4 * time.Second
 	// DefaultDedupeKeys is the size of the in-memory dedupe store a Client
 	// creates when Config.Dedupe is nil. WeChat redelivers within about 15
 	// seconds, so the store only has to outlast that.
@@ -83,6 +86,18 @@ type Config struct {
 	ReplayTolerance time.Duration
 	// MaxBodyBytes caps a webhook body; 0 means 256 KiB.
 	MaxBodyBytes int64
+	// DedupeWait is how long a redelivery that finds its message still being
+	// handled waits for the first handling's outcome before answering 503;
+	// 0 means DefaultDedupeWait, negative answers 503 at once. WeChat gives
+	// up on an answer after 5 s and retries, so waiting just under that
+	// lets the retry be handled (when the first handling failed) or
+	// acknowledged (when it succeeded) instead of being refused.
+	DedupeWait time.Duration
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token or message text. Nil is silent.
+	Logger *slog.Logger
 
 	// Clock is the time source for token expiry, replay checks and dedupe;
 	// nil means time.Now.
@@ -182,6 +197,9 @@ type request struct {
 	body        []byte
 	contentType string
 	idempotent  bool
+	// msg is the message a send carries (nil for other calls): an outcome
+	// that leaves its delivery open becomes a *channel.DeliveryError.
+	msg *channel.Message
 }
 
 // call performs r with the access token. When WeChat refuses the token
@@ -232,66 +250,109 @@ func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error
 	if r.idempotent {
 		hc = c.http
 	}
+	if err := ctx.Err(); err != nil { // nothing was sent
+		return fmt.Errorf("wechat: %s: %w", r.op, err)
+	}
+	ctx, tries := transport.WithAttempts(ctx, c.cfg.Clock)
+	req = req.WithContext(ctx)
+	// unknown wraps err when r is a send whose delivery err leaves open.
+	unknown := func(err error) error {
+		if r.msg == nil {
+			return err
+		}
+		return &channel.DeliveryError{Channel: channel.WeChat, Message: r.msg, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
-		return fmt.Errorf("wechat: %s: %w", r.op, redact(err))
+		err = fmt.Errorf("wechat: %s: %w", r.op, redact(err))
+		if tries.Last() != transport.Unknown { // never sent, or refused and then ctx ended in the backoff
+			return err
+		}
+		return unknown(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return fmt.Errorf("wechat: %s: reading answer: %w", r.op, redact(err))
+		return unknown(fmt.Errorf("wechat: %s: reading answer: %w", r.op, redact(err)))
 	}
+	err = decodeAnswer(r.op, resp.StatusCode, resp.Header.Get("Retry-After"), data, c.now(), out)
+	var e *APIError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &e):
+		return unknown(err) // a 200 that is not the JSON it should be
+	case e.StatusCode >= 500 || e.ErrCode == CodeSystemBusy:
+		// A 5xx, or -1 "system busy, try again later", does not say
+		// whether the message went out.
+		return unknown(e)
+	}
+	return e
+}
+
+// decodeAnswer reads a WeChat answer: an *APIError for a non-200 status or a
+// non-zero errcode (errmsg cut to 200 bytes, Retry-After read relative to
+// now), an error for a 200 that is not JSON or does not decode into out,
+// else nil with out filled (when not nil). It never panics and never quotes
+// the body.
+func decodeAnswer(op string, status int, retryAfter string, data []byte, now time.Time, out any) error {
 	var st apiStatus
 	jsonErr := json.Unmarshal(data, &st)
-	if resp.StatusCode != http.StatusOK || st.ErrCode != 0 {
-		e := &APIError{Op: r.op, StatusCode: resp.StatusCode, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
-		if d, ok := transport.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now()); ok {
+	if status != http.StatusOK || st.ErrCode != 0 {
+		e := &APIError{Op: op, StatusCode: status, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
+		if d, ok := transport.ParseRetryAfter(retryAfter, now); ok {
 			e.RetryAfter = d
 		}
 		return e
 	}
 	if jsonErr != nil {
-		return fmt.Errorf("wechat: %s: answer is not JSON (http %d)", r.op, resp.StatusCode)
+		return fmt.Errorf("wechat: %s: answer is not JSON (http %d)", op, status)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("wechat: %s: decoding answer: %w", r.op, err)
+			return fmt.Errorf("wechat: %s: decoding answer: %w", op, err)
 		}
 	}
 	return nil
 }
 
-// checkRetry is the retry policy. Every call retries WeChat's "try again
-// later" answers, which arrive as HTTP 200 with errcode -1 (system busy) or
-// 45011 (API frequency), and 429. Idempotent calls (token, upload) also
-// retry connection errors and 5xx like transport.DefaultCheck. A send is
-// only retried when it certainly was not delivered: a failed dial, 429, 503
-// or one of those errcodes, so a customer never gets a message twice. Token
-// errcodes are not retried here: call refreshes the token first.
+// checkRetry is the retry policy. WeChat answers errors as HTTP 200 with an
+// errcode. Idempotent calls (token, upload) retry connection errors, 429
+// and 5xx like transport.DefaultCheck, and errcodes -1 (system busy) and
+// 45011 (API minute quota). A send has no idempotency key, so it is retried
+// only when WeChat certainly did not take it: the connection was never made
+// (transport.SendCheck), HTTP 429, or errcode 45011 ("api minute-quota
+// reach limit, retry next minute", a refusal). Errcode -1 ("system error,
+// try again later") and 5xx do not say the message was not sent: they are
+// not retried and Send reports them as channel.ErrDeliveryUnknown. Token
+// errcodes are not retried here: call refreshes the token first. An answer
+// below 400 is final even when ctx ends at that moment.
 func checkRetry(idempotent bool) retryablehttp.CheckRetry {
+	send := transport.SendCheck(transport.Refused429)
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if err == nil && resp.StatusCode == http.StatusOK {
+			if ctx.Err() != nil {
+				return false, nil
+			}
+			code, ok := peekErrCode(resp)
+			if idempotent {
+				return ok && (code == CodeSystemBusy || code == CodeAPIFrequency), nil
+			}
+			return ok && code == CodeAPIFrequency, nil
+		}
+		if !idempotent {
+			return send(ctx, resp, err)
+		}
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
 		if err != nil {
-			if idempotent {
-				return transport.DefaultCheck(ctx, resp, err)
-			}
-			var op *net.OpError
-			return errors.As(err, &op) && op.Op == "dial", nil
+			return transport.DefaultCheck(ctx, resp, err)
 		}
-		switch {
-		case resp.StatusCode == http.StatusOK:
-			code, ok := peekErrCode(resp)
-			return ok && (code == CodeSystemBusy || code == CodeAPIFrequency), nil
-		case idempotent:
-			return transport.RetryableStatus(resp.StatusCode), nil
-		default:
-			return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
-		}
+		return transport.RetryableStatus(resp.StatusCode), nil
 	}
 }
 
@@ -362,8 +423,22 @@ func (c *Client) fetchToken(ctx context.Context, force bool) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	if ans.AccessToken == "" || ans.ExpiresIn <= 0 {
+	return ans.token(now)
+}
+
+// maxTokenLife caps expires_in: WeChat documents 7200 s; a larger value
+// (or one that would overflow a Duration) is read as this.
+const maxTokenLife = 24 * time.Hour
+
+// token checks a token answer and returns the token, expiring expires_in
+// seconds (at most maxTokenLife) after now.
+func (a tokenAnswer) token(now time.Time) (Token, error) {
+	if a.AccessToken == "" || a.ExpiresIn <= 0 {
 		return Token{}, errors.New("wechat: token: answer without access_token or expires_in")
 	}
-	return Token{Value: ans.AccessToken, ExpiresAt: now.Add(time.Duration(ans.ExpiresIn) * time.Second)}, nil
+	life := maxTokenLife
+	if a.ExpiresIn < int64(maxTokenLife/time.Second) {
+		life = time.Duration(a.ExpiresIn) * time.Second
+	}
+	return Token{Value: a.AccessToken, ExpiresAt: now.Add(life)}, nil
 }

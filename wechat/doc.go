@@ -47,8 +47,10 @@
 //
 // Webhook verifies every request's signature in constant time, refuses
 // stale timestamps (replays), decrypts safe-mode messages, parses the XML
-// (refusing DTDs, entities and deep nesting), deduplicates WeChat's
-// redeliveries and calls the handler with a channel.Event. A handler answers
+// with encoding/xml (refusing DTDs, entities, other encodings and deep
+// nesting), deduplicates WeChat's redeliveries (a retry that finds the first
+// delivery still being handled waits up to Config.DedupeWait for its
+// outcome) and calls the handler with a channel.Event. A handler answers
 // passively with Reply:
 //
 //	func (b *Bot) HandleEvent(ctx context.Context, e channel.Event) error {

@@ -45,7 +45,11 @@ import (
 // 48 h window; 45047 is channel.ErrRateLimited: the 5 messages per customer
 // message are used up). A refused token is refreshed and the send retried
 // once; otherwise a send is retried only where WeChat certainly did not
-// deliver it (system busy, throttling, a failed connection).
+// take it (a connection never made, HTTP 429, errcode 45011): WeChat has no
+// idempotency key. An outcome that leaves delivery open (a 5xx, errcode -1
+// "system busy", a reset or timeout after the request was written) returns
+// a *channel.DeliveryError (errors.Is channel.ErrDeliveryUnknown) naming m
+// and the attempt time, for the caller to reconcile.
 //
 // Send is safe for concurrent use.
 func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
@@ -62,7 +66,8 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 	var ans struct {
 		MsgID json.RawMessage `json:"msgid"`
 	}
-	if err := c.postJSON(ctx, "send", "/cgi-bin/message/custom/send", body, &ans); err != nil {
+	if err := c.call(ctx, request{op: "send", method: http.MethodPost, path: "/cgi-bin/message/custom/send",
+		body: body, contentType: jsonType, msg: m}, &ans); err != nil {
 		return channel.Receipt{}, err
 	}
 	r := channel.Receipt{Channel: channel.WeChat, To: m.To}
@@ -95,7 +100,9 @@ func (c *Client) SendNews(ctx context.Context, to string, a Article) error {
 	if err != nil {
 		return fmt.Errorf("wechat: encoding message: %w", err)
 	}
-	return c.postJSON(ctx, "send", "/cgi-bin/message/custom/send", body, nil)
+	m := &channel.Message{To: channel.Address{Channel: channel.WeChat, ID: to}, Text: a.Title}
+	return c.call(ctx, request{op: "send", method: http.MethodPost, path: "/cgi-bin/message/custom/send",
+		body: body, contentType: jsonType, msg: m}, nil)
 }
 
 // Typing shows (on) or hides (off) the "typing…" indicator in the chat with
@@ -117,9 +124,10 @@ func (c *Client) Typing(ctx context.Context, to channel.Address, on bool) error 
 	return c.postJSON(ctx, "typing", "/cgi-bin/message/custom/typing", body, nil)
 }
 
+const jsonType = "application/json; charset=utf-8"
+
 func (c *Client) postJSON(ctx context.Context, op, p string, body []byte, out any) error {
-	return c.call(ctx, request{op: op, method: http.MethodPost, path: p, body: body,
-		contentType: "application/json; charset=utf-8"}, out)
+	return c.call(ctx, request{op: op, method: http.MethodPost, path: p, body: body, contentType: jsonType}, out)
 }
 
 // outbound is the JSON body of a customer-service message.

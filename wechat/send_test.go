@@ -118,18 +118,37 @@ func TestSendErrcodes(t *testing.T) {
 	}
 }
 
-func TestSendRetriesSystemBusy(t *testing.T) {
+func TestSendRetriesMinuteQuota(t *testing.T) {
 	t.Parallel()
 	srv, c, _ := setup(t, wechattest.Options{}, nil)
-	srv.FailSends(wechat.CodeSystemBusy, wechat.CodeSystemBusy)
+	srv.FailSends(wechat.CodeAPIFrequency, wechat.CodeAPIFrequency)
 	_, err := c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
-	require.NoError(t, err, "-1 means try again later: the transport retries it")
+	require.NoError(t, err, "45011 refuses the call: the transport retries it")
 	assert.Len(t, srv.Sent(), 1)
 
-	srv.FailSends(-1, -1, -1, -1)
+	srv.FailSends(wechat.CodeAPIFrequency, wechat.CodeAPIFrequency, wechat.CodeAPIFrequency, wechat.CodeAPIFrequency)
 	_, err = c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "y"})
 	assert.ErrorIs(t, err, channel.ErrRateLimited)
 	assert.True(t, channel.IsRetryable(err))
+	assert.NotErrorIs(t, err, channel.ErrDeliveryUnknown)
+}
+
+// TestSendSystemBusyIsUnknown: -1 "system busy, try again later" does not
+// say the message was not sent, and WeChat has no idempotency key: one
+// attempt, reported as unknown.
+func TestSendSystemBusyIsUnknown(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv.FailSends(wechat.CodeSystemBusy, wechat.CodeSystemBusy)
+	m := &channel.Message{To: to("oC"), Text: "x"}
+	_, err := c.Send(t.Context(), m)
+	require.ErrorIs(t, err, channel.ErrDeliveryUnknown)
+	var de *channel.DeliveryError
+	require.ErrorAs(t, err, &de)
+	assert.Same(t, m, de.Message)
+	assert.Equal(t, 1, de.Attempts)
+	assert.False(t, channel.IsRetryable(err))
+	assert.Empty(t, srv.Sent())
 }
 
 func TestSendDoesNotRetryAmbiguousFailures(t *testing.T) {
@@ -150,6 +169,7 @@ func TestSendDoesNotRetryAmbiguousFailures(t *testing.T) {
 	var apiErr *wechat.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
+	assert.ErrorIs(t, err, channel.ErrDeliveryUnknown)
 	assert.Equal(t, int32(1), sends.Load(), "a send is not repeated when it may have been delivered")
 }
 

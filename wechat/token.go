@@ -47,6 +47,12 @@ type TokenStore interface {
 	// correct when a lease runs out mid-fetch. A successful Replace may end
 	// the lease early.
 	Lease(ctx context.Context, now time.Time, ttl time.Duration) (bool, error)
+	// Release ends the fetch lease at once, whoever holds it, so the next
+	// caller (in this instance or another) may fetch without waiting for
+	// the lease to run out. A client calls it after a failed fetch (a 503,
+	// a timeout). Releasing a lease nobody holds is not an error. (Redis:
+	// DEL of the lease key; SQL: UPDATE ... SET lease_until = NULL.)
+	Release(ctx context.Context) error
 }
 
 // MemoryTokenStore is the in-memory TokenStore, for a single instance (the
@@ -89,6 +95,14 @@ func (s *MemoryTokenStore) Lease(_ context.Context, now time.Time, ttl time.Dura
 	}
 	s.leaseUntil = now.Add(ttl)
 	return true, nil
+}
+
+// Release implements TokenStore. It never fails.
+func (s *MemoryTokenStore) Release(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.leaseUntil = time.Time{}
+	return nil
 }
 
 // tokens hands out the access token: from a local copy while it is fresh,
@@ -231,20 +245,22 @@ func (t *tokens) refresh(ctx context.Context, bad string, prev Token) (Token, er
 			// token it considers current; when that is the one WeChat just
 			// refused, only a forced refresh helps.
 			next, err := t.fetch(ctx, bad != "" && cur.Value == bad)
+			if err == nil && next.Value == bad && bad != "" {
+				next, err = t.fetch(ctx, true)
+				if err == nil && next.Value == bad {
+					err = errors.New("wechat: token endpoint keeps returning the refused token")
+				}
+			}
 			if err != nil {
+				// Free the lease: the next caller, here or in another
+				// instance, fetches at once instead of waiting it out.
+				// Best effort: a store that fails here lets the lease
+				// expire on its own.
+				_ = t.store.Release(ctx)
 				if !fallback.IsZero() {
 					return fallback, nil
 				}
 				return Token{}, err
-			}
-			if next.Value == bad && bad != "" {
-				next, err = t.fetch(ctx, true)
-				if err != nil {
-					return Token{}, err
-				}
-				if next.Value == bad {
-					return Token{}, errors.New("wechat: token endpoint keeps returning the refused token")
-				}
 			}
 			swapped, err := t.store.Replace(ctx, cur, next)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -245,6 +246,81 @@ func (downStore) Replace(context.Context, wechat.Token, wechat.Token) (bool, err
 }
 func (downStore) Lease(context.Context, time.Time, time.Duration) (bool, error) {
 	return false, errors.New("redis: connection refused")
+}
+func (downStore) Release(context.Context) error { return errors.New("redis: connection refused") }
+
+// TestTokenFailedFetchReleasesLease: a token fetch that fails (a 503, a
+// timeout) releases the fetch lease, so the next caller, in the same
+// instance or another sharing the store, fetches at once instead of waiting
+// the 30 s lease out. The clock is frozen: without the release the next
+// caller would wait until its context ends.
+func TestTokenFailedFetchReleasesLease(t *testing.T) {
+	t.Parallel()
+	faults := map[string]wechattest.Fault{
+		"503":     {Path: "/cgi-bin/token", Status: http.StatusServiceUnavailable},
+		"timeout": {Path: "/cgi-bin/token", Delay: time.Minute},
+	}
+	for name, fault := range faults {
+		for _, instances := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/%d instances", name, instances), func(t *testing.T) {
+				t.Parallel()
+				store := &countingStore{TokenStore: wechat.NewMemoryTokenStore()}
+				tweak := func(cfg *wechat.Config) {
+					cfg.TokenStore = store
+					cfg.MaxAttempts = 1
+					cfg.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond}
+				}
+				srv, first, clk := setup(t, wechattest.Options{}, tweak)
+				next := first
+				if instances == 2 {
+					cfg := srv.Config()
+					cfg.Clock = clk.Now
+					tweak(&cfg)
+					var err error
+					next, err = wechat.New(cfg)
+					require.NoError(t, err)
+				}
+				srv.Inject(fault)
+				require.Error(t, sendText(t.Context(), first, "o1", "a"), "the token fetch fails")
+				assert.Zero(t, srv.TokenFetches())
+
+				ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+				defer cancel()
+				require.NoError(t, sendText(ctx, next, "o1", "b"), "the next caller fetches at once")
+				assert.Equal(t, 1, srv.TokenFetches())
+				assert.Equal(t, int32(2), store.leases.Load(), "one lease per fetch, no waiting")
+				assert.Len(t, srv.Sent(), 1)
+			})
+		}
+	}
+}
+
+// TestTokenTwoInstancesFetchOnce: 100 callers over two instances sharing a
+// store cause one fetch.
+func TestTokenTwoInstancesFetchOnce(t *testing.T) {
+	t.Parallel()
+	store := wechat.NewMemoryTokenStore()
+	srv, a, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+	cfg := srv.Config()
+	cfg.Clock, cfg.TokenStore = clk.Now, store
+	b, err := wechat.New(cfg)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := range 100 {
+		c := a
+		if i%2 == 1 {
+			c = b
+		}
+		wg.Go(func() { errs <- sendText(t.Context(), c, fmt.Sprintf("o%d", i), "hi") })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, srv.TokenFetches(), "100 callers on two instances, one fetch")
+	assert.Len(t, srv.Sent(), 100)
 }
 
 func TestTokenStoreDownNeverFetchesBehindItsBack(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/transport"
+	"github.com/switchboard-go/switchboard/internal/inbound"
 )
 
 // Webhook returns the http.Handler to mount at the account's server URL
@@ -31,9 +31,17 @@ import (
 //     and deep nesting are refused), normalized with Incoming.ChannelEvent,
 //     deduplicated on its ID with channel.Dedupe (WeChat redelivers a message
 //     it got no answer for within 5 s, three times) and passed to h.
+//   - A redelivery that arrives while the first delivery is still being
+//     handled waits up to Config.DedupeWait (4 s) for its outcome: if the
+//     first succeeded it answers "success" (the passive reply, if any, went
+//     with the first answer), if it failed the redelivery is handled now.
+//     Still in flight after the wait, or a Config.Dedupe store that does not
+//     answer: 503 and h is not called, so WeChat retries; a message is never
+//     acknowledged unhandled.
 //   - h returning an error answers 500, so WeChat redelivers. Otherwise the
 //     answer is "success", or the passive reply h set with Reply: XML, and
 //     in safe mode encrypted and signed.
+//   - Every answer but 200 is logged to Config.Logger.
 //
 // WeChat waits 5 s for the answer. A handler that needs longer should not
 // block: hand the event to a worker (with context.WithoutCancel(ctx) or its
@@ -45,12 +53,23 @@ func (c *Client) Webhook(h channel.Handler) http.Handler {
 	if h == nil {
 		h = channel.HandlerFunc(func(context.Context, channel.Event) error { return nil })
 	}
-	return &webhook{c: c, h: channel.Dedupe(h, channel.DedupeConfig{Store: c.cfg.Dedupe, Clock: c.cfg.Clock})}
+	wait := c.cfg.DedupeWait
+	if wait == 0 {
+		wait = DefaultDedupeWait
+	}
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.WeChat}
+	return &webhook{
+		c: c,
+		h: channel.Dedupe(h, channel.DedupeConfig{Store: c.cfg.Dedupe, Clock: c.cfg.Clock, Wait: max(wait, 0),
+			OnError: log.DedupeError}),
+		log: log,
+	}
 }
 
 type webhook struct {
-	c *Client
-	h channel.Handler
+	c   *Client
+	h   channel.Handler
+	log inbound.Log
 }
 
 func (wh *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -61,14 +80,14 @@ func (wh *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		wh.message(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		wh.log.Refused(r.Context(), w, http.StatusMethodNotAllowed, "method not allowed", nil)
 	}
 }
 
 func (wh *webhook) handshake(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if err := wh.c.verifyQuery(q.Get("signature"), q.Get("timestamp"), q.Get("nonce")); err != nil {
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		wh.log.Refused(r.Context(), w, http.StatusUnauthorized, "unauthorized", err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -77,20 +96,21 @@ func (wh *webhook) handshake(w http.ResponseWriter, r *http.Request) {
 }
 
 func (wh *webhook) message(w http.ResponseWriter, r *http.Request) {
-	body, ok := transport.ReadBody(w, r, wh.c.cfg.MaxBodyBytes)
-	if !ok {
+	body, status, err := inbound.ReadBody(w, r, wh.c.cfg.MaxBodyBytes)
+	if err != nil {
+		wh.log.Refused(r.Context(), w, status, "cannot read body", err)
 		return
 	}
 	q := r.URL.Query()
 	in, raw, status, err := wh.c.authenticate(q.Get("signature"), q.Get("msg_signature"), q.Get("timestamp"),
 		q.Get("nonce"), q.Get("encrypt_type"), body)
 	if err != nil {
-		http.Error(w, http.StatusText(status), status)
+		wh.log.Refused(r.Context(), w, status, http.StatusText(status), err)
 		return
 	}
 	e, err := in.ChannelEvent(raw)
 	if err != nil {
-		http.Error(w, "bad request", http.StatusBadRequest)
+		wh.log.Refused(r.Context(), w, http.StatusBadRequest, "bad request", err)
 		return
 	}
 	slot := &replySlot{open: true}
@@ -101,7 +121,9 @@ func (wh *webhook) message(w http.ResponseWriter, r *http.Request) {
 	reply, hasReply := slot.text, slot.set
 	slot.mu.Unlock()
 	if err != nil {
-		http.Error(w, "handler failed", http.StatusInternalServerError)
+		status := inbound.Status(err)
+		wh.log.Failed(r.Context(), status, e, err)
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
 	if !hasReply {
@@ -138,13 +160,13 @@ func (c *Client) authenticate(sig, msgSig, timestamp, nonce, encryptType string,
 		return Incoming{}, nil, http.StatusUnauthorized,
 			fmt.Errorf("%w: plaintext message refused in safe mode", ErrBadSignature)
 	case c.box == nil:
-		in, err := ParseXML(body)
+		in, err := ParseWebhook(body)
 		if err != nil {
 			return Incoming{}, nil, http.StatusBadRequest, err
 		}
 		return in, body, http.StatusOK, nil
 	}
-	env, err := ParseXML(body)
+	env, err := ParseWebhook(body)
 	if err != nil {
 		return Incoming{}, nil, http.StatusBadRequest, err
 	}
@@ -158,7 +180,7 @@ func (c *Client) authenticate(sig, msgSig, timestamp, nonce, encryptType string,
 	if err != nil {
 		return Incoming{}, nil, http.StatusUnauthorized, err
 	}
-	in, err := ParseXML(raw)
+	in, err := ParseWebhook(raw)
 	if err != nil {
 		return Incoming{}, nil, http.StatusBadRequest, err
 	}

@@ -1,8 +1,11 @@
 package wechat
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +19,7 @@ import (
 // not use are empty. Numbers other than CreateTime stay strings, as sent.
 //
 // Webhook turns an Incoming into a channel.Event; handlers that need a field
-// the Event does not carry (Scale, Ticket, ThumbMediaID, ...) call ParseXML on
+// the Event does not carry (Scale, Ticket, ThumbMediaID, ...) call ParseWebhook on
 // Event.Raw. It is a plain value, safe to copy and share.
 type Incoming struct {
 	ToUserName   string // the account's original id (gh_...)
@@ -56,33 +59,108 @@ type Incoming struct {
 
 // XML limits. WeChat messages are flat (<xml> with leaf children; a few
 // events nest two more levels), so anything deeper is rejected before it
-// costs anything.
-const maxXMLDepth = 5
+// costs anything; a message is a few KB, a safe-mode envelope a little more.
+const (
+	maxXMLDepth = 5
+	maxXMLBytes = 1 << 20
+)
 
-// ParseXML parses one WeChat XML message. It accepts exactly one <xml> root
-// and a strict subset of XML 1.0: UTF-8 only, no DTD (<!DOCTYPE ...>, hence
-// no entity definitions: only the five predefined entities and character
-// references), no namespace prefixes on elements, elements nested at most 5
-// levels deep. Anything else, and malformed XML, is an error wrapping
-// ErrBadXML, found in one pass without expanding anything. It reads the text
-// of the root's direct children; deeper elements are checked and skipped. It
-// never panics.
+// ParseWebhook parses one WeChat XML message (the plaintext of a webhook
+// POST, or the decrypted payload in safe mode). It accepts exactly one <xml>
+// root and a strict subset of XML 1.0, decoded with encoding/xml in strict
+// mode behind these guards: at most 1 MiB, UTF-8 only (no other encoding
+// declared), no DTD (<!DOCTYPE ...>, hence no entity definitions: only the
+// five predefined entities and character references), no namespaces,
+// elements nested at most 5 levels deep. Anything else, and malformed XML,
+// is an error wrapping ErrBadXML; nothing is expanded. It reads the text of
+// the root's direct children; deeper elements are checked and skipped. It
+// never panics and ends on any input.
 //
-// ParseXML does not check signatures: Webhook verifies the request first.
-func ParseXML(b []byte) (Incoming, error) {
-	var in Incoming
-	s := scanner{b: b, in: &in}
-	if err := s.document(); err != nil {
-		return Incoming{}, err
+// ParseWebhook does not check signatures: Webhook verifies the request
+// first. Turn the result into a channel.Event with Incoming.ChannelEvent.
+func ParseWebhook(b []byte) (Incoming, error) {
+	if len(b) > maxXMLBytes {
+		return Incoming{}, fmt.Errorf("%w: larger than %d bytes", ErrBadXML, maxXMLBytes)
 	}
-	if s.created != "" {
-		n, err := strconv.ParseInt(strings.TrimSpace(s.created), 10, 64)
+	if !utf8.Valid(b) {
+		return Incoming{}, fmt.Errorf("%w: not valid UTF-8", ErrBadXML)
+	}
+	var (
+		in       Incoming
+		created  string
+		depth    int
+		tokens   int
+		rootDone bool
+		field    *string
+		text     []byte
+	)
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.Strict = true
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Incoming{}, fmt.Errorf("%w: %s", ErrBadXML, xmlErrorKind(err))
+		}
+		tokens++
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth > maxXMLDepth:
+				return Incoming{}, fmt.Errorf("%w: elements nested deeper than %d", ErrBadXML, maxXMLDepth)
+			case t.Name.Space != "":
+				return Incoming{}, fmt.Errorf("%w: namespaces are not accepted", ErrBadXML)
+			case depth == 1 && (rootDone || t.Name.Local != "xml"):
+				return Incoming{}, fmt.Errorf("%w: the root must be one <xml> element", ErrBadXML)
+			case depth == 2:
+				field, text = in.field(t.Name.Local, &created), text[:0]
+			}
+		case xml.EndElement:
+			if depth == 2 && field != nil {
+				*field, field = string(text), nil
+			}
+			if depth--; depth == 0 {
+				rootDone = true
+			}
+		case xml.CharData:
+			switch {
+			case depth == 0 && len(bytes.TrimLeft(t, " \t\r\n")) > 0:
+				return Incoming{}, fmt.Errorf("%w: text outside the root element", ErrBadXML)
+			case depth == 2 && field != nil:
+				text = append(text, t...)
+			}
+		case xml.Directive:
+			return Incoming{}, fmt.Errorf("%w: DTDs and entity declarations are not accepted", ErrBadXML)
+		case xml.ProcInst:
+			if t.Target == "xml" && tokens > 1 {
+				return Incoming{}, fmt.Errorf("%w: misplaced XML declaration", ErrBadXML)
+			}
+		}
+	}
+	if !rootDone {
+		return Incoming{}, fmt.Errorf("%w: no <xml> root", ErrBadXML)
+	}
+	if created != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(created), 10, 64)
 		if err != nil || n < 0 {
 			return Incoming{}, fmt.Errorf("%w: CreateTime is not Unix seconds", ErrBadXML)
 		}
 		in.CreateTime = n
 	}
 	return in, nil
+}
+
+// xmlErrorKind describes an encoding/xml error by its line, without the
+// text it quotes (a character or a name from the sender's input).
+func xmlErrorKind(err error) string {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return "syntax error on line " + strconv.Itoa(se.Line)
+	}
+	return "cannot decode"
 }
 
 // field returns where the text of the root's child name goes, or nil.

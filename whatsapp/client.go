@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -50,6 +51,16 @@ type Config struct {
 
 	// MaxBodyBytes caps a webhook body; 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
+	// MaxEvents caps the events of one webhook body; 0 means
+	// DefaultMaxEvents. A body with more (or with more than 8 JSON array
+	// elements per allowed event) gets 413 before any handler runs.
+	MaxEvents int
+	// Logger, when set, receives one record per webhook request answered
+	// other than 200 (Warn for 4xx, Error for 5xx) and per failed handler:
+	// channel, status, reason, the event's type and masked id, the error.
+	// Never a body, a signature, a token, a phone number or message text.
+	// Nil is silent.
+	Logger *slog.Logger
 	// Dedupe remembers handled webhook message ids so a redelivery reaches
 	// the handler once; nil means an in-memory store.
 	Dedupe channel.DedupeStore
@@ -87,6 +98,7 @@ func New(cfg Config) (*Client, error) {
 	api, err := meta.NewCaller(meta.CallerConfig{
 		Name: "whatsapp", Token: cfg.AccessToken, APIVersion: cfg.APIVersion, BaseURL: cfg.BaseURL,
 		HTTPClient: cfg.HTTPClient, Clock: cfg.Clock, RetryableCode: retryableCode, NewError: newError,
+		RefusedCode: refusedCode, Kind: channel.WhatsApp,
 		Retry: transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff},
 	})
 	if err != nil {

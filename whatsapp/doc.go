@@ -17,14 +17,22 @@
 //
 // Limits are checked before any network call. Failures from Meta are
 // *APIError; errors.Is maps them onto the channel sentinels
-// (channel.ErrRateLimited, channel.ErrWindowClosed, ...). Calls are retried
-// with backoff and jitter on connection failures, 5xx, 429 and the
-// throttling codes Meta sends in 400 bodies, honouring Retry-After and
-// never once ctx is done; permanent errors are never retried.
+// (channel.ErrRateLimited, channel.ErrWindowClosed, ...). Retries use
+// backoff and jitter, honour Retry-After and stop once ctx is done. A send
+// has no idempotency key, so it is retried only when Meta certainly did not
+// take it (a connection never made, 429, throttling codes in 400 bodies);
+// an outcome that leaves delivery open (5xx, a reset or timeout after the
+// request was written) is a *channel.DeliveryError (channel.ErrDeliveryUnknown),
+// never retried. Lookups, uploads and mark-as-read also retry 5xx and
+// connection errors; permanent errors are never retried.
 //
 // The webhook verifies X-Hub-Signature-256 on the raw body before parsing,
-// drops redeliveries by message id, and answers 500 when the handler fails
-// so Meta delivers again.
+// refuses a body of more than Config.MaxEvents events (413), drops
+// redeliveries of handled messages by message id, answers 503 to a
+// redelivery of a message still being handled (or when the dedupe store is
+// down) and 500 when the handler fails, so Meta delivers again: a message
+// is never acknowledged unhandled. Config.Logger, when set, records every
+// refusal and failure without secrets, phone numbers or message text.
 //
 // Package whatsapptest is a fake Cloud API for tests.
 package whatsapp

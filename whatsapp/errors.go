@@ -116,3 +116,11 @@ func retryableCode(code, _ int) bool {
 	}
 	return isThrottling(code)
 }
+
+// refusedCode is the send retry policy's view of a Graph error code in a 4xx
+// body: the throttling codes, each of which says the message was refused
+// and not sent ("Message failed to send because...", "rate limit hit"), so
+// a retry cannot make a second copy. Codes 1, 2, 131000 and 131016 are not
+// among them: they do not say whether the message went out (Send reports
+// them as channel.ErrDeliveryUnknown).
+func refusedCode(code, _ int) bool { return isThrottling(code) }

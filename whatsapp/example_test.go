@@ -73,3 +73,32 @@ func ExampleClient_Webhook() {
 	// answered 200
 	// redelivery answered 200
 }
+
+// A send whose answer is lost after Meta accepted it is not retried (the
+// customer would get it twice): the error says the delivery is unknown and
+// names the message, for the caller to reconcile before sending again.
+func ExampleClient_Send_deliveryUnknown() {
+	srv := whatsapptest.NewServer(whatsapptest.Config{})
+	defer srv.Close()
+	wa, err := whatsapp.New(srv.ClientConfig())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv.Inject(whatsapptest.LostAnswer()) // Meta records the message, then answers 500
+
+	m := &channel.Message{To: channel.Address{Channel: channel.WhatsApp, ID: "85291110003"}, Text: "Your parcel has shipped"}
+	_, err = wa.Send(context.Background(), m)
+	var unknown *channel.DeliveryError
+	if errors.As(err, &unknown) {
+		fmt.Println("delivery unknown:", errors.Is(err, channel.ErrDeliveryUnknown))
+		fmt.Println("attempts:", unknown.Attempts, "message:", unknown.Message.Text)
+		fmt.Println("retry blindly:", channel.IsRetryable(err))
+	}
+	fmt.Println("copies Meta holds:", len(srv.Sent()))
+	// Output:
+	// delivery unknown: true
+	// attempts: 1 message: Your parcel has shipped
+	// retry blindly: false
+	// copies Meta holds: 1
+}

@@ -2,11 +2,14 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/redact"
 )
 
 // Limits the Cloud API enforces ("Messages" reference); Send checks them
@@ -173,6 +176,15 @@ type sendResponse struct {
 // parameters Meta rejects), channel.ErrMediaTooLarge, channel.ErrUnsupported
 // (Location, a message tag, a sticker with a caption, an audio header) or
 // channel.ErrInvalidRecipient. The platform's refusals are *APIError.
+//
+// A send is retried only when Meta certainly did not take it (the
+// connection was never made, HTTP 429, a throttling code): WhatsApp has no
+// idempotency key, so any other retry could deliver the message twice. An
+// outcome that leaves delivery open (a 5xx, a reset or timeout after the
+// request was written, codes 1, 2, 131000, 131016) returns a
+// *channel.DeliveryError: errors.Is(err, channel.ErrDeliveryUnknown) holds
+// and the error names the message and the attempt time, for the caller to
+// reconcile (a status webhook for the message will say if it went out).
 func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 	if err := m.Validate(); err != nil {
 		return channel.Receipt{}, err
@@ -185,15 +197,16 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 		return channel.Receipt{}, err
 	}
 	var resp sendResponse
-	if err := c.call(ctx, "POST", c.base+"/"+c.cfg.PhoneNumberID+"/messages", body, &resp); err != nil {
+	if err := c.api.Send(ctx, m, c.base+"/"+c.cfg.PhoneNumberID+"/messages", body, &resp); err != nil {
 		return channel.Receipt{}, err
 	}
 	r := channel.Receipt{Channel: channel.WhatsApp, To: m.To}
 	for _, msg := range resp.Messages {
 		r.MessageIDs = append(r.MessageIDs, msg.ID)
 	}
-	if len(r.MessageIDs) == 0 {
-		return channel.Receipt{}, fmt.Errorf("whatsapp: send answered no message id")
+	if len(r.MessageIDs) == 0 { // accepted (2xx), but which message is unknown
+		return channel.Receipt{}, &channel.DeliveryError{Channel: channel.WhatsApp, Message: m,
+			Attempted: meta.Now(c.cfg.Clock), Attempts: 1, Err: errors.New("whatsapp: send answered no message id")}
 	}
 	r.MessageID = r.MessageIDs[0]
 	return r, nil
@@ -252,7 +265,7 @@ func setRecipient(out *outbound, id string) error {
 		out.Recipient = id
 		return nil
 	}
-	return fmt.Errorf("%w: %q is neither a phone number nor a business-scoped user id", channel.ErrInvalidRecipient, id)
+	return fmt.Errorf("%w: %s is neither a phone number nor a business-scoped user id", channel.ErrInvalidRecipient, redact.ID(id))
 }
 
 func isPhone(s string) bool {

@@ -217,9 +217,11 @@ func TestSendErrors(t *testing.T) {
 		{"pair rate limit until attempts run out", func(s *whatsapptest.Server) {
 			s.FailNext(whatsapptest.Throttle(whatsapp.CodePairRateLimit, 0), whatsapptest.Throttle(whatsapp.CodePairRateLimit, 0))
 		}, func(c *whatsapp.Config) { c.MaxAttempts = 2 }, channel.Message{Text: "hi"}, channel.ErrRateLimited, 131056, true, 2},
-		{"server errors until attempts run out", func(s *whatsapptest.Server) {
+		// A 5xx may come after Meta accepted the message: never retried,
+		// reported as unknown (and not retryable as is).
+		{"server error is not retried", func(s *whatsapptest.Server) {
 			s.FailNext(whatsapptest.ServerError(), whatsapptest.ServerError(), whatsapptest.ServerError())
-		}, func(c *whatsapp.Config) { c.MaxAttempts = 3 }, channel.Message{Text: "hi"}, nil, 131000, true, 3},
+		}, func(c *whatsapp.Config) { c.MaxAttempts = 3 }, channel.Message{Text: "hi"}, channel.ErrDeliveryUnknown, 131000, false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,8 +259,7 @@ func TestSendRetries(t *testing.T) {
 		{"429 then 200", whatsapptest.TooManyRequests(0)},
 		{"throughput code in a 400 body", whatsapptest.Throttle(whatsapp.CodeThroughput, 0)},
 		{"account rate limit", whatsapptest.Throttle(whatsapp.CodeAccountRateLimit, 0)},
-		{"500 then 200", whatsapptest.ServerError()},
-		{"503 without a body", whatsapptest.Fault{Status: http.StatusServiceUnavailable}},
+		{"spam rate limit", whatsapptest.Throttle(whatsapp.CodeSpamRateLimit, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,6 +273,40 @@ func TestSendRetries(t *testing.T) {
 			sent := srv.Sent()
 			require.Len(t, sent, 1, "exactly one message delivered")
 			assert.Equal(t, sent[0].ID, r.MessageID)
+		})
+	}
+}
+
+// TestSendAmbiguousNotRetried: an answer that does not say the message was
+// refused is never retried (WhatsApp has no idempotency key) and comes back
+// as a *channel.DeliveryError naming the message.
+func TestSendAmbiguousNotRetried(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault whatsapptest.Fault
+	}{
+		{"500", whatsapptest.ServerError()},
+		{"503 without a body", whatsapptest.Fault{Status: http.StatusServiceUnavailable}},
+		{"400 code 1 unknown", whatsapptest.Fault{Code: whatsapp.CodeUnknown}},
+		{"400 code 131016 service unavailable", whatsapptest.Fault{Code: whatsapp.CodeServiceUnavailable}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := whatsapptest.NewServer(whatsapptest.Config{})
+			defer srv.Close()
+			srv.FailNext(tt.fault)
+			m := &channel.Message{To: customer, Text: "hi"}
+			_, err := newClient(t, srv, nil).Send(context.Background(), m)
+			require.ErrorIs(t, err, channel.ErrDeliveryUnknown)
+			var de *channel.DeliveryError
+			require.ErrorAs(t, err, &de)
+			assert.Same(t, m, de.Message)
+			assert.Equal(t, 1, de.Attempts)
+			assert.False(t, de.Attempted.IsZero())
+			assert.False(t, channel.IsRetryable(err))
+			assert.Len(t, srv.Requests(), 1, "not retried")
 		})
 	}
 }
@@ -372,4 +407,21 @@ func TestAPIErrorIs(t *testing.T) {
 		}
 		assert.Equal(t, tt.retry, e.Retryable(), "code %d", tt.code)
 	}
+}
+
+// TestSendCancelledWhileBackingOff: a send refused with throttling and then
+// cancelled while waiting to retry was certainly not delivered: a plain
+// error, not channel.ErrDeliveryUnknown.
+func TestSendCancelledWhileBackingOff(t *testing.T) {
+	t.Parallel()
+	srv := whatsapptest.NewServer(whatsapptest.Config{})
+	defer srv.Close()
+	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.MinBackoff, c.MaxBackoff = 30*time.Second, 30*time.Second })
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, channel.ErrDeliveryUnknown)
+	assert.Empty(t, srv.Sent())
 }

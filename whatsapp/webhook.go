@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/inbound"
 	"github.com/switchboard-go/switchboard/internal/meta"
 )
 
@@ -119,6 +120,15 @@ type inStatus struct {
 // Cloud API webhook payload (invalid JSON, or JSON of another shape).
 var ErrMalformedWebhook = errors.New("whatsapp: malformed webhook payload")
 
+// ErrTooManyEvents is wrapped by ParseWebhook's error for a body holding
+// more events than allowed (Webhook answers it 413). It is the same
+// sentinel in every adapter.
+var ErrTooManyEvents = inbound.ErrTooManyEvents
+
+// DefaultMaxEvents is how many events a webhook body may hold when
+// Config.MaxEvents is 0 (Meta batches at most 1,000 updates per delivery).
+const DefaultMaxEvents = inbound.DefaultMaxEvents
+
 // ParseWebhook turns a Cloud API webhook body into events, without checking
 // its signature (Webhook does that first). Every message and status of every
 // change of every entry becomes one event, in order:
@@ -126,8 +136,12 @@ var ErrMalformedWebhook = errors.New("whatsapp: malformed webhook payload")
 //   - a message: EventMessage with Event.ID the wamid, Text (text body, or
 //     the title of an interactive/button reply with its id in Payload),
 //     Media (with the id to download), Location, ReplyTo (context), and the
-//     author's Contact (profile name, wa_id, business-scoped user_id; the
-//     address is the wa_id, or the user_id when the phone is withheld);
+//     author's Contact (profile name, the phone number when wa_id is one,
+//     business-scoped user_id; the address is the wa_id, or the user_id
+//     when the phone is withheld). A wa_id that is not digits (a
+//     business-scoped id such as "US.1349…") is never put in Contact.Phone.
+//     A message with no sender at all (neither from nor from_user_id) is
+//     EventUnknown: nobody could be answered;
 //   - a status: EventStatus with Event.ID "wamid:status", so each state is
 //     handled once, and Status.Err an *APIError for a failed one;
 //   - any other message type, status or change field: EventUnknown carrying
@@ -137,22 +151,34 @@ var ErrMalformedWebhook = errors.New("whatsapp: malformed webhook payload")
 // Event.Raw (and Message.Raw) is the whole delivery body, shared and not
 // copied; an unknown message or status carries its own JSON object instead.
 //
-// It returns ErrMalformedWebhook for a body that is not such a payload, and
-// never panics.
+// It returns ErrMalformedWebhook for a body that is not such a payload, an
+// error wrapping ErrTooManyEvents for one with more than DefaultMaxEvents
+// events (or 8 times as many JSON array elements: it is refused before it
+// is decoded), and never panics.
 func ParseWebhook(body []byte) ([]channel.Event, error) {
+	return parseWebhook(body, DefaultMaxEvents)
+}
+
+// parseWebhook is ParseWebhook with at most maxEvents events (0: the
+// default).
+func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
 	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
 	// bytes into U+FFFD and hand the bot text the customer never wrote.
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformedWebhook)
 	}
-	p, ok := decodeFast(body)
-	if !ok {
-		p = webhookBody{}
-		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, meta.JSONErrorKind(err))
-		}
+	if err := inbound.CheckItems(body, maxEvents); err != nil {
+		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	return normalize(p, body), nil
+	var p webhookBody
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
+	}
+	events := normalize(p, body)
+	if err := inbound.CheckEvents(len(events), maxEvents); err != nil {
+		return nil, fmt.Errorf("whatsapp: %w", err)
+	}
+	return events, nil
 }
 
 // normalize turns a decoded delivery into events.
@@ -212,11 +238,18 @@ func messageEvent(im *inMessage, contacts []inContact, business channel.Address,
 		Type: channel.EventMessage, Channel: channel.WhatsApp, ID: im.ID,
 		From: from, To: business, Time: t, Raw: body,
 	}
+	if from.ID == "" {
+		// No sender: nobody to answer, so no answerable message.
+		e.Type = channel.EventUnknown
+		e.From = channel.Address{}
+		e.Raw = rawItem(body, "messages", im.ID)
+		return e
+	}
 	m := &channel.Message{ID: im.ID, From: from, To: business, Time: t, Raw: body}
 	if c := findContact(contacts, im); c != nil {
-		m.Contact = &channel.Contact{Name: c.Profile.Name, Phone: c.WaID, ScopedID: c.UserID}
-	} else if im.From != "" || im.FromUserID != "" {
-		m.Contact = &channel.Contact{Phone: im.From, ScopedID: im.FromUserID}
+		m.Contact = contact(c.Profile.Name, c.WaID, c.UserID)
+	} else {
+		m.Contact = contact("", im.From, im.FromUserID)
 	}
 	if im.Context != nil {
 		m.ReplyTo = im.Context.ID
@@ -264,6 +297,20 @@ func messageEvent(im *inMessage, contacts []inContact, business channel.Address,
 	}
 	e.Message = m
 	return e
+}
+
+// contact is the author's Contact: waID goes into Phone only when it is a
+// phone number (digits); a business-scoped id found there ("US.1349…")
+// goes into ScopedID when that is empty.
+func contact(name, waID, userID string) *channel.Contact {
+	c := &channel.Contact{Name: name, ScopedID: userID}
+	switch {
+	case isDigits(waID):
+		c.Phone = waID
+	case c.ScopedID == "":
+		c.ScopedID = waID
+	}
+	return c
 }
 
 // findContact returns the contact who wrote im: the one with its wa_id or
@@ -325,20 +372,27 @@ func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Eve
 // hub.verify_token is Config.VerifyToken, else 403). POST reads the body
 // through a cap of Config.MaxBodyBytes (413 over it), checks
 // X-Hub-Signature-256 against Config.AppSecret on the raw bytes before
-// parsing (missing or wrong: 401, h is not called), parses it (malformed:
-// 400) and passes every event to h through channel.Dedupe keyed on the
-// event id, so a redelivered message reaches h once. When h returns an
-// error the handler stops, answers 500 so Meta redelivers, and the events
-// handled before are not handled again; the failed one is. Other methods get
-// 405. With an empty Config.AppSecret every POST fails closed with 401. The
-// handler is safe for concurrent use.
+// parsing (missing or wrong: 401, h is not called), parses it (more than
+// Config.MaxEvents events: 413; malformed: 400; h is not called) and passes
+// every event to h through channel.Dedupe keyed on the event id, so a
+// redelivered message reaches h once. When h returns an error the handler
+// stops, answers 500 so Meta redelivers, and the events handled before are
+// not handled again; the failed one is. A redelivery that arrives while the
+// first delivery is still being handled, or a Config.Dedupe store that does
+// not answer, gets 503 and h is not called: Meta redelivers later, so the
+// event is never acknowledged unhandled. Other methods get 405. With an
+// empty Config.AppSecret every POST fails closed with 401. Every answer but
+// 200 is logged to Config.Logger. The handler is safe for concurrent use.
 func (c *Client) Webhook(h channel.Handler) http.Handler {
+	log := inbound.Log{Logger: c.cfg.Logger, Channel: channel.WhatsApp}
 	return &meta.Webhook{
 		VerifyToken: c.cfg.VerifyToken,
 		Verifier:    c.verify,
 		MaxBody:     c.cfg.MaxBodyBytes,
-		Parse:       ParseWebhook,
-		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock}),
+		MaxEvents:   c.cfg.MaxEvents,
+		Parse:       parseWebhook,
+		Handler:     channel.Dedupe(h, channel.DedupeConfig{Store: c.dedupe, TTL: c.cfg.DedupeTTL, Clock: c.cfg.Clock, OnError: log.DedupeError}),
+		Log:         log,
 	}
 }
 

@@ -332,6 +332,7 @@ func FuzzParseWebhook(f *testing.F) {
 	}
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"type":"interactive","interactive":null}]}}]}]}`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":[{"status":"failed","errors":[]}]}}]}]}`))
+	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"contacts":[{"wa_id":"US.1"}],"messages":[{"id":"x","type":"text","text":{"body":"hi"}}]}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		events, err := whatsapp.ParseWebhook(body)
 		if err != nil {
@@ -340,6 +341,12 @@ func FuzzParseWebhook(f *testing.F) {
 		for _, e := range events {
 			if e.Type == channel.EventMessage && e.Message == nil {
 				t.Fatalf("message event without a message")
+			}
+			if e.Type == channel.EventMessage && e.From.ID == "" {
+				t.Fatalf("answerable message without a sender")
+			}
+			if m := e.Message; m != nil && m.Contact != nil && strings.Trim(m.Contact.Phone, "0123456789") != "" {
+				t.Fatalf("Contact.Phone %q is not a phone number", m.Contact.Phone)
 			}
 			if e.Type == channel.EventStatus && e.Status == nil {
 				t.Fatalf("status event without a status")

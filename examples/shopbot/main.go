@@ -11,6 +11,7 @@
 //	go run ./examples/shopbot -scenario crowd -customers 500
 //	go run ./examples/shopbot -eval ../shared/corpus/intents-dev.jsonl
 //	echo '{"lang":"en","text":"where is my parcel"}' | go run ./examples/shopbot -classify
+//	go run ./examples/shopbot -report week.html       # the demo, then its weekly report
 package main
 
 import (
@@ -40,6 +41,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quiet := fs.Bool("quiet", false, "print the summary only")
 	classifyMode := fs.Bool("classify", false, `read JSON Lines {"lang","text"} on standard input, write {"intent","rule","handoff"} per line`)
 	evalFile := fs.String("eval", "", "score the rule set on a labelled JSON Lines file (the corpus format)")
+	report := fs.String("report", "", "write the run's weekly insights report (self-contained HTML) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +57,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer w.close()
+	notices := w.shop.Summary().Notices
 	switch *scenario {
 	case "demo":
 		err = demo(ctx, w)
@@ -70,5 +73,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	summary(out, w)
+	if *report != "" {
+		w.events.finish(w, notices)
+		return w.events.writeReport(ctx, w, *report)
+	}
 	return nil
 }

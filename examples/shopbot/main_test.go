@@ -28,9 +28,14 @@ func TestDemo(t *testing.T) {
 		"订单 50731846 由 DHL 承运",
 		// A repeated question goes to a person.
 		"Te paso con una persona de nuestro equipo.",
-		// The second number is found as a duplicate and merged.
+		// The second number is found as a possible duplicate: the same
+		// name and nothing else, so a person decides.
 		"identity: profile",
-		"identity: merged profile",
+		"(name_only, evidence name): queued for review, not merged",
+		// The person taking over sees the customer card, masked.
+		"customer card (masked): L**** G**** · tier Gold · language es",
+		"tags: tier:gold, repeat-buyer, priority",
+		"thread: 6 messages (messenger)",
 		// Stalled parcels: a template outside the window, text inside it.
 		"[approved template parcel_no_update]",
 		"told the customer (whatsapp, as template)",
@@ -40,6 +45,7 @@ func TestDemo(t *testing.T) {
 		assert.Contains(t, got, want)
 	}
 	assert.Contains(t, got, "hand-offs to a person        1")
+	assert.NotContains(t, got, "identity: merged profile", "no automatic merge on a name alone")
 	assert.Contains(t, got, "undelivered replies          0")
 	assert.NotContains(t, got, "{{", "no template placeholder reaches a customer")
 	assert.NotContains(t, got, "<no value>")

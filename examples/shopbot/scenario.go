@@ -53,7 +53,7 @@ func (w *world) consent(ctx context.Context, cs ...customer) error {
 	for _, c := range cs {
 		_, err := w.shop.Identity().RecordConsent(ctx, c.address(),
 			identity.Consent{Version: "2026-01", MessageID: "checkout", At: start.Add(-72 * time.Hour)},
-			identity.Hints{Name: c.name, Phone: c.phone})
+			identity.Hints{Name: c.name, Phone: c.phone, Language: c.lang})
 		if err != nil {
 			return fmt.Errorf("consent %s: %w", c.name, err)
 		}
@@ -65,6 +65,9 @@ func (w *world) consent(ctx context.Context, cs ...customer) error {
 func demo(ctx context.Context, w *world) error {
 	w.seedOrders()
 	if err := w.consent(ctx, ada, tom, lucia, somchai, wei); err != nil {
+		return err
+	}
+	if err := w.seedHistory(ctx); err != nil {
 		return err
 	}
 	for _, o := range []struct{ number, tracking string }{{"48213957", "1234567890"}, {"50731846", "5678901234"}, {"61520394", "9876543210"}} {
@@ -110,8 +113,10 @@ func demo(ctx context.Context, w *world) error {
 	return w.poll(ctx, false)
 }
 
-// mergeDuplicates merges what the registry flagged: the demo's customer who
-// wrote from a second number.
+// mergeDuplicates acts on what the registry's scan found: a pair with
+// strong evidence (similar names and a phone number or email in common) is
+// merged; any other pair — a name alone, a phone prefix, a shared
+// purchase — goes to the review queue for a person to decide.
 func (w *world) mergeDuplicates(ctx context.Context) error {
 	reg := w.shop.Identity()
 	pairs, err := reg.Scan(ctx)
@@ -119,13 +124,26 @@ func (w *world) mergeDuplicates(ctx context.Context) error {
 		return err
 	}
 	for _, p := range pairs {
+		if !p.AutoMerge() {
+			if err := reg.QueueDuplicate(ctx, p); err != nil {
+				return err
+			}
+			w.note("identity: %s and %s may be one customer (%s, evidence %s): queued for review, not merged",
+				short(p.A), short(p.B), p.Class, pairEvidence(p))
+			continue
+		}
 		rec, err := reg.Merge(ctx, p.A, p.B)
 		if err != nil {
 			return err
 		}
-		w.note("identity: merged profile %s into %s (record %s; Unmerge restores both)", short(p.B), short(p.A), short(rec.ID))
+		w.note("identity: merged profile %s into %s (evidence %s; record %s; Unmerge restores both)",
+			short(p.B), short(p.A), pairEvidence(p), short(rec.ID))
 	}
 	return nil
+}
+
+func pairEvidence(p identity.Pair) string {
+	return evidence(identity.Candidate{Evidence: p.Evidence})
 }
 
 // poll runs one poller pass and tells customers about parcels that stalled.

@@ -48,10 +48,12 @@ type world struct {
 
 	shop   *shop.Shop
 	orders *shop.Orders
+	book   *orderBook // what the customer card shows
 	poller *tracking.Poller
 
 	printed map[channel.Kind]int // fake sends already shown
 	quiet   bool
+	events  *recorder // insights events for -report
 }
 
 const (
@@ -69,7 +71,7 @@ var (
 )
 
 func newWorld(out io.Writer, quiet bool) (*world, error) {
-	w := &world{clk: channeltest.NewClock(start), out: out, printed: map[channel.Kind]int{}, quiet: quiet}
+	w := &world{clk: channeltest.NewClock(start), out: out, printed: map[channel.Kind]int{}, quiet: quiet, events: newRecorder(), book: &orderBook{}}
 	now := w.clk.Now
 	w.wa = whatsapptest.NewServer(whatsapptest.Config{Clock: now})
 	w.wa.AddTemplate("parcel_no_update", "en", 2)
@@ -127,12 +129,12 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	w.shop, err = shop.New(shop.Config{
 		Rules: rules, Replies: replies, Identity: people, Orders: w.orders, Trackers: trackers,
 		Language: language.English, Clock: now, TimeZone: hongKong,
-		Send: channel.Router{
+		Send: recordOutbound(people, channel.Router{
 			channel.WhatsApp:  channel.Chain(wa, whatsapp.DefaultLimits(now)),
 			channel.Messenger: channel.Chain(fb, messenger.DefaultLimits(now)),
 			channel.LINE:      ln,
 			channel.WeChat:    wc,
-		},
+		}),
 		OnDuplicate: func(_ context.Context, id string, c identity.Candidate) {
 			w.note("identity: profile %s looks like %s (score %.2f, evidence %s)", short(id), short(c.ProfileID), c.Score, evidence(c))
 		},
@@ -152,10 +154,11 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle(pathWhatsApp, wa.Webhook(w.shop))
-	mux.Handle(pathMessenger, fb.Webhook(w.shop))
-	mux.Handle(pathLINE, ln.Webhook(w.shop))
-	mux.Handle(pathWeChat, wc.Webhook(w.shop))
+	h := recordInbound(people, w.shop) // one thread per customer
+	mux.Handle(pathWhatsApp, wa.Webhook(h))
+	mux.Handle(pathMessenger, fb.Webhook(h))
+	mux.Handle(pathLINE, ln.Webhook(h))
+	mux.Handle(pathWeChat, wc.Webhook(h))
 	w.web = httptest.NewServer(mux)
 	return w, nil
 }
@@ -184,6 +187,8 @@ func (c customer) address() channel.Address { return channel.Address{Channel: c.
 // HTTP) and prints the bot's answers.
 func (w *world) say(ctx context.Context, c customer, text string) error {
 	w.line(fmt.Sprintf("%-9s %s (%s) > %s", c.kind, c.name, c.lang, text))
+	snap := w.events.snapshot(w)
+	handoffs := w.shop.Summary().Handoffs
 	var status int
 	var err error
 	switch c.kind {
@@ -206,7 +211,13 @@ func (w *world) say(ctx context.Context, c customer, text string) error {
 	if status != http.StatusOK {
 		return fmt.Errorf("%s webhook answered %d", c.kind, status)
 	}
+	w.events.said(w, c, text, snap)
 	w.showReplies()
+	if w.shop.Summary().Handoffs > handoffs {
+		if err := w.showCard(ctx, c); err != nil {
+			return err
+		}
+	}
 	w.clk.Advance(40 * time.Second)
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-go/switchboard/line/linetest"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
 	"github.com/switchboard-go/switchboard/wechat"
+	"github.com/switchboard-go/switchboard/wechat/wechattest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
@@ -69,17 +70,21 @@ func TestEveryMessageDeliveredThreeTimesGetsOneReply(t *testing.T) {
 					deliverTwice()
 					deliverTwice()
 				} else { // the same delivery three times at once
-					// A delivery that finds the first still in flight is
-					// not acknowledged (the platform retries it later);
-					// the platform's retry afterwards is.
+					// A copy that arrives while another is being handled is
+					// not acknowledged (503: the platform retries later),
+					// except on WeChat, where it waits for the outcome.
 					inParallel(3, func(int) {
 						status, err := deliver(t.Context(), body)
 						assert.NoError(t, err)
-						assert.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable, http.StatusInternalServerError}, status)
+						if kind == channel.WeChat {
+							assert.Equal(t, http.StatusOK, status)
+						} else {
+							assert.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, status)
+						}
 					})
-					status, err := deliver(t.Context(), body)
+					status, err := deliver(t.Context(), body) // the platform's retry
 					assert.NoError(t, err)
-					assert.Equal(t, http.StatusOK, status, "the retry after the first was handled is acknowledged")
+					assert.Equal(t, http.StatusOK, status, "the retry after the first outcome is acknowledged")
 				}
 			}
 			for _, c := range cs {
@@ -90,27 +95,35 @@ func TestEveryMessageDeliveredThreeTimesGetsOneReply(t *testing.T) {
 	assert.EqualValues(t, 4*6, h.srv.shop.Summary().Messages, "each message reaches the bot once")
 }
 
-// TestThrottlingAndServerErrors makes every platform answer one send in ten
-// with throttling (Retry-After) or a 5xx: every reply still arrives, and
-// none twice. On LINE the middle round's messages come without a reply token,
-// so their answers are pushes, and its fault is a lost response (the push was
-// accepted, the answer is a 500): the retry carries the same X-Line-Retry-Key
-// and LINE answers 409 instead of sending it again.
+// TestThrottlingAndServerErrors makes every platform fail one send in each
+// round of ten: first a refusal before the platform saw the message
+// (throttling with Retry-After), then a lost answer AFTER the platform
+// accepted and recorded the message (a 500 in place of its answer), then a
+// 429. Every customer gets exactly one reply. A refusal is retried; a lost
+// answer is not (a retry would be a second copy on WhatsApp, Messenger and
+// WeChat, which have no idempotency key): the shop is told the delivery is
+// unknown, and the customer has the one copy the platform recorded. On
+// LINE the middle round's answers are pushes: the retry carries the same
+// X-Line-Retry-Key and LINE answers 409 instead of sending it again.
+//
+// The lost answers come after recording, so "none twice" fails if the
+// adapter retries them; PendingFaults proves each fault was met.
 func TestThrottlingAndServerErrors(t *testing.T) {
 	t.Parallel()
 	h := start(t, options{tune: fastRetries})
 	const rounds, perRound = 3, 10 // 30 messages per platform, 3 faults
 	const reply, push = "/v2/bot/message/reply", "/v2/bot/message/push"
+	const wcSend = "/cgi-bin/message/custom/send"
 	faults := map[channel.Kind][rounds]func(){
 		channel.WhatsApp: {
-			func() { h.wa.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second)) },
-			func() { h.wa.FailNext(whatsapptest.ServerError()) },
-			func() { h.wa.FailNext(whatsapptest.TooManyRequests(time.Second)) },
+			func() { h.wa.Inject(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second)) },
+			func() { h.wa.Inject(whatsapptest.LostAnswer()) },
+			func() { h.wa.Inject(whatsapptest.TooManyRequests(time.Second)) },
 		},
 		channel.Messenger: {
-			func() { h.fb.FailNext(messengertest.TooManyRequests(time.Second)) },
-			func() { h.fb.FailNext(messengertest.ServerError()) },
-			func() { h.fb.FailNext(messengertest.Throttle(613, time.Second)) },
+			func() { h.fb.Inject(messengertest.Throttle(613, time.Second)) },
+			func() { h.fb.Inject(messengertest.LostAnswer()) },
+			func() { h.fb.Inject(messengertest.TooManyRequests(time.Second)) },
 		},
 		channel.LINE: {
 			func() { h.ln.Inject(linetest.Fault{Path: reply, Status: 429, RetryAfter: time.Second}) },
@@ -118,10 +131,14 @@ func TestThrottlingAndServerErrors(t *testing.T) {
 			func() { h.ln.Inject(linetest.Fault{Path: reply, Status: 503}) },
 		},
 		channel.WeChat: {
-			func() { h.wc.FailSends(wechat.CodeSystemBusy) },
-			func() { h.wc.FailSends(wechat.CodeAPIFrequency) },
-			func() { h.wc.FailSends(wechat.CodeSystemBusy) },
+			func() { h.wc.Inject(wechattest.Fault{Path: wcSend, ErrCode: wechat.CodeAPIFrequency}) },
+			func() { h.wc.Inject(wechattest.Fault{Path: wcSend, Status: 500, AfterAccept: true}) },
+			func() { h.wc.Inject(wechattest.Fault{Path: wcSend, Status: 429, RetryAfter: time.Second}) },
 		},
+	}
+	pending := map[channel.Kind]func() int{
+		channel.WhatsApp: h.wa.PendingFaults, channel.Messenger: h.fb.PendingFaults,
+		channel.LINE: h.ln.PendingFaults, channel.WeChat: h.wc.PendingFaults,
 	}
 	for _, kind := range platforms() {
 		t.Run(string(kind), func(t *testing.T) {
@@ -138,13 +155,27 @@ func TestThrottlingAndServerErrors(t *testing.T) {
 					assert.NoError(t, err)
 					assert.Equal(t, http.StatusOK, status)
 				})
+				assert.Zero(t, pending[kind](), "round %d: the fault was met", r)
 			}
 			for _, c := range cs {
 				assert.Equal(t, 1, h.repliesTo(c), "customer %s gets exactly one reply", c.id)
 			}
+			// The lost answer is reported, not retried: one failure, unknown.
+			var unknown []error
+			for _, f := range h.srv.shop.Failures() {
+				if f.To.Channel == kind {
+					unknown = append(unknown, f.Err)
+				}
+			}
+			if kind == channel.LINE {
+				assert.Empty(t, unknown, "the 409 confirmed the lost push")
+				return
+			}
+			require.Len(t, unknown, 1, "the lost answer is the only failure")
+			assert.ErrorIs(t, unknown[0], channel.ErrDeliveryUnknown)
+			assert.False(t, channel.IsRetryable(unknown[0]))
 		})
 	}
-	assert.Empty(t, h.srv.shop.Failures(), "every reply was delivered in the end")
 
 	// LINE: each push carries a retry key; the retry of the lost response
 	// reused it and was answered 409. Each fault on a reply was retried.
@@ -183,13 +214,28 @@ func nonOK(statuses []int) []int {
 
 // TestUndeliverableRepliesSurfaceAsErrors: a reply that retries cannot
 // deliver is acknowledged to the platform (a redelivery would answer twice)
-// and queued in Failures with an error the shop can act on.
+// and queued in Failures with an error the shop can act on. Each case also
+// checks how many requests the platform saw: a throttled send is tried
+// MaxAttempts (4) times and every injected fault is met, so the test fails
+// if the adapter gives up early (fewer attempts would leave faults queued
+// and still surface the same error).
 func TestUndeliverableRepliesSurfaceAsErrors(t *testing.T) {
 	t.Parallel()
 	h := start(t, options{tune: fastRetries})
 	throttled, down, closed := customer{channel.WhatsApp, "85291110001"}, customer{channel.LINE, "U0000000000000000000000000000f01"},
 		customer{channel.WhatsApp, "85291110002"}
 	lost := customer{channel.LINE, "U0000000000000000000000000000f02"}
+	const reply = "/v2/bot/message/reply"
+	waSends := func() int { return countPath(h.wa.Requests(), "/messages") }
+	lnReplies := func() int {
+		n := 0
+		for _, r := range h.ln.Requests() {
+			if r.Path == reply {
+				n++
+			}
+		}
+		return n
+	}
 	cases := []struct {
 		name      string
 		c         customer
@@ -197,31 +243,39 @@ func TestUndeliverableRepliesSurfaceAsErrors(t *testing.T) {
 		is        error
 		retryable bool
 		delivered int // what the customer received all the same
+		requests  func() int
+		attempts  int // requests the platform saw for the reply
+		pending   func() int
 	}{
 		{"throttled on every attempt", throttled, func() {
-			for range 4 { // MaxAttempts
-				h.wa.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second))
-			}
-		}, channel.ErrRateLimited, true, 0},
+			h.wa.Inject(whatsapptest.Fault{Status: http.StatusBadRequest, Code: whatsapp.CodeThroughput, Times: 4}) // MaxAttempts
+		}, channel.ErrRateLimited, true, 0, waSends, 4, h.wa.PendingFaults},
+		// 503 on every attempt: each may have been accepted before its
+		// answer was lost; the reply token makes the retries safe, but the
+		// outcome stays unknown.
 		{"LINE down on every attempt", down, func() {
-			h.ln.Inject(linetest.Fault{Path: "/v2/bot/message/reply", Status: 503, Times: 4})
-		}, nil, true, 0},
-		{"window closed", closed, func() { h.wa.FailNext(whatsapptest.WindowClosed()) }, channel.ErrWindowClosed, false, 0},
+			h.ln.Inject(linetest.Fault{Path: reply, Status: 503, Times: 4})
+		}, channel.ErrDeliveryUnknown, false, 0, lnReplies, 4, h.ln.PendingFaults},
+		{"window closed", closed, func() { h.wa.Inject(whatsapptest.WindowClosed()) }, channel.ErrWindowClosed, false, 0,
+			waSends, 1, h.wa.PendingFaults},
 		// The reply was sent but its answer lost; the retry finds the
 		// single-use token used. The adapter does not push (that could be a
 		// second copy): the customer has one answer, the shop is told the
 		// outcome is unknown.
 		{"LINE reply answer lost", lost, func() {
-			h.ln.Inject(linetest.Fault{Path: "/v2/bot/message/reply", Status: 500, AfterAccept: true})
-		}, line.ErrDeliveryUnknown, false, 1},
+			h.ln.Inject(linetest.Fault{Path: reply, Status: 500, AfterAccept: true})
+		}, line.ErrDeliveryUnknown, false, 1, lnReplies, 2, h.ln.PendingFaults},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			before := tc.requests()
 			tc.fail()
 			body, deliver := h.message(tc.c, "what payment methods do you accept?")
 			status, err := deliver(t.Context(), body)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, status, "the webhook is acknowledged")
+			assert.Equal(t, tc.attempts, tc.requests()-before, "requests the platform saw")
+			assert.Zero(t, tc.pending(), "every injected fault was met")
 			status, err = deliver(t.Context(), body) // the platform redelivers anyway
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, status)
@@ -237,9 +291,7 @@ func TestUndeliverableRepliesSurfaceAsErrors(t *testing.T) {
 			}
 			require.NotNil(t, f, "the failure is queued")
 			require.Error(t, f.err)
-			if tc.is != nil {
-				assert.ErrorIs(t, f.err, tc.is)
-			}
+			assert.ErrorIs(t, f.err, tc.is)
 			assert.Equal(t, tc.retryable, channel.IsRetryable(f.err), "%v", f.err)
 			if tc.c == down {
 				var apiErr *line.APIError
@@ -250,6 +302,17 @@ func TestUndeliverableRepliesSurfaceAsErrors(t *testing.T) {
 	}
 	assert.EqualValues(t, len(cases), h.srv.shop.Summary().SendFailures)
 	assert.EqualValues(t, len(cases), h.srv.shop.Summary().Messages, "redeliveries were not handled again")
+}
+
+// countPath counts the requests whose path ends with suffix.
+func countPath(reqs []whatsapptest.Request, suffix string) int {
+	n := 0
+	for _, r := range reqs {
+		if strings.HasSuffix(r.Path, suffix) {
+			n++
+		}
+	}
+	return n
 }
 
 // billionLaughs is the classic entity-expansion bomb.

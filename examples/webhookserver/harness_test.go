@@ -29,10 +29,11 @@ import (
 
 // fakes are the four platforms' fake APIs the server talks to.
 type fakes struct {
-	wa *whatsapptest.Server
-	fb *messengertest.Server
-	ln *linetest.Server
-	wc *wechattest.Server
+	closeOnce sync.Once
+	wa        *whatsapptest.Server
+	fb        *messengertest.Server
+	ln        *linetest.Server
+	wc        *wechattest.Server
 }
 
 func newFakes(tb testing.TB) *fakes {
@@ -43,8 +44,13 @@ func newFakes(tb testing.TB) *fakes {
 		ln: linetest.NewServer(linetest.Config{}),
 		wc: wechattest.NewServer(wechattest.Options{SafeMode: true, WebhookPath: "/webhooks/wechat"}),
 	}
-	tb.Cleanup(func() { f.wa.Close(); f.fb.Close(); f.ln.Close(); f.wc.Close() })
+	tb.Cleanup(f.close)
 	return f
+}
+
+// close stops the four fakes; calling it again does nothing more.
+func (f *fakes) close() {
+	f.closeOnce.Do(func() { f.wa.Close(); f.fb.Close(); f.ln.Close(); f.wc.Close() })
 }
 
 // env is the server's environment as a shop would set it: credentials of the

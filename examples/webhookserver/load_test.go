@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/line/linetest"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
@@ -152,6 +155,7 @@ func heapAfterGC() uint64 {
 // generator builds signed webhook bodies cheaply: a body the fake built once
 // with placeholders, cut around them, refilled per message.
 type generator struct {
+	pop    int64 // distinct customers, benchPopulation unless a test sets fewer
 	url    string
 	kind   channel.Kind
 	parts  [][]byte // the template cut at each placeholder
@@ -168,7 +172,7 @@ const (
 
 func newGenerator(tb testing.TB, h *harness, kind channel.Kind) *generator {
 	tb.Helper()
-	g := &generator{kind: kind}
+	g := &generator{kind: kind, pop: benchPopulation}
 	var body []byte
 	holders := []string{phID, phFrom, phText}
 	switch kind {
@@ -216,10 +220,10 @@ func (g *generator) worker() *worker {
 	return &worker{g: g, mac: hmac.New(sha256.New, g.secret)}
 }
 
-// request builds message i: customer i mod benchPopulation, its
-// (i / benchPopulation)-th question, a fresh message id.
+// request builds message i: customer i mod pop, its (i / pop)-th question,
+// a fresh message id.
 func (w *worker) request(i int64) *http.Request {
-	c, k := i%benchPopulation, i/benchPopulation
+	c, k := i%w.g.pop, i/w.g.pop
 	var vals [3][]byte
 	vals[0] = strconv.AppendInt([]byte("bench."), i, 10)
 	if w.g.kind == channel.WhatsApp {
@@ -281,4 +285,81 @@ func (h *histogram) quantile(q float64) time.Duration {
 		}
 	}
 	return 0
+}
+
+// TestPipelineHeapAndGoroutines asserts, with counts small enough for CI,
+// what BenchmarkPipeline's long run only logs. Through the whole pipeline
+// (signed webhook → adapter → dedupe → identity → autoreply → send to the
+// fake → 200), every webhook is answered 200 and gets its reply; on
+// WhatsApp (the benchmark's bounded-heap platform, whose fake forgets its
+// records between phases) the heap after a GC grows by a bounded amount per
+// message once every customer has written (a dedupe claim, not a body) and
+// stays under a fixed bound; and once the server and the fakes stop, the
+// goroutines are back to the baseline. Not parallel: it measures the
+// process's heap and goroutines.
+func TestPipelineHeapAndGoroutines(t *testing.T) {
+	for _, kind := range []channel.Kind{channel.WhatsApp, channel.LINE} {
+		t.Run(string(kind), func(t *testing.T) {
+			baseline := goroutines()
+			h := start(t, options{env: map[string]string{envWAMPS: "1000000"}, log: io.Discard})
+			gen := newGenerator(t, h, kind)
+			// Each customer writes three times: under WhatsApp's pair limit
+			// (3 at once), and the per-customer state exists after phase 1.
+			const customers, total = 400, 1200
+			gen.pop = customers
+			hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+			var next atomic.Int64
+			run := func(n int64) {
+				var wg sync.WaitGroup
+				for range 8 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						w := gen.worker()
+						for i := next.Add(1) - 1; i < n; i = next.Add(1) - 1 {
+							resp, err := hc.Do(w.request(i))
+							if !assert.NoError(t, err) {
+								return
+							}
+							_, _ = io.Copy(io.Discard, resp.Body)
+							resp.Body.Close()
+							assert.Equal(t, http.StatusOK, resp.StatusCode)
+						}
+					}()
+				}
+				wg.Wait()
+				next.Store(n)
+			}
+			run(customers)
+			h.wa.Reset()
+			heapWarm := heapAfterGC()
+			run(total)
+			h.wa.Reset()
+			heapEnd := heapAfterGC()
+			s := h.srv.shop.Summary()
+			assert.EqualValues(t, total, s.Messages)
+			assert.Zero(t, s.SendFailures)
+			if kind == channel.WhatsApp {
+				perMsg := (float64(heapEnd) - float64(heapWarm)) / (total - customers)
+				t.Logf("heap %.1f MB after %d messages, %.1f MB after %d: %.0f B per message",
+					float64(heapWarm)/(1<<20), customers, float64(heapEnd)/(1<<20), total, perMsg)
+				assert.Less(t, perMsg, 512.0, "heap growth per message (a retained body would be 1 KB or more)")
+				assert.Less(t, heapEnd, uint64(256<<20), "heap bound")
+			}
+
+			hc.CloseIdleConnections()
+			require.NoError(t, h.stop())
+			h.fakes.close()
+			assert.True(t, eventually(5*time.Second, func() bool { return goroutines() <= baseline }),
+				"goroutines: %d after stop, %d before start", goroutines(), baseline)
+			t.Logf("goroutines: %d before start, %d after stop", baseline, goroutines())
+		})
+	}
+}
+
+// goroutines counts the process's goroutines after letting finished ones
+// exit.
+func goroutines() int {
+	runtime.Gosched()
+	return runtime.NumGoroutine()
 }

@@ -6,7 +6,9 @@
 // SIGINT or SIGTERM.
 //
 // Configuration comes from the environment (see config.go): a platform is
-// served when its credentials are set, e.g.
+// served when its credentials are set; a platform with some but not all of
+// them stops the server at start with an error naming the missing
+// variables (never a value), e.g.
 //
 //	LINE_CHANNEL_ACCESS_TOKEN=... LINE_CHANNEL_SECRET=... go run ./examples/webhookserver
 package main

@@ -42,7 +42,9 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 	router := channel.Router{}
 	routes := map[string]func(channel.Handler) http.Handler{}
 	if c := cfg.WhatsApp; c != nil {
-		cl, err := whatsapp.New(*c)
+		ac := *c
+		ac.Logger = log
+		cl, err := whatsapp.New(ac)
 		if err != nil {
 			return nil, fmt.Errorf("whatsapp: %w", err)
 		}
@@ -50,7 +52,9 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		routes["/webhooks/whatsapp"] = cl.Webhook
 	}
 	if c := cfg.Messenger; c != nil {
-		cl, err := messenger.New(*c)
+		ac := *c
+		ac.Logger = log
+		cl, err := messenger.New(ac)
 		if err != nil {
 			return nil, fmt.Errorf("messenger: %w", err)
 		}
@@ -58,7 +62,9 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		routes["/webhooks/messenger"] = cl.Webhook
 	}
 	if c := cfg.LINE; c != nil {
-		cl, err := line.New(*c)
+		ac := *c
+		ac.Logger = log
+		cl, err := line.New(ac)
 		if err != nil {
 			return nil, fmt.Errorf("line: %w", err)
 		}
@@ -66,7 +72,9 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		routes["/webhooks/line"] = cl.Webhook
 	}
 	if c := cfg.WeChat; c != nil {
-		cl, err := wechat.New(*c)
+		ac := *c
+		ac.Logger = log
+		cl, err := wechat.New(ac)
 		if err != nil {
 			return nil, fmt.Errorf("wechat: %w", err)
 		}
@@ -97,10 +105,10 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		http: &http.Server{
 			Addr:              cfg.Addr,
 			Handler:           logRequests(log, mux),
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       15 * time.Second,
-			WriteTimeout:      15 * time.Second,
-			IdleTimeout:       60 * time.Second,
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+			ReadTimeout:       cfg.ReadTimeout,
+			WriteTimeout:      cfg.WriteTimeout,
+			IdleTimeout:       cfg.IdleTimeout,
 		},
 		shop: bot,
 		log:  log,

@@ -116,7 +116,7 @@ func TestHealthz(t *testing.T) {
 
 func TestOnlyConfiguredPlatformsAreServed(t *testing.T) {
 	t.Parallel()
-	h := start(t, options{env: map[string]string{envFBToken: "", envFBSecret: ""}})
+	h := start(t, options{env: map[string]string{envFBToken: "", envFBSecret: "", envFBVerify: ""}})
 	status, _ := h.get(t, "/webhooks/messenger?hub.mode=subscribe")
 	assert.Equal(t, http.StatusNotFound, status)
 	status, _ = h.get(t, "/healthz")

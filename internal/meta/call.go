@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/transport"
 )
 
@@ -35,6 +37,11 @@ type Caller struct {
 	Now func() time.Time
 	// NewError builds the adapter's typed error from a failed answer.
 	NewError func(Failure) error
+	// SendHTTP is the client of Send: it retries only what certainly did
+	// not reach Meta (transport.SendCheck with Refused).
+	SendHTTP *retryablehttp.Client
+	// Kind is the channel of the adapter, named in a DeliveryError.
+	Kind channel.Kind
 }
 
 // DefaultAPIVersion is the Graph API version NewCaller uses when none is
@@ -64,8 +71,15 @@ type CallerConfig struct {
 	// Clock is the clock for Retry-After dates; nil means time.Now.
 	Clock func() time.Time
 	// RetryableCode tells CheckRetry which Graph codes in a 4xx body are
-	// worth retrying (the platform's throttling and temporary codes).
+	// worth retrying (the platform's throttling and temporary codes) on
+	// idempotent calls (reads, mark-as-read, uploads).
 	RetryableCode func(code, subcode int) bool
+	// RefusedCode tells Send's retry policy which Graph codes in a 4xx body
+	// say the send was refused and not carried out (throttling): only those
+	// are retried, because a send has no idempotency key.
+	RefusedCode func(code, subcode int) bool
+	// Kind is the adapter's channel, named in a DeliveryError.
+	Kind channel.Kind
 	// NewError builds the adapter's typed error from a failed answer.
 	NewError func(Failure) error
 }
@@ -95,6 +109,8 @@ func NewCaller(cfg CallerConfig) (*Caller, error) {
 		Token:    cfg.Token,
 		Now:      cfg.Clock,
 		NewError: cfg.NewError,
+		SendHTTP: transport.NewClient(cfg.HTTPClient, cfg.Retry, transport.SendCheck(Refused(cfg.RefusedCode))),
+		Kind:     cfg.Kind,
 	}, nil
 }
 
@@ -199,4 +215,103 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// Send posts body (JSON) to endpoint as a message send, which Meta takes
+// without an idempotency key, and decodes a 2xx answer into out.
+//
+// It retries only what certainly did not reach Meta: a request that never
+// left (DNS, refused connection, failed dial), HTTP 429, and a 4xx whose
+// Graph code is a refusal (RefusedCode: throttling). Meta documents no 5xx
+// body that says a request was not processed (Graph API "Handling Errors"
+// only says codes 1 and 2 are temporary), so a 5xx is never retried.
+//
+// Every outcome that leaves open whether Meta accepted the message returns
+// a *channel.DeliveryError (errors.Is channel.ErrDeliveryUnknown) naming m:
+// a 5xx, a reset or EOF after the request was written, a timeout, ctx ending
+// mid-request, a Graph code that does not say the send failed (Unknown), or
+// a 2xx whose body cannot be read. Other answers return NewError's error.
+func (c *Caller) Send(ctx context.Context, m *channel.Message, endpoint string, body, out any) error {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("%s: encode request: %w", c.Name, err)
+	}
+	if err := ctx.Err(); err != nil { // nothing was sent
+		return fmt.Errorf("%s: %w", c.Name, err)
+	}
+	ctx, tries := transport.WithAttempts(ctx, c.Now)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, endpoint, data)
+	if err != nil {
+		return fmt.Errorf("%s: build request: %w", c.Name, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	unknown := func(err error) error {
+		return &channel.DeliveryError{Channel: c.Kind, Message: m, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+	}
+	resp, err := c.SendHTTP.Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		err = fmt.Errorf("%s: %s %s: %w", c.Name, req.Method, redact(req.URL), unwrapURLError(err))
+		if tries.Last() != transport.Unknown { // never sent, or refused and then ctx ended in the backoff
+			return err
+		}
+		return unknown(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		f := ReadFailure(resp, Now(c.Now))
+		apiErr := c.NewError(f)
+		if resp.StatusCode >= 500 || Unknown(f.Graph.Code) {
+			return unknown(apiErr)
+		}
+		return apiErr
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse))
+		return nil
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(out); err != nil {
+		// Meta accepted the message (2xx); only its id is lost.
+		return unknown(fmt.Errorf("%s: decode response: %w", c.Name, err))
+	}
+	return nil
+}
+
+// Unknown reports whether a Graph error code leaves open whether a send was
+// carried out: 1 "API Unknown" ("possibly a temporary issue", or an invalid
+// request), 2 "API Service" (temporary downtime), 131000 "Something went
+// wrong" and 131016 "Service unavailable". None of them says the message
+// was not sent, so Send reports them as ErrDeliveryUnknown.
+func Unknown(code int) bool {
+	switch code {
+	case 1, 2, 131000, 131016:
+		return true
+	}
+	return false
+}
+
+// Refused returns a transport.SendCheck refusal test for the Graph API: HTTP
+// 429, or a 4xx whose Graph code is one for which refused(code, subcode) is
+// true (Meta reports throttling with HTTP 400). The body is read (at most
+// 64 KiB) and put back for the caller.
+func Refused(refused func(code, subcode int) bool) func(*http.Response) bool {
+	return func(resp *http.Response) bool {
+		if transport.Refused429(resp) {
+			return true
+		}
+		if refused == nil {
+			return false
+		}
+		body, rerr := readLimited(resp.Body, maxErrorBody)
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if rerr != nil {
+			return false
+		}
+		g, ok := ParseError(body)
+		return ok && refused(g.Code, g.Subcode)
+	}
 }

@@ -3,8 +3,10 @@
 // webhook signature, the hub.* verification handshake, the webhook
 // http.Handler (parameterized by each platform's parser), the Graph error
 // JSON, its parsing and the fields and text of both adapters' APIError, a
-// Caller that checks the API version and base URL and retries on throttling
-// codes read from 4xx bodies, and the plumbing the two fake servers share
+// Caller that checks the API version and base URL, retries idempotent calls
+// on throttling codes read from 4xx bodies, 5xx and connection errors, and
+// sends (Caller.Send) only on what certainly was not delivered, and the
+// plumbing the two fake servers share
 // (request reading and redacted recording, error answers, fault injection,
 // realistic ids, signed webhook delivery).
 //

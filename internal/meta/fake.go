@@ -13,15 +13,22 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 )
 
-// Fault is one failure a fake server answers instead of handling a request.
+// Fault is one failure a fake server injects on a request (the Meta side of
+// fakefault's shape: Path, Status, Delay, Reset, AfterAccept, RetryAfter,
+// Times, plus Graph's Code, Subcode and Message).
 type Fault struct {
-	// Status is the HTTP status; 0 means 400 when Code is set, else 500.
+	// Path limits the fault to requests whose path ends with it
+	// ("/messages", "/media"); empty matches every API request.
+	Path string
+	// Status is the HTTP status; 0 means 400 when Code is set, else no
+	// error answer (a Delay or Reset alone).
 	Status int
-	// Code and Subcode go into the Graph error body; Code 0 with a 5xx status
+	// Code and Subcode go into the Graph error body; Code 0 with a status
 	// answers Meta's generic "unknown error" (code 1).
 	Code, Subcode int
 	// Message is the error message; empty picks a realistic one.
@@ -29,55 +36,52 @@ type Fault struct {
 	// RetryAfter, when positive, is sent as a Retry-After header (seconds).
 	RetryAfter time.Duration
 	// Delay holds the answer back this long (or until the request is
-	// cancelled); with no Status and Code the request then succeeds.
+	// cancelled); with no Status, Code or Reset the request then succeeds.
 	Delay time.Duration
+	// Reset closes the connection without an answer.
+	Reset bool
+	// AfterAccept makes the fake accept and record the request first (the
+	// message is sent) and then fail: the answer is lost.
+	AfterAccept bool
+	// Times is how many matching requests fail; 0 means 1.
+	Times int
 }
 
-// Faults is a queue of faults a fake answers in order, one per request
-// matching its path. The zero value is empty and ready; safe for concurrent use.
+// Spec is the platform-neutral part of f.
+func (f Fault) Spec() fakefault.Spec {
+	return fakefault.Spec{Path: f.Path, Delay: f.Delay, Reset: f.Reset, AfterAccept: f.AfterAccept, Times: f.Times}
+}
+
+// Faults is a queue of faults a fake applies in order, each to the next
+// request matching its Path. The zero value is empty and ready; safe for
+// concurrent use.
 type Faults struct {
-	mu sync.Mutex
-	q  []Fault
+	q fakefault.Queue[Fault]
 }
 
-// Push appends n copies of f (n < 1 counts as 1).
+// Push appends f for n requests (n < 1 counts as 1), or f.Times when n is 1
+// and f.Times is larger.
 func (fs *Faults) Push(f Fault, n int) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	for range max(n, 1) {
-		fs.q = append(fs.q, f)
-	}
+	fs.q.Push(f.Path, max(n, f.Times, 1), f)
 }
 
-// Pop removes and returns the next fault.
-func (fs *Faults) Pop() (Fault, bool) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	if len(fs.q) == 0 {
-		return Fault{}, false
-	}
-	f := fs.q[0]
-	fs.q = fs.q[1:]
-	return f, true
-}
+// Len is the number of faults still queued.
+func (fs *Faults) Len() int { return fs.q.Len() }
 
-// Apply serves the next queued fault, if any: it waits out the delay and
-// writes the error. It reports whether the request was answered (true means
-// the caller must not answer again).
-func (fs *Faults) Apply(w http.ResponseWriter, r *http.Request) bool {
-	f, ok := fs.Pop()
+// Serve answers r: under the next fault matching r's path when one is
+// queued (fakefault.Serve), else with accept.
+func (fs *Faults) Serve(w http.ResponseWriter, r *http.Request, accept func(http.ResponseWriter)) {
+	f, ok := fs.q.Take(r.URL.Path)
 	if !ok {
-		return false
+		accept(w)
+		return
 	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		case <-t.C:
-		}
-	}
+	fakefault.Serve(w, r, f.Spec(), accept, f.Answer)
+}
+
+// Answer writes f's Graph error and reports true, or reports false when f
+// has no Status or Code (a pure Delay or Reset).
+func (f Fault) Answer(w http.ResponseWriter) bool {
 	if f.Status == 0 && f.Code == 0 {
 		return false
 	}

@@ -82,10 +82,13 @@ func TestHandshake(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			w := httptest.NewRecorder()
-			Handshake(w, httptest.NewRequest(http.MethodGet, "/?"+tt.query, nil), tt.token)
-			assert.Equal(t, tt.status, w.Code)
+			ok := Handshake(w, httptest.NewRequest(http.MethodGet, "/?"+tt.query, nil), tt.token)
+			assert.Equal(t, tt.status == 200, ok)
+			assert.Equal(t, 200, w.Code, "a refused handshake writes nothing; the caller answers")
 			if tt.status == 200 {
 				assert.Equal(t, "42", w.Body.String())
+			} else {
+				assert.Empty(t, w.Body.String())
 			}
 		})
 	}
@@ -175,10 +178,13 @@ func TestFaults(t *testing.T) {
 	var fs Faults
 	fs.Push(Fault{Code: 130429, RetryAfter: 1500 * time.Millisecond}, 2)
 	fs.Push(Fault{Status: 503}, 1)
-	for i, want := range []int{400, 400, 503} {
+	accepted := 0
+	accept := func(w http.ResponseWriter) { accepted++; w.WriteHeader(http.StatusOK) }
+	for _, want := range []int{400, 400, 503} {
 		w := httptest.NewRecorder()
-		require.True(t, fs.Apply(w, httptest.NewRequest(http.MethodPost, "/", nil)), i)
+		fs.Serve(w, httptest.NewRequest(http.MethodPost, "/", nil), accept)
 		assert.Equal(t, want, w.Code)
+		assert.Zero(t, accepted, "a fault before acceptance records nothing")
 		if want == 400 {
 			assert.Equal(t, "2", w.Header().Get("Retry-After"))
 			g, ok := ParseError(w.Body.Bytes())
@@ -187,7 +193,18 @@ func TestFaults(t *testing.T) {
 			assert.NotEmpty(t, g.FBTraceID)
 		}
 	}
-	assert.False(t, fs.Apply(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil)))
+	assert.Zero(t, fs.Len())
+	fs.Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), accept)
+	assert.Equal(t, 1, accepted, "no fault left: the request is accepted")
+
+	fs.Push(Fault{Path: "/messages", Status: 500, AfterAccept: true}, 1)
+	w := httptest.NewRecorder()
+	fs.Serve(w, httptest.NewRequest(http.MethodPost, "/v26.0/1/media", nil), accept)
+	assert.Equal(t, 200, w.Code, "the fault waits for its path")
+	w = httptest.NewRecorder()
+	fs.Serve(w, httptest.NewRequest(http.MethodPost, "/v26.0/1/messages", nil), accept)
+	assert.Equal(t, 500, w.Code)
+	assert.Equal(t, 3, accepted, "accepted, then the answer was lost")
 }
 
 func TestIDs(t *testing.T) {

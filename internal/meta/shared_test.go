@@ -2,8 +2,11 @@ package meta
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/inbound"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 )
 
@@ -21,10 +25,13 @@ func TestWebhook(t *testing.T) {
 	t.Parallel()
 	secret := []byte("k")
 	body := []byte(`{"ids":["a","b"]}`)
-	parse := func(b []byte) ([]channel.Event, error) {
+	parse := func(b []byte, maxEvents int) ([]channel.Event, error) {
 		var p struct{ IDs []string }
 		if err := json.Unmarshal(b, &p); err != nil || p.IDs == nil {
 			return nil, errors.New("malformed")
+		}
+		if err := inbound.CheckEvents(len(p.IDs), maxEvents); err != nil {
+			return nil, err
 		}
 		events := make([]channel.Event, 0, len(p.IDs))
 		for _, id := range p.IDs {
@@ -37,6 +44,7 @@ func TestWebhook(t *testing.T) {
 		body                []byte
 		signature           string
 		maxBody             int64
+		maxEvents           int
 		failOn              map[string]int
 		status              int
 		handled             []string
@@ -48,6 +56,7 @@ func TestWebhook(t *testing.T) {
 		{name: "unsigned", method: http.MethodPost, body: body, status: 401},
 		{name: "wrong signature", method: http.MethodPost, body: body, signature: Sign(body, []byte("x")), status: 401},
 		{name: "too large", method: http.MethodPost, body: body, signature: Sign(body, secret), maxBody: 4, status: 413},
+		{name: "too many events", method: http.MethodPost, body: body, signature: Sign(body, secret), maxEvents: 1, status: 413},
 		{name: "malformed", method: http.MethodPost, body: []byte(`[]`), signature: Sign([]byte(`[]`), secret), status: 400},
 		{name: "handler fails", method: http.MethodPost, body: body, signature: Sign(body, secret),
 			failOn: map[string]int{"a": 1}, status: 500, handled: []string{"a"}},
@@ -56,7 +65,7 @@ func TestWebhook(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &metatest.Recorder{FailOn: tt.failOn}
-			wh := &Webhook{VerifyToken: "V", Verifier: NewVerifier(secret), MaxBody: tt.maxBody, Parse: parse, Handler: rec}
+			wh := &Webhook{VerifyToken: "V", Verifier: NewVerifier(secret), MaxBody: tt.maxBody, MaxEvents: tt.maxEvents, Parse: parse, Handler: rec}
 			r := httptest.NewRequest(tt.method, "/webhook"+tt.query, bytes.NewReader(tt.body))
 			if tt.signature != "" {
 				r.Header.Set(SignatureHeader, tt.signature)
@@ -75,22 +84,59 @@ func TestWebhook(t *testing.T) {
 	}
 }
 
-func TestJSONErrorKind(t *testing.T) {
+// TestWebhookFailureStatusAndLog: a handler error answers 503 when the
+// event is in flight or a store is down (so Meta redelivers later) and 500
+// otherwise; every answer but 200 is logged without the body or signature.
+func TestWebhookFailureStatusAndLog(t *testing.T) {
 	t.Parallel()
-	var v struct{ N int }
-	secret := "s3cret-value"
-	for _, tc := range []struct{ in, want string }{
-		{`{"N":`, "syntax error at offset 5"},
-		{`{"N":"` + secret + `"}`, "wrong type for N"},
-		{`{"N":1}x` + secret, "syntax error at offset 8"},
-	} {
-		err := json.Unmarshal([]byte(tc.in), &v)
-		require.Error(t, err, tc.in)
-		got := JSONErrorKind(err)
-		assert.Equal(t, tc.want, got, tc.in)
-		assert.NotContains(t, got, secret)
+	secret := []byte("k")
+	body := []byte(`{"text":"my order 12345"}`)
+	parse := func([]byte, int) ([]channel.Event, error) {
+		return []channel.Event{{Type: channel.EventMessage, ID: "wamid.HBgLODUyOTEyMzQ1Njc4FQIAEhgSQUJDREVG"}}, nil
 	}
-	assert.Equal(t, "cannot decode", JSONErrorKind(errors.New("read "+secret)))
+	for _, tc := range []struct {
+		name   string
+		err    error
+		status int
+	}{
+		{"in flight", fmt.Errorf("%w: x", channel.ErrInFlight), 503},
+		{"store down", fmt.Errorf("%w: x", channel.ErrUnavailable), 503},
+		{"handler", errors.New("boom"), 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			wh := &Webhook{Verifier: NewVerifier(secret), Parse: parse,
+				Handler: channel.HandlerFunc(func(context.Context, channel.Event) error { return tc.err }),
+				Log:     inbound.Log{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Channel: channel.WhatsApp}}
+			r := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+			r.Header.Set(SignatureHeader, Sign(body, secret))
+			w := httptest.NewRecorder()
+			wh.ServeHTTP(w, r)
+			assert.Equal(t, tc.status, w.Code)
+			var rec map[string]any
+			require.NoError(t, json.Unmarshal(logs.Bytes(), &rec), logs.String())
+			assert.Equal(t, "ERROR", rec["level"])
+			assert.Equal(t, float64(tc.status), rec["status"])
+			assert.Equal(t, "whatsapp", rec["channel"])
+			assert.Equal(t, "wamid.HBgL…JDREVG", rec["event_id"], "the wa_id inside a wamid is masked")
+			assert.NotContains(t, logs.String(), "ODUyOTEy", "nor the base64 of the wa_id")
+			assert.NotContains(t, logs.String(), "12345")
+		})
+	}
+	t.Run("unsigned", func(t *testing.T) {
+		t.Parallel()
+		var logs bytes.Buffer
+		wh := &Webhook{Verifier: NewVerifier(secret), Parse: parse, Handler: &metatest.Recorder{},
+			Log: inbound.Log{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Channel: channel.Messenger}}
+		r := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+		r.Header.Set(SignatureHeader, Sign(body, []byte("wrong")))
+		w := httptest.NewRecorder()
+		wh.ServeHTTP(w, r)
+		assert.Equal(t, 401, w.Code)
+		assert.Contains(t, logs.String(), `"level":"WARN","msg":"webhook refused","channel":"messenger","status":401`)
+		assert.NotContains(t, logs.String(), "sha256=")
+	})
 }
 
 func TestErrorFields(t *testing.T) {

@@ -69,6 +69,8 @@ const DefaultMaxIdleConnsPerHost = 256
 // exponential with full jitter and honours Retry-After, check decides what is
 // retried (nil means DefaultCheck), and after the last attempt the last
 // response is returned as is, so callers build their typed error from it.
+// A request whose context carries an Attempts (WithAttempts) has each of
+// its attempts and their Outcome recorded there.
 func NewClient(hc *http.Client, r Retry, check retryablehttp.CheckRetry) *retryablehttp.Client {
 	r = r.withDefaults()
 	if hc == nil {
@@ -78,13 +80,14 @@ func NewClient(hc *http.Client, r Retry, check retryablehttp.CheckRetry) *retrya
 		check = DefaultCheck
 	}
 	return &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: r.MinBackoff,
-		RetryWaitMax: r.MaxBackoff,
-		RetryMax:     r.MaxAttempts - 1,
-		CheckRetry:   check,
-		Backoff:      Backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		HTTPClient:     hc,
+		RetryWaitMin:   r.MinBackoff,
+		RetryWaitMax:   r.MaxBackoff,
+		RetryMax:       r.MaxAttempts - 1,
+		CheckRetry:     recording(check),
+		Backoff:        Backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: requestHook,
 	}
 }
 

@@ -20,8 +20,9 @@
 // targets (400 "Failed to send messages" for a forgotten user), the monthly
 // quota (429), and X-Line-Retry-Key: only on push, multicast, narrowcast and
 // broadcast, and 409 for a key already accepted. Faults (429 with
-// Retry-After, 5xx, and lost responses after the request was processed) are
-// injected with Inject. Every request is recorded (Requests) and every
+// Retry-After, 5xx, resets, slow answers, before or after the request was
+// processed) are injected with Inject, in the Fault shape all four fakes
+// share. Every request is recorded (Requests) and every
 // accepted send too (Sent).
 //
 // Webhooks: TextEvent, ImageEvent, FollowEvent, UnfollowEvent and

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 )
 
 // Defaults used when Config leaves a field empty.
@@ -69,7 +70,7 @@ type Server struct {
 	sent         []Sent
 	replyTokens  map[string]*replyToken
 	acceptedKeys map[string]string // retry key → request id
-	faults       []Fault
+	faults       fakefault.Queue[Fault]
 	unknownUsers map[string]bool
 	contents     map[string]content
 	usage        int64
@@ -112,17 +113,30 @@ type Sent struct {
 	IDs []string
 }
 
-// Fault makes the server fail requests on demand.
+// Fault makes the server fail requests on demand. Its shape is the one
+// every fake of this module shares (whatsapptest, messengertest, linetest,
+// wechattest): Path, Status, Delay, Reset, AfterAccept, RetryAfter, Times,
+// plus the platform's error fields (here Message).
 type Fault struct {
-	// Path limits the fault to one endpoint ("/v2/bot/message/push"); empty
-	// matches every request.
+	// Path limits the fault to requests whose path ends with it
+	// ("/v2/bot/message/push"); empty matches every request.
 	Path string
-	// Status is the HTTP status to answer: 429, 500, 503...
+	// Status is the HTTP status to answer: 429, 500, 503... 0 answers no
+	// error (a Delay or Reset alone).
 	Status int
+	// Message overrides the error body's message (e.g.
+	// line.MessageMonthlyLimit with 429); empty picks LINE's usual one.
+	Message string
 	// RetryAfter, when set, is sent as a Retry-After header (whole seconds).
 	RetryAfter time.Duration
+	// Delay holds the answer back this long, or until the client gives up.
+	// Before acceptance a client that gave up leaves nothing recorded; after
+	// acceptance the message counts all the same.
+	Delay time.Duration
+	// Reset closes the connection without an answer.
+	Reset bool
 	// AfterAccept processes the request first (the message is sent, the
-	// retry key and reply token are used) and then answers Status, as when a
+	// retry key and reply token are used) and then fails, as when a
 	// response is lost on its way back.
 	AfterAccept bool
 	// Times is how many requests fail; 0 means 1.
@@ -188,15 +202,13 @@ func (s *Server) Usage() int64 {
 	return s.usage
 }
 
+// PendingFaults is the number of injected faults not yet used up (a fault
+// with Times > 1 counts once until its last use). A test asserts it is 0 to
+// prove every fault it injected was met.
+func (s *Server) PendingFaults() int { return s.faults.Len() }
+
 // Inject queues f: the next matching requests fail with its status.
-func (s *Server) Inject(f Fault) {
-	if f.Times <= 0 {
-		f.Times = 1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
-}
+func (s *Server) Inject(f Fault) { s.faults.Push(f.Path, f.Times, f) }
 
 // ForgetUser makes userID behave like a user id that does not exist: pushes
 // to it answer 400 "Failed to send messages".
@@ -245,6 +257,32 @@ type errorDetail struct {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	fault, faulty := s.faults.Take(r.URL.Path)
+	if !faulty {
+		s.answer(w, s.process(r, body, err, nil))
+		return
+	}
+	spec := fakefault.Spec{Delay: fault.Delay, Reset: fault.Reset, AfterAccept: fault.AfterAccept}
+	accept := func(w http.ResponseWriter) { s.answer(w, s.process(r, body, err, nil)) }
+	fail := func(w http.ResponseWriter) bool {
+		if fault.Status == 0 {
+			return false
+		}
+		a := faultAnswer(fault)
+		if !fault.AfterAccept { // recorded as a request answered with the fault
+			a = s.process(r, body, err, &a)
+		} else {
+			s.restatus(a.status)
+		}
+		s.answer(w, a)
+		return true
+	}
+	fakefault.Serve(w, r, spec, accept, fail)
+}
+
+// process records the request and handles it (or answers instead, when
+// instead is not nil), returning the answer to write.
+func (s *Server) process(r *http.Request, body []byte, readErr error, instead *answer) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
@@ -258,7 +296,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var a answer
 	switch {
-	case err != nil:
+	case instead != nil:
+		a = *instead
+	case readErr != nil:
 		a = errorAnswer(http.StatusBadRequest, "The request body could not be read")
 	case len(body) > maxRequestBody:
 		a = errorAnswer(http.StatusRequestEntityTooLarge, "Request entity too large")
@@ -267,7 +307,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Status = a.status
 	s.requests = append(s.requests, rec)
-	w.Header().Set("X-Line-Request-Id", reqID)
+	if a.header == nil {
+		a.header = map[string]string{}
+	}
+	a.header["X-Line-Request-Id"] = reqID
+	return a
+}
+
+// restatus sets the status of the last recorded request: an answer lost
+// after acceptance is recorded with the status the client saw.
+func (s *Server) restatus(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.requests); n > 0 {
+		s.requests[n-1].Status = status
+	}
+}
+
+// answer writes a.
+func (s *Server) answer(w http.ResponseWriter, a answer) {
 	for k, v := range a.header {
 		w.Header().Set(k, v)
 	}
@@ -284,41 +342,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(a.raw)
 }
 
-// handle authenticates, applies faults and routes. s.mu is held.
+// handle authenticates and routes. s.mu is held.
 func (s *Server) handle(r *http.Request, body []byte, reqID string) answer {
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.ChannelAccessToken {
 		return errorAnswer(http.StatusUnauthorized,
 			"Authentication failed. Confirm that the access token in the authorization header is valid.")
 	}
-	fault, ok := s.takeFault(r.URL.Path)
-	if ok && !fault.AfterAccept {
-		return faultAnswer(fault)
-	}
-	a := s.route(r, body, reqID)
-	if ok {
-		return faultAnswer(fault)
-	}
-	return a
-}
-
-func (s *Server) takeFault(path string) (Fault, bool) {
-	for i, f := range s.faults {
-		if f.Path != "" && f.Path != path {
-			continue
-		}
-		s.faults[i].Times--
-		if s.faults[i].Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return f, true
-	}
-	return Fault{}, false
+	return s.route(r, body, reqID)
 }
 
 func faultAnswer(f Fault) answer {
 	msg := "An error occurred in the LINE Platform"
 	if f.Status == http.StatusTooManyRequests {
 		msg = "The API rate limit has been exceeded. Try again later."
+	}
+	if f.Message != "" {
+		msg = f.Message
 	}
 	a := errorAnswer(f.Status, msg)
 	if f.RetryAfter > 0 {

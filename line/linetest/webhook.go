@@ -140,6 +140,16 @@ func Redelivered(e Event) Event {
 	return e
 }
 
+// Standby returns a copy of e in "mode":"standby", as LINE sends events to
+// a channel that does not own the chat (another channel, such as a chat
+// module, is active): the bot may read them but shouldn't send messages, so
+// they carry no reply token.
+func Standby(e Event) Event {
+	e.Mode = "standby"
+	e.ReplyToken = ""
+	return e
+}
+
 // Sign returns the X-Line-Signature of body: base64 of HMAC-SHA256 keyed with
 // secret.
 func Sign(secret string, body []byte) string {

@@ -14,5 +14,8 @@
 // The fake answers like WeChat (expired tokens get 42001, unknown ones 40001)
 // and is stricter where that catches bugs: a token is refused as soon as a
 // newer one was issued (WeChat keeps it about 5 minutes; Options.Grace
-// restores that). FailSends injects any errcode (45015, 45047, 40001, -1, ...).
+// restores that). FailSends injects any errcode (45015, 45047, 40001, -1, ...);
+// Inject, in the Fault shape all four fakes share, adds 5xx, resets and slow
+// answers on any path, before WeChat saw the request or after it recorded
+// it (AfterAccept).
 package wechattest

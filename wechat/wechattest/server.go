@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/wechat"
 )
 
@@ -74,6 +75,7 @@ type Server struct {
 	fetches  int
 	seq      int
 	failures []int
+	faults   fakefault.Queue[Fault]
 	sent     []Sent
 	typing   []Typing
 	uploads  []Uploaded
@@ -110,7 +112,15 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("POST /cgi-bin/message/custom/send", s.send)
 	mux.HandleFunc("POST /cgi-bin/message/custom/typing", s.typingCmd)
 	mux.HandleFunc("POST /cgi-bin/media/upload", s.upload)
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok := s.faults.Take(r.URL.Path)
+		if !ok {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		spec := fakefault.Spec{Delay: f.Delay, Reset: f.Reset, AfterAccept: f.AfterAccept}
+		fakefault.Serve(w, r, spec, func(w http.ResponseWriter) { mux.ServeHTTP(w, r) }, f.answer)
+	}))
 	s.URL = s.srv.URL
 	return s
 }
@@ -164,6 +174,71 @@ func (s *Server) FailSends(codes ...int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, codes...)
+}
+
+// Fault makes the server fail requests on demand. Its shape is the one
+// every fake of this module shares (whatsapptest, messengertest, linetest,
+// wechattest): Path, Status, Delay, Reset, AfterAccept, RetryAfter, Times,
+// plus the platform's error fields (here ErrCode).
+//
+// Without AfterAccept the fault happens before WeChat saw the request:
+// nothing is recorded (no message sent, no token issued). With AfterAccept
+// the request is handled and recorded first (Sent lists the message,
+// TokenFetches counts the token) and then the answer is lost.
+type Fault struct {
+	// Path limits the fault to requests whose path ends with it
+	// ("/cgi-bin/message/custom/send", "/cgi-bin/token"); empty matches
+	// every request.
+	Path string
+	// Status is the HTTP status to answer (500, 502, 503...); 0 means 200
+	// when ErrCode is set, else no error answer (a Delay or Reset alone).
+	Status int
+	// ErrCode is the errcode of the JSON answer (-1 system busy, 45011
+	// minute quota...); 0 with a Status answers -1.
+	ErrCode int
+	// RetryAfter, when set, is sent as a Retry-After header (whole seconds).
+	RetryAfter time.Duration
+	// Delay holds the answer back this long, or until the client gives up.
+	Delay time.Duration
+	// Reset closes the connection without an answer.
+	Reset bool
+	// AfterAccept handles and records the request first, then fails.
+	AfterAccept bool
+	// Times is how many requests fail; 0 means 1.
+	Times int
+}
+
+// PendingFaults is the number of injected faults not yet used up (a fault
+// with Times > 1 counts once until its last use). A test asserts it is 0 to
+// prove every fault it injected was met.
+func (s *Server) PendingFaults() int { return s.faults.Len() }
+
+// Inject queues f: the next f.Times requests matching f.Path fail with it.
+func (s *Server) Inject(f Fault) { s.faults.Push(f.Path, f.Times, f) }
+
+// answer writes f's error and reports whether it had one.
+func (f Fault) answer(w http.ResponseWriter) bool {
+	if f.Status == 0 && f.ErrCode == 0 {
+		return false
+	}
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(int((f.RetryAfter+time.Second-1)/time.Second)))
+	}
+	code := f.ErrCode
+	if code == 0 {
+		code = -1
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(cmpOr(f.Status, http.StatusOK))
+	_ = json.NewEncoder(w).Encode(map[string]any{"errcode": code, "errmsg": fmt.Sprintf("%s rid: fake-%d", errmsg(code), code)})
+	return true
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
 }
 
 // Sent is one accepted customer-service message (a copy: safe to keep).

@@ -35,9 +35,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !meta.Authorized(w, r, s.cfg.AccessToken) {
 		return
 	}
-	if s.faults.Apply(w, r) {
-		return
-	}
+	s.faults.Serve(w, r, func(w http.ResponseWriter) { s.route(w, r, parts, body) })
+}
+
+// route answers an authorized API request.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
 	switch {
 	case len(parts) == 3 && parts[1] == s.cfg.PhoneNumberID && parts[2] == "messages" && r.Method == http.MethodPost:
 		s.messages(w, body)

@@ -6,8 +6,11 @@
 // /v{N}/{phone-number-id}/messages path, required fields and documented
 // limits) and otherwise answers Meta's error JSON with code 100. It answers
 // with realistic ids (wamid.…), records every request, keeps uploaded media
-// for lookup and authenticated download, and fails on demand: throttling
-// codes with Retry-After, 5xx, the 24 h window error (131047), slowness.
+// for lookup and authenticated download, and fails on demand (Inject, with
+// the Fault shape all four fakes share): throttling codes with Retry-After,
+// 5xx, the 24 h window error (131047), resets and slowness, before Meta saw
+// the request or after it recorded the message (AfterAccept: the answer is
+// lost).
 // It also builds, signs and delivers webhooks to a handler or a URL.
 //
 //	srv := whatsapptest.NewServer(whatsapptest.Config{})

@@ -159,9 +159,23 @@ func (s *Server) OpenWindow(to string) {
 	delete(s.closed, strings.TrimPrefix(to, "+"))
 }
 
-// Fault is a failure the server answers instead of handling one API request.
+// Fault is a failure the server injects on API requests. Its shape is the
+// one every fake of this module shares (whatsapptest, messengertest,
+// linetest, wechattest): Path, Status, Delay, Reset, AfterAccept,
+// RetryAfter and Times, plus the platform's error fields (here Meta's
+// Code, Subcode and Message).
+//
+// Without AfterAccept the fault happens before Meta saw the request: the
+// message is not recorded. With AfterAccept the message is accepted and
+// recorded (Sent lists it) and then the answer is lost: Status answers an
+// error instead, Reset closes the connection, Delay answers too late for
+// the client.
 type Fault struct {
-	// Status is the HTTP status; 0 means 400 when Code is set.
+	// Path limits the fault to requests whose path ends with it
+	// ("/messages"); empty matches every API request.
+	Path string
+	// Status is the HTTP status; 0 means 400 when Code is set, else no
+	// error answer (a Delay or Reset alone).
 	Status int
 	// Code and Subcode are Meta's error code and subcode.
 	Code, Subcode int
@@ -172,6 +186,12 @@ type Fault struct {
 	// Delay holds the answer back (or until the client gives up); alone,
 	// it makes a slow but successful answer.
 	Delay time.Duration
+	// Reset closes the connection without an answer.
+	Reset bool
+	// AfterAccept accepts and records the request first, then fails.
+	AfterAccept bool
+	// Times is how many matching requests fail; 0 means 1.
+	Times int
 }
 
 // Throttle is the fault Meta answers over the throughput limit (130429),
@@ -197,6 +217,20 @@ func WindowClosed() Fault {
 
 // Slow delays one answer by d and then handles the request normally.
 func Slow(d time.Duration) Fault { return Fault{Delay: d} }
+
+// PendingFaults is the number of injected faults not yet used up (a fault
+// with Times > 1 counts once until its last use). A test asserts it is 0 to
+// prove every fault it injected was met.
+func (s *Server) PendingFaults() int { return s.faults.Len() }
+
+// Inject queues f: the next f.Times requests matching f.Path fail with it.
+func (s *Server) Inject(f Fault) { s.faults.Push(meta.Fault(f), f.Times) }
+
+// LostAnswer is the fault where Meta accepts and records the message and
+// the answer is then lost: a 500 after acceptance.
+func LostAnswer() Fault {
+	return Fault{Status: http.StatusInternalServerError, Code: 1, AfterAccept: true}
+}
 
 // FailNext queues faults; each answers one request to the API (messages,
 // media), in order, before normal service resumes.

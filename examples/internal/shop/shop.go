@@ -171,13 +171,14 @@ func (s *Shop) now() time.Time {
 }
 
 // HandleEvent implements channel.Handler. It answers customer text messages;
-// other events only feed the window tracker. It returns an error only for a
+// other events, and events in standby (another channel owns the chat, LINE
+// "mode":"standby": the bot must not send), only feed the window tracker. It returns an error only for a
 // failure worth a redelivery (the rule engine or the registry failing): a
 // reply that cannot be delivered is queued in Failures instead, so a
 // redelivery never makes the customer receive an answer twice.
 func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 	s.windows.Observe(e)
-	if e.Type != channel.EventMessage || e.Message == nil || e.Message.Text == "" {
+	if e.Type != channel.EventMessage || e.Standby || e.Message == nil || e.Message.Text == "" {
 		return nil
 	}
 	start := time.Now()

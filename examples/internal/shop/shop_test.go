@@ -172,6 +172,22 @@ func TestNotifyInsideAndOutsideTheWindow(t *testing.T) {
 	}
 }
 
+// TestStandbyEventsGetNoReply: a LINE event in standby (another channel
+// owns the chat) is not answered, and counts as no customer message.
+func TestStandbyEventsGetNoReply(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.fake.Customer(channel.LINE, "U1")
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: "ev1", From: c.Address, Standby: true,
+		Message: &channel.Message{ID: "m1", From: c.Address, Text: "where is my parcel?", Standby: true}}
+	require.NoError(t, f.shop.HandleEvent(context.Background(), e))
+	assert.Empty(t, f.fake.SentTo(c.Address), "no reply in standby")
+	assert.Zero(t, f.shop.Summary().Messages)
+	e.Standby, e.Message.Standby, e.ID = false, false, "ev2"
+	require.NoError(t, f.shop.HandleEvent(context.Background(), e))
+	assert.Len(t, f.fake.SentTo(c.Address), 1, "the same message in active mode is answered")
+}
+
 // TestFallbackInTheDetectedLanguage: a message no rule answers is answered
 // in the language it is written in, not the shop's default; a message with
 // nothing to detect keeps the conversation's language.

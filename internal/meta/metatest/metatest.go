@@ -48,8 +48,9 @@ func (r *Recorder) IDs() []string {
 
 // AssertJSONSubset checks that every field of want (a JSON document)
 // appears in got with the same value: objects recursively, arrays element by
-// element and of the same length. Fields of got that want does not name
-// are ignored.
+// element and of the same length. A field want names must be present in
+// got (a null in want matches only a null). Fields of got that want does
+// not name are ignored.
 func AssertJSONSubset(t testing.TB, want string, got []byte) {
 	t.Helper()
 	var w, g any
@@ -64,7 +65,11 @@ func AssertJSONSubset(t testing.TB, want string, got []byte) {
 				return
 			}
 			for k, v := range wv {
-				walk(path+"."+k, v, gv[k])
+				gvk, present := gv[k]
+				if !assert.True(t, present, "%s.%s: missing in %s", path, k, got) {
+					continue
+				}
+				walk(path+"."+k, v, gvk)
 			}
 		case []any:
 			gv, ok := g.([]any)

@@ -252,8 +252,15 @@ func (cc ClientCredentials) Fetch(ctx context.Context, hc *retryablehttp.Client)
 	if secs <= 0 {
 		secs = 3600
 	}
+	// FedEx answers 3600, UPS 14399; a larger value (or one that would
+	// overflow a Duration into the past) is read as a day.
+	secs = min(secs, maxTokenSeconds)
 	return Token{Value: tr.AccessToken, Expiry: start.Add(time.Duration(secs) * time.Second)}, nil
 }
+
+// maxTokenSeconds caps a token's announced lifetime (FuzzTokenAnswer found
+// that 9223372036854775807 overflowed into an expiry in the past).
+const maxTokenSeconds = 24 * 60 * 60
 
 // parseSeconds reads 3600 or "3600".
 func parseSeconds(raw json.RawMessage) int64 {

@@ -1,0 +1,177 @@
+// Package inboundtest holds the test doubles the four adapters' webhook
+// tests share: a handler whose first handling of an event is slow and fails,
+// a DedupeStore that reports when a claim is found in flight, and one that
+// always fails. Everything here is safe for concurrent use.
+package inboundtest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// ErrFirstTry is what SlowFail returns for the first handling of an event.
+var ErrFirstTry = errors.New("inboundtest: first handling failed")
+
+// SlowFail is a channel.Handler whose first handling of each event id
+// blocks until the test calls Fail (or the request ends) and then fails
+// with ErrFirstTry (or, made by NewSlowSucceed, succeeds); every later
+// handling succeeds. Successes are counted.
+type SlowFail struct {
+	// Entered receives the id of each first handling once it has begun.
+	Entered chan string
+
+	succeedFirst bool
+
+	mu        sync.Mutex
+	started   map[string]bool
+	release   map[string]chan struct{}
+	succeeded map[string]int
+}
+
+// NewSlowFail returns a SlowFail ready for use.
+func NewSlowFail() *SlowFail {
+	return &SlowFail{
+		Entered: make(chan string, 16), started: map[string]bool{},
+		release: map[string]chan struct{}{}, succeeded: map[string]int{},
+	}
+}
+
+// NewSlowSucceed returns a SlowFail whose first handling succeeds once
+// released by Fail.
+func NewSlowSucceed() *SlowFail {
+	h := NewSlowFail()
+	h.succeedFirst = true
+	return h
+}
+
+// HandleEvent implements channel.Handler.
+func (h *SlowFail) HandleEvent(ctx context.Context, e channel.Event) error {
+	h.mu.Lock()
+	if h.started[e.ID] {
+		h.succeeded[e.ID]++
+		h.mu.Unlock()
+		return nil
+	}
+	h.started[e.ID] = true
+	ch := h.gate(e.ID)
+	h.mu.Unlock()
+	h.Entered <- e.ID
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if h.succeedFirst {
+		h.mu.Lock()
+		h.succeeded[e.ID]++
+		h.mu.Unlock()
+		return nil
+	}
+	return ErrFirstTry
+}
+
+func (h *SlowFail) gate(id string) chan struct{} {
+	ch, ok := h.release[id]
+	if !ok {
+		ch = make(chan struct{})
+		h.release[id] = ch
+	}
+	return ch
+}
+
+// Fail lets the first handling of id return (with its error, or success
+// for NewSlowSucceed).
+func (h *SlowFail) Fail(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	close(h.gate(id))
+}
+
+// Succeeded is how many times id was handled successfully.
+func (h *SlowFail) Succeeded(id string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.succeeded[id]
+}
+
+// WatchStore wraps a DedupeStore and sends the key of every Claim that finds
+// its key in flight to InFlight (without blocking when nobody listens).
+type WatchStore struct {
+	channel.DedupeStore
+	InFlight chan string
+}
+
+// NewWatchStore wraps a fresh MemoryDedupeStore.
+func NewWatchStore() *WatchStore {
+	return &WatchStore{DedupeStore: channel.NewMemoryDedupeStore(1024), InFlight: make(chan string, 64)}
+}
+
+// Claim implements channel.DedupeStore.
+func (s *WatchStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
+	st, err := s.DedupeStore.Claim(ctx, key, now, lease)
+	if st == channel.ClaimInFlight {
+		select {
+		case s.InFlight <- key:
+		default:
+		}
+	}
+	return st, err
+}
+
+// ErrStoreDown is what DownStore answers.
+var ErrStoreDown = errors.New("inboundtest: store down")
+
+// DownStore is a DedupeStore that never answers.
+type DownStore struct{}
+
+// Claim implements channel.DedupeStore.
+func (DownStore) Claim(context.Context, string, time.Time, time.Duration) (channel.ClaimStatus, error) {
+	return 0, ErrStoreDown
+}
+
+// Complete implements channel.DedupeStore.
+func (DownStore) Complete(context.Context, string, time.Time, time.Duration) error {
+	return ErrStoreDown
+}
+
+// Release implements channel.DedupeStore.
+func (DownStore) Release(context.Context, string) error { return ErrStoreDown }
+
+// Counter is a channel.Handler that counts its calls.
+type Counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+// HandleEvent implements channel.Handler.
+func (c *Counter) HandleEvent(context.Context, channel.Event) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return nil
+}
+
+// N is how many events were handled.
+func (c *Counter) N() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Retry models a platform retrying a delivery whose first attempt timed out
+// (so that attempt's answer is lost): it calls deliver until one answers
+// 200 or attempts run out, and returns the last status. A 200 ends the
+// platform's interest in the event, whether or not anyone handled it.
+func Retry(deliver func() int, attempts int) int {
+	status := 0
+	for range attempts {
+		if status = deliver(); status == 200 {
+			break
+		}
+	}
+	return status
+}

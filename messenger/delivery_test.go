@@ -1,0 +1,105 @@
+package messenger_test
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
+	"github.com/switchboard-go/switchboard/internal/meta/metatest"
+	"github.com/switchboard-go/switchboard/messenger"
+	"github.com/switchboard-go/switchboard/messenger/messengertest"
+)
+
+// TestWebhookInFlightRedelivery: Meta times out on a slow first delivery
+// and redelivers while it is being handled; the first handling then fails.
+// The redelivery gets 503 (acknowledging it would lose the message), Meta
+// retries, and the message is handled successfully exactly once.
+func TestWebhookInFlightRedelivery(t *testing.T) {
+	t.Parallel()
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	h := inboundtest.NewSlowFail()
+	hook := newClient(t, srv, nil).Webhook(h)
+	ctx := context.Background()
+	const rounds = 20
+	once := 0
+	for i := range rounds {
+		body, mid := srv.MessageWebhook(messengertest.Inbound{PSID: "6789012345678901", Text: "where is my order"})
+		deliver := func() int {
+			status, err := srv.Deliver(ctx, hook, body)
+			require.NoError(t, err)
+			return status
+		}
+		first := make(chan int, 1)
+		go func() { first <- deliver() }() // Meta times out on it
+		require.Equal(t, mid, <-h.Entered)
+		status := deliver()
+		assert.Equal(t, http.StatusServiceUnavailable, status, "round %d", i)
+		h.Fail(mid)
+		assert.Equal(t, http.StatusInternalServerError, <-first, "round %d", i)
+		if status != http.StatusOK {
+			status = inboundtest.Retry(deliver, 3)
+		}
+		assert.Equal(t, http.StatusOK, status, "round %d", i)
+		if h.Succeeded(mid) == 1 {
+			once++
+		}
+		assert.Equal(t, http.StatusOK, deliver(), "round %d: a later duplicate", i)
+		assert.Equal(t, 1, h.Succeeded(mid), "round %d: the duplicate is not handled", i)
+	}
+	assert.Equal(t, rounds, once, "handled successfully exactly once")
+	t.Logf("handled once: %d/%d", once, rounds)
+}
+
+// TestWebhookStoreDown: a dedupe store that does not answer gives 503 and
+// the handler is not called.
+func TestWebhookStoreDown(t *testing.T) {
+	t.Parallel()
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	count := &inboundtest.Counter{}
+	hook := newClient(t, srv, func(c *messenger.Config) { c.Dedupe = inboundtest.DownStore{} }).Webhook(count)
+	body, _ := srv.MessageWebhook(messengertest.Inbound{PSID: "6789012345678901", Text: "hi"})
+	status, err := srv.Deliver(context.Background(), hook, body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Zero(t, count.N())
+}
+
+// TestWebhookTooManyEvents: 1 MiB of empty messaging items is refused with
+// 413 before any handler runs, for a bounded allocation. Not parallel: it
+// measures allocation.
+func TestWebhookTooManyEvents(t *testing.T) {
+	const prefix, suffix = `{"object":"page","entry":[{"id":"1","messaging":[`, `]}]}`
+	n := (1<<20 - len(prefix) - len(suffix)) / 3
+	flood := []byte(prefix + strings.Repeat("{},", n) + "{}" + suffix)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := messenger.ParseWebhook(flood)
+	runtime.ReadMemStats(&after)
+	assert.ErrorIs(t, err, messenger.ErrTooManyEvents)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, alloc, uint64(1<<20))
+	t.Logf("1 MiB flood: refused after %d bytes of allocation", alloc)
+
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	rec := &metatest.Recorder{}
+	hook := newClient(t, srv, func(c *messenger.Config) { c.MaxEvents = 2; c.MaxBodyBytes = 2 << 20 }).Webhook(rec)
+	status, err := srv.Deliver(context.Background(), hook, flood)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	three := []byte(prefix + `{"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":1,"read":{"watermark":1}},` +
+		`{"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":1,"read":{"watermark":2}},` +
+		`{"sender":{"id":"1"},"recipient":{"id":"2"},"timestamp":1,"read":{"watermark":3}}` + suffix)
+	status, err = srv.Deliver(context.Background(), hook, three)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	assert.Empty(t, rec.IDs(), "no handler ran")
+}

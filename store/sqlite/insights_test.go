@@ -1,0 +1,60 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/insights"
+	"github.com/switchboard-go/switchboard/insights/insightstest"
+	"github.com/switchboard-go/switchboard/store/storetest"
+)
+
+func TestInsightsLog(t *testing.T) {
+	insightstest.TestLog(t, func(t *testing.T) insights.Log { return storetest.SQLite(t).InsightsLog() })
+}
+
+// TestInsightsMillionEvents computes a generated week of 1,000,000 events
+// read from SQLite within the budget of 5 s (CPU time on a busy
+// machine, see the in-memory test). Under -race, where the transpiled
+// SQLite runs 20 times slower, it checks 20,000 events for equality only.
+func TestInsightsMillionEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	n := 1_000_000
+	if s := os.Getenv("INSIGHTS_EVENTS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	if raceEnabled {
+		n = 20_000
+	}
+	ctx := context.Background()
+	from, to := insightstest.Week()
+	log := storetest.SQLite(t).InsightsLog()
+	events := insightstest.Generate(n, 42, from)
+	start := time.Now()
+	for i := 0; i < len(events); i += 50_000 {
+		require.NoError(t, log.Append(ctx, events[i:min(i+50_000, len(events))]...))
+	}
+	t.Logf("appended %d events in %v", len(events), time.Since(start))
+	start, cpu0 := time.Now(), cpuTime()
+	m, err := insights.Compute(ctx, log, from, to, insightstest.FixtureOptions())
+	took, cpu := time.Since(start), cpuTime()-cpu0
+	require.NoError(t, err)
+	t.Logf("%d events (%d conversations) computed from SQLite in %v wall, %v CPU", len(events), m.Conversations, took, cpu)
+	if cpu > 0 {
+		took = min(took, cpu)
+	}
+	if !raceEnabled {
+		assert.Less(t, took, 5*time.Second)
+	}
+	want, err := insights.Analyze(events, from, to, insightstest.FixtureOptions())
+	require.NoError(t, err)
+	assert.Equal(t, want.Summary, m.Summary)
+}
