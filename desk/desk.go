@@ -355,7 +355,7 @@ func (d *Desk) Handoff(ctx context.Context, h Handoff) (Conversation, error) {
 			card = c.clone()
 		}
 	}
-	prio := max(h.Priority, d.priorityOf(card, h.Tags))
+	prio := max(h.Priority, d.priorityOf(card, append(slices.Clone(h.Tags), card.Tags...)))
 	team := d.cfg.DefaultTeam
 	if t, ok := d.cfg.Teams[h.InquiryType]; ok {
 		team = t

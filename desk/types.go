@@ -90,9 +90,13 @@ type Card struct {
 	RecentInquiries int
 	PastIssues      []string
 	Preferences     []string
+	// Tags are the card's labels ("tier:gold", "priority", "vip"); "vip"
+	// and "priority" raise the conversation's priority.
+	Tags []string
 }
 
 func (c Card) clone() Card {
+	c.Tags = slices.Clone(c.Tags)
 	c.PastIssues = slices.Clone(c.PastIssues)
 	c.Preferences = slices.Clone(c.Preferences)
 	return c
