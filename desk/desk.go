@@ -31,7 +31,13 @@ func (f CardFunc) Card(ctx context.Context, customer channel.Address) (Card, err
 }
 
 // TranslateFunc translates text from one language to another (BCP 47 tags).
-// It is optional; a lang package or a shop's translation service fits it.
+// It is optional. Package lang's Service fits it in a few lines of the
+// shop's code:
+//
+//	translate := func(ctx context.Context, text, from, to string) (string, error) {
+//		b, err := svc.Inbound(ctx, text, language.Make(from), language.Make(to))
+//		return b.Translation, err
+//	}
 type TranslateFunc func(ctx context.Context, text, from, to string) (string, error)
 
 // Config configures a Desk. Only Sender is needed for agents' replies; every
