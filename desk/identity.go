@@ -18,7 +18,9 @@ import (
 //
 //	desk.CardFunc(func(ctx context.Context, a channel.Address) (desk.Card, error) {
 //		id, err := myProfileID(ctx, a)
-//		...
+//		if err != nil {
+//			return desk.Card{}, err
+//		}
 //		c, err := registry.Card(ctx, id, orders)
 //		return desk.CardFromIdentity(c), err
 //	})
