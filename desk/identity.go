@@ -16,7 +16,7 @@ import (
 //
 // A shop's CardSource finds the profile of an address and calls it:
 //
-//	desk.CardFunc(func(ctx context.Context, a channel.Address) (desk.Card, error) {
+//	cards := desk.CardFunc(func(ctx context.Context, a channel.Address) (desk.Card, error) {
 //		id, err := myProfileID(ctx, a)
 //		if err != nil {
 //			return desk.Card{}, err
