@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -67,11 +68,32 @@ type RecipientLimitConfig struct {
 	// Burst is how many messages may go to one recipient back to back; 0
 	// means 1.
 	Burst int
-	// MaxRecipients bounds memory; 0 means 1<<20. Recipients whose allowance
-	// is full again are forgotten first; past the bound the oldest are
-	// dropped, which can only loosen (never tighten) their limit.
+	// MaxRecipients bounds memory; 0 means 1<<20. The limiter keeps its
+	// recipients (in 32 shards of MaxRecipients/32) in the order they were
+	// last sent to: the oldest ones whose allowance is full again are
+	// forgotten as they are met, and past the bound the recipient sent to
+	// longest ago is dropped, which can only loosen (never tighten) its
+	// limit. Both cost O(1) per send.
 	MaxRecipients int
 	Clock         Clock
+	// Store, if set, keeps the allowances instead of this process's memory,
+	// so the limit holds across instances (MaxRecipients then does not
+	// apply: the store forgets a recipient once its allowance is full
+	// again). Nil keeps them in memory.
+	Store RecipientLimitStore
+}
+
+// RecipientLimitStore keeps per-recipient allowances (GCRA: one theoretical
+// arrival time per recipient) for PerRecipient shared by several instances.
+// Take must check and charge atomically: two instances sending to one
+// recipient at the same moment never both get the last allowance.
+// store/sqlite, store/postgres and store/redis implement it.
+// Implementations must be safe for concurrent use.
+type RecipientLimitStore interface {
+	// Take charges one send to a at now if a's allowance (one send per
+	// every, burst back to back) has room, and returns 0. Otherwise it
+	// charges nothing and returns how long until the next send is allowed.
+	Take(ctx context.Context, a Address, now time.Time, every time.Duration, burst int) (time.Duration, error)
 }
 
 // PerRecipient returns a Middleware limiting sends to each recipient (by
@@ -83,12 +105,35 @@ type RecipientLimitConfig struct {
 // It keeps one timestamp per active recipient (GCRA), so memory follows the
 // recipients written to within Every·Burst, not all recipients ever seen. The
 // middleware is safe for concurrent use.
+//
+// With a Store, a send whose allowance cannot be checked does not go out:
+// the error matches ErrUnavailable.
 func PerRecipient(cfg RecipientLimitConfig) Middleware {
-	l := newRecipientLimiter(cfg)
+	var take func(ctx context.Context, a Address, now time.Time) (time.Duration, error)
+	if st := cfg.Store; st != nil {
+		burst := max(cfg.Burst, 1)
+		take = func(ctx context.Context, a Address, now time.Time) (time.Duration, error) {
+			if cfg.Every <= 0 {
+				return 0, nil
+			}
+			wait, err := st.Take(ctx, a, now, cfg.Every, burst)
+			if err != nil {
+				return 0, fmt.Errorf("%w: per-recipient limit: %w", ErrUnavailable, err)
+			}
+			return wait, nil
+		}
+	} else {
+		l := newRecipientLimiter(cfg)
+		take = func(_ context.Context, a Address, now time.Time) (time.Duration, error) { return l.take(a, now), nil }
+	}
 	return func(next Sender) Sender {
 		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
 			if m != nil {
-				if wait := l.take(m.To, cfg.Clock.now()); wait > 0 {
+				wait, err := take(ctx, m.To, cfg.Clock.now())
+				if err != nil {
+					return Receipt{}, err
+				}
+				if wait > 0 {
 					return Receipt{}, &limitError{what: "per-recipient limit", wait: wait}
 				}
 			}
@@ -106,14 +151,28 @@ type recipientLimiter struct {
 	shards     [recipientShards]recipientShard
 }
 
+// recipientShard holds the GCRA state of its recipients in a list ordered
+// by last send, oldest first, so both kinds of forgetting cost O(1): the
+// oldest entries whose allowance is full again are dropped as they are met
+// at the front, and past the bound the front (the recipient written to
+// longest ago) goes.
 type recipientShard struct {
 	mu sync.Mutex
-	// tat is the theoretical arrival time (unix ns) by a 64-bit keyed hash
-	// of the recipient: no string to chase on a lookup. Two recipients
-	// sharing a hash (odds about n²/2⁶⁵, 10⁻⁸ for a million) would share an
-	// allowance.
-	tat       map[uint64]int64
-	nextSweep int
+	// idx maps a 64-bit keyed hash of the recipient to its node: no string
+	// to chase on a lookup. Two recipients sharing a hash (odds about
+	// n²/2⁶⁵, 10⁻⁸ for a million) would share an allowance.
+	idx map[uint64]int32
+	// nodes[0] is the list's sentinel: nodes[0].next is the oldest,
+	// nodes[0].prev the newest. Freed nodes are chained through next from
+	// free.
+	nodes []lruNode
+	free  int32
+}
+
+type lruNode struct {
+	key        uint64
+	tat        int64 // theoretical arrival time, unix ns
+	prev, next int32
 }
 
 func newRecipientLimiter(cfg RecipientLimitConfig) *recipientLimiter {
@@ -129,14 +188,14 @@ func newRecipientLimiter(cfg RecipientLimitConfig) *recipientLimiter {
 		seed:     maphash.MakeSeed(),
 	}
 	for i := range l.shards {
-		l.shards[i].tat = make(map[uint64]int64)
-		l.shards[i].nextSweep = 64
+		l.shards[i].idx = make(map[uint64]int32)
+		l.shards[i].nodes = make([]lruNode, 1, 64)
 	}
 	return l
 }
 
-// take consumes one send for a at now and returns 0, or returns how long to
-// wait when the recipient is over its limit.
+// take charges one send to a at now, or returns how long to wait when a's
+// allowance is spent (nothing is charged then).
 func (l *recipientLimiter) take(a Address, now time.Time) time.Duration {
 	if l.every <= 0 {
 		return 0
@@ -146,52 +205,54 @@ func (l *recipientLimiter) take(a Address, now time.Time) time.Duration {
 	sh := &l.shards[k%recipientShards]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	tat, ok := sh.tat[k]
-	if !ok || tat < n {
-		tat = n
+	i, ok := sh.idx[k]
+	tat := n
+	if ok && sh.nodes[i].tat > n {
+		tat = sh.nodes[i].tat
 	}
 	if tat-n > l.tau {
 		return time.Duration(tat - n - l.tau)
 	}
-	sh.tat[k] = tat + l.every
-	if len(sh.tat) >= sh.nextSweep {
-		sh.sweep(n, l.perShard)
+	if ok {
+		sh.unlink(i)
+	} else {
+		i = sh.alloc()
+		sh.idx[k] = i
+	}
+	sh.nodes[i].key, sh.nodes[i].tat = k, tat+l.every
+	sh.pushBack(i)
+	// Forget from the front: entries whose allowance is full again, then
+	// the oldest while over the bound. Each entry is forgotten once, so the
+	// work is O(1) amortized; the entry just written is at the back and
+	// neither full again (every > 0) nor alone over a bound ≥ 1.
+	for h := sh.nodes[0].next; h != 0 && (sh.nodes[h].tat <= n || len(sh.idx) > l.perShard); h = sh.nodes[0].next {
+		delete(sh.idx, sh.nodes[h].key)
+		sh.unlink(h)
+		sh.nodes[h] = lruNode{next: sh.free}
+		sh.free = h
 	}
 	return 0
 }
 
-// sweep forgets recipients whose allowance is full again (their state equals
-// a fresh one), then, if the shard is still over its bound, arbitrary ones.
-// Sweeps happen when the map doubles, so their cost is amortized O(1).
-func (sh *recipientShard) sweep(now int64, bound int) {
-	for a, tat := range sh.tat {
-		if tat <= now {
-			delete(sh.tat, a)
-		}
+func (sh *recipientShard) alloc() int32 {
+	if sh.free != 0 {
+		i := sh.free
+		sh.free = sh.nodes[i].next
+		return i
 	}
-	for a := range sh.tat {
-		if len(sh.tat) <= bound {
-			break
-		}
-		delete(sh.tat, a)
-	}
-	sh.nextSweep = min(max(64, 2*len(sh.tat)), bound+1)
+	sh.nodes = append(sh.nodes, lruNode{})
+	return int32(len(sh.nodes) - 1)
 }
 
-// addressKey is a keyed 64-bit hash of a, for maps that must not chase the
-// id's string on every probe. The id is hashed in one call and the channel
-// mixed in as a constant: cheaper than streaming both through maphash.Hash.
-func addressKey(seed maphash.Seed, a Address) uint64 {
-	h := maphash.String(seed, a.ID)
-	switch a.Channel {
-	case WhatsApp:
-		return h ^ 0x9e3779b97f4a7c15
-	case Messenger:
-		return h ^ 0xbf58476d1ce4e5b9
-	case LINE:
-		return h ^ 0x94d049bb133111eb
-	case WeChat:
-		return h ^ 0xd6e8feb86659fd93
-	}
-	return h ^ maphash.String(seed, string(a.Channel))*0x2545f4914f6cdd1d
+func (sh *recipientShard) unlink(i int32) {
+	p, n := sh.nodes[i].prev, sh.nodes[i].next
+	sh.nodes[p].next = n
+	sh.nodes[n].prev = p
+}
+
+func (sh *recipientShard) pushBack(i int32) {
+	last := sh.nodes[0].prev
+	sh.nodes[i].prev, sh.nodes[i].next = last, 0
+	sh.nodes[last].next = i
+	sh.nodes[0].prev = i
 }

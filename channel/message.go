@@ -2,6 +2,7 @@ package channel
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"time"
 )
@@ -47,6 +48,24 @@ func (a Address) String() string { return string(a.Channel) + ":" + a.ID }
 
 // IsZero reports whether a is the zero Address.
 func (a Address) IsZero() bool { return a == Address{} }
+
+// addressKey is a keyed 64-bit hash of a, for maps that must not chase the
+// id's string on every probe. The id is hashed in one call and the channel
+// mixed in as a constant: cheaper than streaming both through maphash.Hash.
+func addressKey(seed maphash.Seed, a Address) uint64 {
+	h := maphash.String(seed, a.ID)
+	switch a.Channel {
+	case WhatsApp:
+		return h ^ 0x9e3779b97f4a7c15
+	case Messenger:
+		return h ^ 0xbf58476d1ce4e5b9
+	case LINE:
+		return h ^ 0x94d049bb133111eb
+	case WeChat:
+		return h ^ 0xd6e8feb86659fd93
+	}
+	return h ^ maphash.String(seed, string(a.Channel))*0x2545f4914f6cdd1d
+}
 
 // MediaType is the kind of a media attachment.
 type MediaType string

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -18,6 +19,30 @@ type QuotaConfig struct {
 	// rolling 24 h). A recipient already counted in the window costs nothing.
 	UniqueRecipients bool
 	Clock            Clock
+	// Store, if set, keeps the counted sends instead of this process's
+	// memory, so one quota holds across instances. Nil keeps them in
+	// memory.
+	Store QuotaStore
+}
+
+// QuotaStore keeps the sends one rolling Quota counted, shared by several
+// instances. Take checks and counts atomically: two instances never both
+// get the last slot. store/sqlite, store/postgres and store/redis implement
+// it (one store value per quota). Implementations must be safe for
+// concurrent use.
+type QuotaStore interface {
+	// Take counts one send to a at now if fewer than limit sends (distinct
+	// recipients when unique) fall within the window (now-window, now]; a
+	// recipient already counted passes free when unique (empty ticket). It
+	// returns wait 0 and a ticket that Refund takes back, or the time until
+	// the oldest counted send leaves the window (nothing counted).
+	Take(ctx context.Context, a Address, now time.Time, window time.Duration, limit int, unique bool) (wait time.Duration, ticket string, err error)
+	// Refund uncounts the send of ticket (its send failed); an empty or
+	// unknown ticket is not an error.
+	Refund(ctx context.Context, ticket string) error
+	// Used returns how many sends (or recipients) fall within the window
+	// ending at now.
+	Used(ctx context.Context, now time.Time, window time.Duration) (int, error)
 }
 
 // QuotaUsage is a snapshot of a Quota.
@@ -86,6 +111,32 @@ func (q *Quota) used() int { return len(q.sends) - q.head }
 
 // Usage returns the current usage.
 func (q *Quota) Usage() QuotaUsage {
+	u, _ := q.UsageContext(context.Background())
+	return u
+}
+
+// UsageContext is Usage with a context; with a Store it returns the
+// store's error wrapped in ErrUnavailable.
+func (q *Quota) UsageContext(ctx context.Context) (QuotaUsage, error) {
+	if q.cfg.Store != nil {
+		n, err := q.cfg.Store.Used(ctx, q.cfg.Clock.now(), q.cfg.Window)
+		if err != nil {
+			return QuotaUsage{Limit: q.cfg.Limit}, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
+		}
+		return q.usage(n), nil
+	}
+	return q.memUsage(), nil
+}
+
+func (q *Quota) usage(used int) QuotaUsage {
+	u := QuotaUsage{Used: used, Limit: q.cfg.Limit}
+	if q.cfg.Limit > 0 {
+		u.Fraction = float64(u.Used) / float64(q.cfg.Limit)
+	}
+	return u
+}
+
+func (q *Quota) memUsage() QuotaUsage {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.expire(q.cfg.Clock.now().UnixNano())
@@ -98,6 +149,28 @@ func (q *Quota) Usage() QuotaUsage {
 
 // take counts one send to a, or returns the error to answer. undo reverses
 // the count when the send then fails.
+// takeContext is take, through the Store when there is one. A Store that
+// does not answer gives an error wrapping ErrUnavailable: the send does
+// not go out uncounted. A refund that fails leaves the send counted (the
+// safe side).
+func (q *Quota) takeContext(ctx context.Context, a Address) (undo func(), err error) {
+	st := q.cfg.Store
+	if st == nil {
+		return q.take(a)
+	}
+	if q.cfg.Limit <= 0 {
+		return nil, &limitError{what: "quota spent"}
+	}
+	wait, ticket, err := st.Take(ctx, a, q.cfg.Clock.now(), q.cfg.Window, q.cfg.Limit, q.cfg.UniqueRecipients)
+	if err != nil {
+		return nil, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
+	}
+	if wait > 0 {
+		return nil, &limitError{what: "quota spent", wait: wait}
+	}
+	return func() { _ = st.Refund(context.WithoutCancel(ctx), ticket) }, nil
+}
+
 func (q *Quota) take(a Address) (undo func(), err error) {
 	now := q.cfg.Clock.now().UnixNano()
 	q.mu.Lock()
@@ -143,7 +216,7 @@ func (q *Quota) Middleware() Middleware {
 			if m == nil {
 				return next.Send(ctx, m)
 			}
-			undo, err := q.take(m.To)
+			undo, err := q.takeContext(ctx, m.To)
 			if err != nil {
 				return Receipt{}, err
 			}

@@ -26,6 +26,10 @@ type WindowConfig struct {
 	// the map has no window.
 	Durations map[Kind]time.Duration
 	Clock     Clock
+	// Store, if set, keeps the last interactions instead of this process's
+	// memory, so a window opened by a message on one instance is open on
+	// the others and survives a restart. Nil keeps them in memory.
+	Store WindowStore
 }
 
 // Windows tracks each customer's customer-service window from the inbound
@@ -40,11 +44,24 @@ type Windows struct {
 	durations map[Kind]time.Duration
 	longest   time.Duration
 	clock     Clock
+	store     WindowStore
 
 	seed      maphash.Seed
 	mu        sync.Mutex
 	last      map[uint64]int64 // last interaction (unix ns) by addressKey
 	nextSweep int
+}
+
+// WindowStore keeps when each customer last wrote, for Windows shared by
+// several instances. store/sqlite, store/postgres and store/redis implement
+// it. Implementations must be safe for concurrent use.
+type WindowStore interface {
+	// Touch records that a wrote at at, keeping the later of at and the
+	// stored time; the record may be forgotten after at+ttl.
+	Touch(ctx context.Context, a Address, at time.Time, ttl time.Duration) error
+	// LastSeen returns when a last wrote, and false when it never did (or
+	// its record was forgotten).
+	LastSeen(ctx context.Context, a Address) (time.Time, bool, error)
 }
 
 // NewWindows returns an empty tracker.
@@ -53,7 +70,7 @@ func NewWindows(cfg WindowConfig) *Windows {
 	if d == nil {
 		d = DefaultWindows()
 	}
-	w := &Windows{durations: d, clock: cfg.Clock, seed: maphash.MakeSeed(),
+	w := &Windows{durations: d, clock: cfg.Clock, store: cfg.Store, seed: maphash.MakeSeed(),
 		last: make(map[uint64]int64), nextSweep: 1024}
 	for _, v := range d {
 		w.longest = max(w.longest, v)
@@ -63,23 +80,37 @@ func NewWindows(cfg WindowConfig) *Windows {
 
 // Observe records e if it is an interaction by the customer (a message, a
 // postback, a follow) that opens or extends a window. Other events are
-// ignored.
+// ignored. With a Store, Observe uses context.Background and drops a store
+// error; use ObserveContext to see it.
 func (w *Windows) Observe(e Event) {
+	_ = w.ObserveContext(context.Background(), e)
+}
+
+// ObserveContext is Observe with a context; it returns the Store's error
+// wrapped in ErrUnavailable (never one without a Store).
+func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 	switch e.Type {
 	case EventMessage, EventPostback, EventFollow:
 	default:
-		return
+		return nil
 	}
 	from := e.From
 	if from.IsZero() && e.Message != nil {
 		from = e.Message.From
 	}
-	if _, ok := w.durations[from.Channel]; !ok || from.ID == "" {
-		return
+	d, ok := w.durations[from.Channel]
+	if !ok || from.ID == "" {
+		return nil
 	}
 	at := e.Time
 	if at.IsZero() {
 		at = w.clock.now()
+	}
+	if w.store != nil {
+		if err := w.store.Touch(ctx, from, at, d); err != nil {
+			return fmt.Errorf("%w: window: %w", ErrUnavailable, err)
+		}
+		return nil
 	}
 	n := at.UnixNano()
 	k := addressKey(w.seed, from)
@@ -97,60 +128,100 @@ func (w *Windows) Observe(e Event) {
 		}
 		w.nextSweep = max(1024, 2*len(w.last))
 	}
+	return nil
 }
 
-// Track wraps h so every event it handles is observed first.
+// Track wraps h so every event it handles is observed first. When the Store
+// fails, h is not called and the error wraps ErrUnavailable, so the webhook
+// answers 5xx and the platform redelivers.
 func (w *Windows) Track(h Handler) Handler {
 	return HandlerFunc(func(ctx context.Context, e Event) error {
-		w.Observe(e)
+		if err := w.ObserveContext(ctx, e); err != nil {
+			return err
+		}
 		return h.HandleEvent(ctx, e)
 	})
 }
 
 // ClosesAt returns when a's window closes and whether the channel has a
 // window and a was ever seen (in UTC). A time in the past means it is closed.
+// With a Store, a store error reads as never seen; use ClosesAtContext to see
+// it.
 func (w *Windows) ClosesAt(a Address) (time.Time, bool) {
-	d, ok := w.durations[a.Channel]
-	if !ok {
-		return time.Time{}, false
-	}
-	n, seen := w.lastSeen(a)
-	if !seen {
-		return time.Time{}, false
-	}
-	return time.Unix(0, n).UTC().Add(d), true
+	t, ok, _ := w.ClosesAtContext(context.Background(), a)
+	return t, ok
 }
 
-func (w *Windows) lastSeen(a Address) (int64, bool) {
+// ClosesAtContext is ClosesAt with a context; it returns the Store's error
+// wrapped in ErrUnavailable.
+func (w *Windows) ClosesAtContext(ctx context.Context, a Address) (time.Time, bool, error) {
+	d, ok := w.durations[a.Channel]
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	n, seen, err := w.lastSeen(ctx, a)
+	if err != nil || !seen {
+		return time.Time{}, false, err
+	}
+	return time.Unix(0, n).UTC().Add(d), true, nil
+}
+
+func (w *Windows) lastSeen(ctx context.Context, a Address) (int64, bool, error) {
+	if w.store != nil {
+		t, ok, err := w.store.LastSeen(ctx, a)
+		if err != nil {
+			return 0, false, fmt.Errorf("%w: window: %w", ErrUnavailable, err)
+		}
+		return t.UnixNano(), ok, nil
+	}
 	k := addressKey(w.seed, a)
 	w.mu.Lock()
 	n, ok := w.last[k]
 	w.mu.Unlock()
-	return n, ok
+	return n, ok, nil
 }
 
 // Open reports whether a free-form message may be sent to a now: always on a
-// channel without a window, otherwise only inside it.
+// channel without a window, otherwise only inside it. With a Store, a store
+// error reads as closed; use OpenContext to see it.
 func (w *Windows) Open(a Address) bool {
+	ok, _ := w.OpenContext(context.Background(), a)
+	return ok
+}
+
+// OpenContext is Open with a context; it returns false and the Store's error
+// wrapped in ErrUnavailable when the store does not answer.
+func (w *Windows) OpenContext(ctx context.Context, a Address) (bool, error) {
 	d, ok := w.durations[a.Channel]
 	if !ok {
-		return true
+		return true, nil
 	}
-	n, seen := w.lastSeen(a)
-	return seen && w.clock.now().UnixNano() < n+int64(d)
+	n, seen, err := w.lastSeen(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	return seen && w.clock.now().UnixNano() < n+int64(d), nil
 }
 
 // Middleware returns a Middleware that lets a message through when the
 // window is open, when it carries a Template, or when it carries a platform
 // message Tag (Messenger's tags are the platform's own out-of-window rule, and
 // the platform enforces them). Otherwise it fails before any network call with
-// an error matching ErrWindowClosed.
+// an error matching ErrWindowClosed. When the Store cannot say whether the
+// window is open, the message does not go out and the error matches
+// ErrUnavailable.
 func (w *Windows) Middleware() Middleware {
 	return func(next Sender) Sender {
 		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
-			if m != nil && m.Template == nil && m.Tag == "" && !w.Open(m.To) {
-				return Receipt{}, fmt.Errorf("%w: no message from %s within %v; send a template",
-					ErrWindowClosed, m.To.Channel, w.durations[m.To.Channel])
+			if m != nil && m.Template == nil && m.Tag == "" {
+				open, err := w.OpenContext(ctx, m.To)
+				if err != nil {
+					return Receipt{}, err
+				}
+				if !open {
+					return Receipt{}, fmt.Errorf("%w: no message from %s within %v; send a template",
+						ErrWindowClosed, m.To.Channel, w.durations[m.To.Channel])
+				}
 			}
 			return next.Send(ctx, m)
 		})

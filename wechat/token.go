@@ -241,6 +241,14 @@ func (t *tokens) refresh(ctx context.Context, bad string, prev Token) (Token, er
 			return Token{}, fmt.Errorf("wechat: token store: %w", err)
 		}
 		if ok {
+			// Another instance may have stored a token between our Load and
+			// our Lease (its Replace ended its lease): look again before
+			// fetching, or WeChat would issue a second token and invalidate
+			// the one every other instance just read.
+			if again, err := t.store.Load(ctx); err == nil && t.fresh(again, bad) {
+				_ = t.store.Release(ctx)
+				return again, nil
+			}
 			// force: the stable-token endpoint in normal mode hands back the
 			// token it considers current; when that is the one WeChat just
 			// refused, only a forced refresh helps.

@@ -331,3 +331,37 @@ func TestTokenStoreDownNeverFetchesBehindItsBack(t *testing.T) {
 	assert.Contains(t, err.Error(), "token store")
 	assert.Zero(t, srv.TokenFetches(), "fetching without the shared store would invalidate the other instances' token")
 }
+
+// storedWhileLeasing is a TokenStore in which another instance stores its
+// freshly fetched token (ending its lease) just before this instance's
+// Lease: the lease is granted, but the token is already there.
+type storedWhileLeasing struct {
+	*wechat.MemoryTokenStore
+	theirs wechat.Token
+	once   sync.Once
+}
+
+func (s *storedWhileLeasing) Lease(ctx context.Context, now time.Time, ttl time.Duration) (bool, error) {
+	s.once.Do(func() { _, _ = s.MemoryTokenStore.Replace(ctx, wechat.Token{}, s.theirs) })
+	return s.MemoryTokenStore.Lease(ctx, now, ttl)
+}
+
+func TestTokenStoredBetweenLoadAndLeaseIsNotFetchedAgain(t *testing.T) {
+	t.Parallel()
+	store := &storedWhileLeasing{MemoryTokenStore: wechat.NewMemoryTokenStore()}
+	srv, c, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+	// The other instance fetches the token the platform now holds.
+	other := wechat.NewMemoryTokenStore()
+	cfg := srv.Config()
+	cfg.Clock, cfg.TokenStore = clk.Now, other
+	b, err := wechat.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, sendText(t.Context(), b, "o0", "hi"))
+	require.Equal(t, 1, srv.TokenFetches())
+	store.theirs, err = other.Load(t.Context())
+	require.NoError(t, err)
+
+	require.NoError(t, sendText(t.Context(), c, "o1", "hi"))
+	assert.Equal(t, 1, srv.TokenFetches(), "the token stored by the other instance is used, not fetched again")
+	assert.Len(t, srv.Sent(), 2)
+}

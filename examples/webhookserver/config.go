@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/wechat"
@@ -41,6 +42,10 @@ type config struct {
 	// may send: whatsapp.Throughput (80) by default, 1,000 for a number Meta
 	// has upgraded (Cloud API "Throughput").
 	WhatsAppThroughput int
+	// limits keeps per-recipient allowances (set by openState from
+	// SWITCHBOARD_SQLITE / _POSTGRES_URL / _REDIS_URL); nil keeps them in
+	// memory.
+	limits channel.RecipientLimitStore
 }
 
 // The environment variables the server reads. Secrets are read here and

@@ -11,6 +11,13 @@
 // variables (never a value), e.g.
 //
 //	LINE_CHANNEL_ACCESS_TOKEN=... LINE_CHANNEL_SECRET=... go run ./examples/webhookserver
+//
+// State (webhook claims, customer-service windows, per-recipient limits,
+// conversations, the WeChat token) lives in SQLite by default
+// (SWITCHBOARD_SQLITE, default ./switchboard.db), or in PostgreSQL
+// (SWITCHBOARD_POSTGRES_URL, SWITCHBOARD_POSTGRES_SCHEMA) or Redis
+// (SWITCHBOARD_REDIS_URL, SWITCHBOARD_REDIS_PREFIX) for several instances;
+// see state.go.
 package main
 
 import (
@@ -39,7 +46,14 @@ func run(ctx context.Context, getenv func(string) string, log *slog.Logger) erro
 	if err != nil {
 		return err
 	}
-	srv, err := newServer(cfg, log, shop.Config{})
+	st, err := openState(ctx, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var opts shop.Config
+	st.configure(&cfg, &opts, log)
+	srv, err := newServer(cfg, log, opts)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		if err != nil {
 			return nil, fmt.Errorf("whatsapp: %w", err)
 		}
-		router[channel.WhatsApp] = channel.Chain(cl, whatsappLimits(cfg.WhatsAppThroughput))
+		router[channel.WhatsApp] = channel.Chain(cl, whatsappLimits(cfg.WhatsAppThroughput, cfg.limits))
 		routes["/webhooks/whatsapp"] = cl.Webhook
 	}
 	if c := cfg.Messenger; c != nil {
@@ -116,13 +116,17 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 }
 
 // whatsappLimits is whatsapp.DefaultLimits with the number's own throughput:
-// mps messages per second channel-wide, and the pair limit per customer.
-func whatsappLimits(mps int) channel.Middleware {
-	if mps <= 0 || mps == whatsapp.Throughput {
+// mps messages per second channel-wide, and the pair limit per customer,
+// kept in limits when several instances share it (nil: in memory).
+func whatsappLimits(mps int, limits channel.RecipientLimitStore) channel.Middleware {
+	if (mps <= 0 || mps == whatsapp.Throughput) && limits == nil {
 		return whatsapp.DefaultLimits(nil)
 	}
+	if mps <= 0 {
+		mps = whatsapp.Throughput
+	}
 	throughput := channel.RateLimit(rate.Limit(mps), max(1, mps/10), nil)
-	pair := channel.PerRecipient(channel.RecipientLimitConfig{Every: whatsapp.PairInterval, Burst: whatsapp.PairBurst})
+	pair := channel.PerRecipient(channel.RecipientLimitConfig{Every: whatsapp.PairInterval, Burst: whatsapp.PairBurst, Store: limits})
 	return func(next channel.Sender) channel.Sender {
 		return pair(throughput(next)) // the per-customer check fails fast, before waiting
 	}

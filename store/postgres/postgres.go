@@ -25,6 +25,14 @@ type Options struct {
 	Schema string
 	// MaxConns caps the pool; 0 keeps pgxpool's default (4 or the CPUs).
 	MaxConns int32
+	// AsyncCommit sets synchronous_commit=off on this pool's sessions: a
+	// write is answered before the server flushes its WAL, so a claim costs
+	// a round trip instead of a disk flush (on the shared CI machine a claim's
+	// p50 went from 1.1–2.2 ms to 69–150 µs). A crash of the database server (not of an instance) may then
+	// forget the last fraction of a second of claims and counters, which
+	// could let a redelivery of those messages be handled again. Off by
+	// default.
+	AsyncCommit bool
 }
 
 // ErrBadSchema is returned by Open for a schema name that is not a plain
@@ -57,6 +65,9 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.AsyncCommit {
+		cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	}
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema

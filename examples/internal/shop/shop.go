@@ -37,6 +37,8 @@ type Config struct {
 	Send channel.Sender
 	// Windows tracks customer-service windows; nil makes a default one.
 	Windows *channel.Windows
+	// State keeps the rule engine's conversations; nil keeps them in memory.
+	State autoreply.StateStore
 	// Identity resolves customers; nil makes an in-memory registry.
 	Identity *identity.Registry
 	// Orders and Trackers answer "where is my parcel".
@@ -145,6 +147,7 @@ func New(cfg Config) (*Shop, error) {
 		Rules:          cfg.Rules,
 		Lookups:        map[string]autoreply.LookupFunc{"track": s.track},
 		Clock:          cfg.Clock,
+		Store:          cfg.State,
 		FoldDiacritics: true,
 	})
 	if err != nil {
@@ -177,7 +180,9 @@ func (s *Shop) now() time.Time {
 // reply that cannot be delivered is queued in Failures instead, so a
 // redelivery never makes the customer receive an answer twice.
 func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
-	s.windows.Observe(e)
+	if err := s.windows.ObserveContext(ctx, e); err != nil {
+		return err // the window store is down: let the platform redeliver
+	}
 	if e.Type != channel.EventMessage || e.Standby || e.Message == nil || e.Message.Text == "" {
 		return nil
 	}

@@ -1,7 +1,7 @@
 -- Webhook dedupe claims: in flight until "until" (a lease), or done until
 -- "until" (the TTL).
 CREATE TABLE IF NOT EXISTS switchboard_dedupe (
-	key   text PRIMARY KEY,
+	key   bytea PRIMARY KEY,
 	until timestamptz NOT NULL,
 	done  boolean NOT NULL DEFAULT false
 );

@@ -1,0 +1,70 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// DedupeStore is a channel.DedupeStore in the switchboard_dedupe table,
+// shared by every instance on the database. Safe for concurrent use.
+type DedupeStore struct{ db *DB }
+
+// Dedupe returns the DedupeStore of d.
+func (d *DB) Dedupe() *DedupeStore { return &DedupeStore{db: d} }
+
+var _ channel.DedupeStore = (*DedupeStore)(nil)
+
+// claimSQL takes a free or expired key and answers 1 (new), 2 (in flight)
+// or 3 (done) in one round trip. A key inserted by a concurrent claim makes
+// the insert wait for it and then do nothing; the statement's snapshot may
+// not see that row, which then reads as in flight — what it is.
+const claimSQL = `WITH taken AS (
+	INSERT INTO switchboard_dedupe AS d (key, until, done) VALUES ($1, $2, false)
+	ON CONFLICT (key) DO UPDATE SET until = excluded.until, done = false WHERE d.until <= $3
+	RETURNING 1)
+SELECT CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1
+	WHEN (SELECT done FROM switchboard_dedupe WHERE key = $1) THEN 3
+	ELSE 2 END`
+
+// Claim implements channel.DedupeStore with one statement (INSERT … ON
+// CONFLICT … DO UPDATE … WHERE expired RETURNING).
+func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
+	var st int
+	if err := s.db.pool.QueryRow(ctx, claimSQL, []byte(key), now.Add(lease), now).Scan(&st); err != nil {
+		return 0, fmt.Errorf("postgres: claim: %w", err)
+	}
+	return claimStatus(st)
+}
+
+// Complete implements channel.DedupeStore.
+func (s *DedupeStore) Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error {
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO switchboard_dedupe (key, until, done) VALUES ($1, $2, true)
+		ON CONFLICT (key) DO UPDATE SET until = excluded.until, done = true`, []byte(key), now.Add(ttl))
+	if err != nil {
+		return fmt.Errorf("postgres: complete: %w", err)
+	}
+	return nil
+}
+
+// Release implements channel.DedupeStore.
+func (s *DedupeStore) Release(ctx context.Context, key string) error {
+	if _, err := s.db.pool.Exec(ctx, `DELETE FROM switchboard_dedupe WHERE key = $1 AND NOT done`, []byte(key)); err != nil {
+		return fmt.Errorf("postgres: release: %w", err)
+	}
+	return nil
+}
+
+// claimStatus maps the script's answer to a ClaimStatus; anything unknown
+// reads as in flight, which makes the platform retry.
+func claimStatus(st int) (channel.ClaimStatus, error) {
+	switch st {
+	case 1:
+		return channel.ClaimNew, nil
+	case 3:
+		return channel.ClaimDone, nil
+	}
+	return channel.ClaimInFlight, nil
+}

@@ -1,0 +1,16 @@
+-- Customer-service windows: when each customer last wrote (Unix ns), kept
+-- until expires_ms.
+CREATE TABLE IF NOT EXISTS switchboard_windows (
+	addr       bytea PRIMARY KEY,
+	last_ns    bigint NOT NULL,
+	expires_ms bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS switchboard_windows_expires ON switchboard_windows (expires_ms);
+
+-- Per-recipient allowances: the GCRA theoretical arrival time (Unix ns).
+-- A row whose tat is past is a full allowance and may be purged.
+CREATE TABLE IF NOT EXISTS switchboard_recipient_limits (
+	addr   bytea PRIMARY KEY,
+	tat_ns bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS switchboard_recipient_limits_tat ON switchboard_recipient_limits (tat_ns);

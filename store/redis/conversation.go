@@ -1,0 +1,79 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/switchboard-go/switchboard/autoreply"
+	"github.com/switchboard-go/switchboard/channel"
+)
+
+// ConversationStore is an autoreply.StateStore on Redis: one key per
+// customer under "conv:" holding "<expires ms>|<JSON>" and expiring a
+// second after it (EXAT), so Redis forgets ended conversations by itself while
+// Load still honours the caller's clock. Safe for concurrent use.
+type ConversationStore struct{ s *Store }
+
+// Conversations returns the ConversationStore of s.
+func (s *Store) Conversations() *ConversationStore { return &ConversationStore{s: s} }
+
+var _ autoreply.StateStore = (*ConversationStore)(nil)
+
+func (c *ConversationStore) key(a channel.Address) string { return c.s.prefix + "conv:" + a.String() }
+
+// errBadState is returned for a stored value that does not decode.
+var errBadState = errors.New("redis: conversation: stored state does not decode")
+
+// Load implements autoreply.StateStore.
+func (c *ConversationStore) Load(ctx context.Context, a channel.Address, now time.Time) (autoreply.Conversation, bool, error) {
+	v, err := c.s.rdb.Get(ctx, c.key(a)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return autoreply.Conversation{}, false, nil
+	}
+	if err != nil {
+		return autoreply.Conversation{}, false, fmt.Errorf("redis: conversation: %w", err)
+	}
+	ms, body, ok := strings.Cut(v, "|")
+	exp, perr := strconv.ParseInt(ms, 10, 64)
+	if !ok || perr != nil {
+		return autoreply.Conversation{}, false, errBadState
+	}
+	if exp <= now.UnixMilli() {
+		return autoreply.Conversation{}, false, nil
+	}
+	var conv autoreply.Conversation
+	if err := json.Unmarshal([]byte(body), &conv); err != nil {
+		return autoreply.Conversation{}, false, fmt.Errorf("%w: %w", errBadState, err)
+	}
+	return conv, true, nil
+}
+
+// Save implements autoreply.StateStore.
+func (c *ConversationStore) Save(ctx context.Context, a channel.Address, conv autoreply.Conversation, expires time.Time) error {
+	b, err := json.Marshal(conv)
+	if err != nil {
+		return fmt.Errorf("redis: conversation: %w", err)
+	}
+	v := strconv.FormatInt(expires.UnixMilli(), 10) + "|" + string(b)
+	// One SET … EXAT (whole seconds, so a second late: Load compares the
+	// exact milliseconds).
+	if err := c.s.rdb.SetArgs(ctx, c.key(a), v, goredis.SetArgs{ExpireAt: expires.Add(time.Second)}).Err(); err != nil {
+		return fmt.Errorf("redis: conversation save: %w", err)
+	}
+	return nil
+}
+
+// Delete implements autoreply.StateStore.
+func (c *ConversationStore) Delete(ctx context.Context, a channel.Address) error {
+	if err := c.s.rdb.Del(ctx, c.key(a)).Err(); err != nil {
+		return fmt.Errorf("redis: conversation delete: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package storetest_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/switchboard-go/switchboard/autoreply"
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/store/postgres"
+	"github.com/switchboard-go/switchboard/store/storetest"
+)
+
+// timed runs op b.N times, reporting the median and 99th percentile.
+func timed(b *testing.B, op func(i int) error) {
+	b.Helper()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		t := time.Now()
+		if err := op(i); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+func claimBench(b *testing.B, s channel.DedupeStore) {
+	ctx := context.Background()
+	now := time.Now()
+	timed(b, func(i int) error {
+		_, err := s.Claim(ctx, channel.DedupeKey(channel.WhatsApp, "wamid."+strconv.Itoa(i)), now, time.Minute)
+		return err
+	})
+}
+
+func BenchmarkClaimMemory(b *testing.B) { claimBench(b, channel.NewMemoryDedupeStore(0)) }
+
+func BenchmarkClaimSQLite(b *testing.B) { claimBench(b, storetest.SQLite(b).Dedupe()) }
+
+// BenchmarkClaimSQLiteBaseline is the same file's cheapest write: one
+// INSERT of a new key, nothing else.
+func BenchmarkClaimSQLiteBaseline(b *testing.B) {
+	db := storetest.SQLite(b).SQL()
+	ctx := context.Background()
+	timed(b, func(i int) error {
+		_, err := db.ExecContext(ctx, `INSERT INTO switchboard_dedupe (key, until_ms) VALUES (?, 1)`, "k"+strconv.Itoa(i))
+		return err
+	})
+}
+
+func BenchmarkClaimPostgres(b *testing.B) { claimBench(b, storetest.Postgres(b).Dedupe()) }
+
+// BenchmarkClaimPostgresBaseline is one round trip that does nothing
+// (SELECT 1): the floor of any statement.
+func BenchmarkClaimPostgresBaseline(b *testing.B) {
+	pool := storetest.Postgres(b).Pool()
+	ctx := context.Background()
+	timed(b, func(int) error {
+		var one int
+		return pool.QueryRow(ctx, `SELECT 1`).Scan(&one)
+	})
+}
+
+func BenchmarkClaimRedis(b *testing.B) { claimBench(b, storetest.Redis(b).Dedupe()) }
+
+// BenchmarkClaimRedisBaseline is one raw round trip of the same size: SET
+// NX PX of a new key.
+func BenchmarkClaimRedisBaseline(b *testing.B) {
+	s := storetest.Redis(b)
+	ctx := context.Background()
+	timed(b, func(i int) error {
+		return s.Client().SetNX(ctx, s.Key("dedupe", strconv.Itoa(i)), "f", time.Minute).Err()
+	})
+}
+
+// BenchmarkMessageRedis is the state work of one handled message with
+// every piece on Redis: claim, window touch, conversation load, window
+// check, per-recipient take, conversation save, complete — seven calls, one
+// round trip each.
+func BenchmarkMessageRedis(b *testing.B) {
+	s := storetest.Redis(b)
+	d, w, l, c := s.Dedupe(), s.Windows(), s.RecipientLimits(), s.Conversations()
+	ctx := context.Background()
+	now := time.Now()
+	conv := autoreply.Conversation{Await: "order_number", Triggered: map[string]int{"wismo": 1}}
+	timed(b, func(i int) error {
+		id := strconv.Itoa(i)
+		a := channel.Address{Channel: channel.WhatsApp, ID: "8521234" + id}
+		k := channel.DedupeKey(channel.WhatsApp, "wamid."+id)
+		if _, err := d.Claim(ctx, k, now, time.Minute); err != nil {
+			return err
+		}
+		if err := w.Touch(ctx, a, now, 24*time.Hour); err != nil {
+			return err
+		}
+		if _, _, err := c.Load(ctx, a, now); err != nil {
+			return err
+		}
+		if _, _, err := w.LastSeen(ctx, a); err != nil {
+			return err
+		}
+		if _, err := l.Take(ctx, a, now, 6*time.Second, 1); err != nil {
+			return err
+		}
+		if err := c.Save(ctx, a, conv, now.Add(time.Hour)); err != nil {
+			return err
+		}
+		return d.Complete(ctx, k, now, time.Hour)
+	})
+}
+
+// BenchmarkMessageRedisBaseline is the same seven round trips done raw
+// (plain SET/GET of values of the same size), the floor the stores are
+// measured against.
+func BenchmarkMessageRedisBaseline(b *testing.B) {
+	s := storetest.Redis(b)
+	rdb := s.Client()
+	ctx := context.Background()
+	timed(b, func(i int) error {
+		id := strconv.Itoa(i)
+		for _, k := range []string{"dedupe", "win", "conv", "win", "rl", "conv", "dedupe"} {
+			if err := rdb.Set(ctx, s.Key(k, id), "f1764735000000", time.Hour).Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkClaimPostgresAsyncCommit: the same claim on a pool with
+// synchronous_commit=off (no WAL flush before the answer).
+func BenchmarkClaimPostgresAsyncCommit(b *testing.B) {
+	url, schema := storetest.PostgresURL(b)
+	db, err := postgres.Open(context.Background(), url, postgres.Options{Schema: schema, AsyncCommit: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	claimBench(b, db.Dedupe())
+}
