@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -46,6 +47,9 @@ type config struct {
 	// SWITCHBOARD_SQLITE / _POSTGRES_URL / _REDIS_URL); nil keeps them in
 	// memory.
 	limits channel.RecipientLimitStore
+	// ready reports whether the state store answers (set by openState;
+	// nil: always ready), for /readyz.
+	ready func(context.Context) error
 }
 
 // The environment variables the server reads. Secrets are read here and

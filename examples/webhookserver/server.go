@@ -32,6 +32,12 @@ type server struct {
 	log  *slog.Logger
 }
 
+// route is one platform's webhook: its channel and its adapter's Webhook.
+type route struct {
+	kind    channel.Kind
+	webhook func(channel.Handler) http.Handler
+}
+
 // newServer builds the adapters, the shop bot and the routes from cfg.
 // Extra shop options (trackers, orders) come through opts.
 func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) {
@@ -39,8 +45,12 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 	if err != nil {
 		return nil, err
 	}
+	tel, metrics, err := newTelemetry()
+	if err != nil {
+		return nil, err
+	}
 	router := channel.Router{}
-	routes := map[string]func(channel.Handler) http.Handler{}
+	routes := map[string]route{}
 	if c := cfg.WhatsApp; c != nil {
 		ac := *c
 		ac.Logger = log
@@ -49,7 +59,7 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 			return nil, fmt.Errorf("whatsapp: %w", err)
 		}
 		router[channel.WhatsApp] = channel.Chain(cl, whatsappLimits(cfg.WhatsAppThroughput, cfg.limits))
-		routes["/webhooks/whatsapp"] = cl.Webhook
+		routes["/webhooks/whatsapp"] = route{channel.WhatsApp, cl.Webhook}
 	}
 	if c := cfg.Messenger; c != nil {
 		ac := *c
@@ -59,7 +69,7 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 			return nil, fmt.Errorf("messenger: %w", err)
 		}
 		router[channel.Messenger] = channel.Chain(cl, messenger.DefaultLimits(nil))
-		routes["/webhooks/messenger"] = cl.Webhook
+		routes["/webhooks/messenger"] = route{channel.Messenger, cl.Webhook}
 	}
 	if c := cfg.LINE; c != nil {
 		ac := *c
@@ -69,7 +79,7 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 			return nil, fmt.Errorf("line: %w", err)
 		}
 		router[channel.LINE] = cl
-		routes["/webhooks/line"] = cl.Webhook
+		routes["/webhooks/line"] = route{channel.LINE, cl.Webhook}
 	}
 	if c := cfg.WeChat; c != nil {
 		ac := *c
@@ -79,9 +89,9 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 			return nil, fmt.Errorf("wechat: %w", err)
 		}
 		router[channel.WeChat] = cl
-		routes["/webhooks/wechat"] = cl.Webhook
+		routes["/webhooks/wechat"] = route{channel.WeChat, cl.Webhook}
 	}
-	opts.Rules, opts.Replies, opts.Send, opts.Log = rules, replies, router, log
+	opts.Rules, opts.Replies, opts.Send, opts.Log = rules, replies, channel.Chain(router, tel.Sender()), log
 	if opts.Language == language.Und {
 		opts.Language = language.English
 	}
@@ -90,9 +100,25 @@ func newServer(cfg config, log *slog.Logger, opts shop.Config) (*server, error) 
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	for path, webhook := range routes {
-		mux.Handle(path, webhook(bot))
+	handler := tel.Handler(bot)
+	for path, r := range routes {
+		mux.Handle(path, tel.Webhook(r.kind, r.webhook(handler)))
 	}
+	mux.Handle("GET /metrics", metrics)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if cfg.ready != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := cfg.ready(ctx); err != nil {
+				log.Warn("not ready: state store does not answer", "err", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_ = json.NewEncoder(w).Encode(map[string]any{"status": "unavailable", "state": "down"})
+				return
+			}
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": "ready", "state": "up"})
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		platforms := make([]string, 0, len(router))

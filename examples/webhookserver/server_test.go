@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,4 +230,51 @@ func TestConfigErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "s3cret", "the error carries a credential")
 		})
 	}
+}
+
+// TestReadyzFollowsTheStateStore: /readyz answers 200 while the state store
+// answers and 503 when it does not; /healthz (alive) stays 200.
+func TestReadyzFollowsTheStateStore(t *testing.T) {
+	t.Parallel()
+	var down atomic.Bool
+	h := start(t, options{tune: func(c *config) {
+		c.ready = func(context.Context) error {
+			if down.Load() {
+				return errors.New("dial tcp 127.0.0.1:6379: connection refused")
+			}
+			return nil
+		}
+	}})
+	status, body := h.get(t, "/readyz")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, `"ready"`)
+	down.Store(true)
+	status, body = h.get(t, "/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.NotContains(t, body, "6379", "no store address in the page")
+	status, _ = h.get(t, "/healthz")
+	assert.Equal(t, http.StatusOK, status)
+}
+
+// TestMetricsCountMessagesInAndOut: after one customer message and its
+// reply, /metrics (Prometheus) counts the webhook request, the event
+// handled and the reply sent, and holds no phone number.
+func TestMetricsCountMessagesInAndOut(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{})
+	c := customers(channel.WhatsApp, 1, 3)[0]
+	status, err := h.says(t.Context(), c, "where is my order")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
+	status, body := h.get(t, "/metrics")
+	require.Equal(t, http.StatusOK, status)
+	for _, want := range []string{
+		`switchboard_webhook_requests_total{http_response_status_code="200",otel_scope_name="github.com/switchboard-go/switchboard"`,
+		`switchboard_messages_in_total{otel_scope_name="github.com/switchboard-go/switchboard",otel_scope_schema_url="",otel_scope_version="",switchboard_channel="whatsapp",switchboard_event_type="message",switchboard_outcome="ok"} 1`,
+		`switchboard_messages_out_total{otel_scope_name="github.com/switchboard-go/switchboard",otel_scope_schema_url="",otel_scope_version="",switchboard_channel="whatsapp",switchboard_outcome="ok"} 1`,
+		`switchboard_handle_duration_seconds_bucket`,
+	} {
+		assert.Contains(t, body, want)
+	}
+	assert.NotContains(t, body, c.id, "no customer id in metrics")
 }

@@ -39,6 +39,7 @@ type state struct {
 	limits    channel.RecipientLimitStore
 	convs     autoreply.StateStore
 	tokens    func(appID string) wechat.TokenStore
+	ping      func(context.Context) error // does the store answer (/readyz)
 	closeFunc func() error
 }
 
@@ -69,7 +70,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 		}
 		return &state{backend: "redis", dedupe: s.Dedupe(), windows: s.Windows(), limits: s.RecipientLimits(),
 			convs: s.Conversations(), tokens: func(id string) wechat.TokenStore { return s.WeChatTokens(id) },
-			closeFunc: c.Close}, nil
+			ping: func(ctx context.Context) error { return c.Ping(ctx).Err() }, closeFunc: c.Close}, nil
 	}
 	if url := getenv(envPostgresURL); url != "" {
 		db, err := postgres.Open(ctx, url, postgres.Options{Schema: getenv(envPGSchema)})
@@ -79,7 +80,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 		go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 		return &state{backend: "postgres", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
 			convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
-			closeFunc: func() error { db.Close(); return nil }}, nil
+			ping: func(ctx context.Context) error { return db.Pool().Ping(ctx) }, closeFunc: func() error { db.Close(); return nil }}, nil
 	}
 	path := or(getenv(envSQLite), defaultSQLite)
 	db, err := sqlite.Open(ctx, path)
@@ -89,7 +90,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 	go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 	return &state{backend: "sqlite", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
 		convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
-		closeFunc: db.Close}, nil
+		ping: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, closeFunc: db.Close}, nil
 }
 
 // configure puts the stores into the platforms' configs and the shop's.
@@ -108,6 +109,7 @@ func (s *state) configure(cfg *config, opts *shop.Config, log *slog.Logger) {
 		c.TokenStore = s.tokens(c.AppID)
 	}
 	cfg.limits = s.limits
+	cfg.ready = s.ping
 	opts.Windows = channel.NewWindows(channel.WindowConfig{Store: s.windows, Clock: opts.Clock})
 	opts.State = s.convs
 	log.Info("state", "backend", s.backend)
