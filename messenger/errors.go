@@ -48,7 +48,7 @@ type APIError struct {
 	Type       string
 	Message    string
 	Details    string
-	FBTraceID  string
+	RequestID  string
 	RetryAfter time.Duration
 }
 

@@ -40,8 +40,8 @@ func FuzzDecodeAnswer(f *testing.F) {
 			t.Fatalf("status %d body %q: APIError %v, want %v (err %v)", status, body, isAPI, want, err)
 		}
 		if isAPI {
-			if len(apiErr.ErrMsg) > 200+len("…") {
-				t.Fatalf("errmsg of %d bytes", len(apiErr.ErrMsg))
+			if len(apiErr.Message) > 200+len("…") {
+				t.Fatalf("errmsg of %d bytes", len(apiErr.Message))
 			}
 			if apiErr.RetryAfter < 0 {
 				t.Fatalf("negative Retry-After %v", apiErr.RetryAfter)

@@ -219,7 +219,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		q.Set("access_token", tok.Value)
 		err := c.do(ctx, r, q, out)
 		var apiErr *APIError
-		if attempt == 0 && errors.As(err, &apiErr) && isTokenCode(apiErr.ErrCode) {
+		if attempt == 0 && errors.As(err, &apiErr) && isTokenCode(apiErr.Code) {
 			if tok, err = c.tokens.get(ctx, tok.Value); err != nil {
 				return err
 			}
@@ -285,7 +285,7 @@ func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error
 		return nil
 	case !errors.As(err, &e):
 		return unknown(err) // a 200 that is not the JSON it should be
-	case e.StatusCode >= 500 || e.ErrCode == CodeSystemBusy:
+	case e.StatusCode >= 500 || e.Code == CodeSystemBusy:
 		// A 5xx, or -1 "system busy, try again later", does not say
 		// whether the message went out.
 		return unknown(e)
@@ -302,7 +302,7 @@ func decodeAnswer(op string, status int, retryAfter string, data []byte, now tim
 	var st apiStatus
 	jsonErr := json.Unmarshal(data, &st)
 	if status != http.StatusOK || st.ErrCode != 0 {
-		e := &APIError{Op: op, StatusCode: status, ErrCode: st.ErrCode, ErrMsg: truncate(st.ErrMsg, 200)}
+		e := &APIError{Op: op, StatusCode: status, Code: st.ErrCode, Message: truncate(st.ErrMsg, 200)}
 		if d, ok := transport.ParseRetryAfter(retryAfter, now); ok {
 			e.RetryAfter = d
 		}

@@ -70,10 +70,10 @@ type APIError struct {
 	Op string
 	// StatusCode is the HTTP status (200 for errcode answers).
 	StatusCode int
-	// ErrCode and ErrMsg are WeChat's errcode and errmsg (errmsg ends with a
+	// Code and Message are WeChat's errcode and errmsg (errmsg ends with a
 	// "rid: ..." request id WeChat support asks for).
-	ErrCode int
-	ErrMsg  string
+	Code    int
+	Message string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
 }
@@ -81,10 +81,10 @@ type APIError struct {
 // Error describes the failure without secrets.
 func (e *APIError) Error() string {
 	switch {
-	case e.ErrCode != 0 && e.ErrMsg != "":
-		return fmt.Sprintf("wechat: %s: errcode %d: %s", e.Op, e.ErrCode, e.ErrMsg)
-	case e.ErrCode != 0:
-		return fmt.Sprintf("wechat: %s: errcode %d", e.Op, e.ErrCode)
+	case e.Code != 0 && e.Message != "":
+		return fmt.Sprintf("wechat: %s: errcode %d: %s", e.Op, e.Code, e.Message)
+	case e.Code != 0:
+		return fmt.Sprintf("wechat: %s: errcode %d", e.Op, e.Code)
 	default:
 		return fmt.Sprintf("wechat: %s: http %d", e.Op, e.StatusCode)
 	}
@@ -96,7 +96,7 @@ func (e *APIError) Is(target error) bool {
 }
 
 func (e *APIError) sentinel() error {
-	switch e.ErrCode {
+	switch e.Code {
 	case CodeReplyTimeLimit:
 		return channel.ErrWindowClosed
 	case CodeResponseCountLimit, CodeDailyQuota, CodeAPIFrequency, CodeSystemBusy:
@@ -126,7 +126,7 @@ func (e *APIError) sentinel() error {
 // Retryable implements channel.RetryableError: true for system busy (-1),
 // API frequency (45011), HTTP 429 and 5xx other than 501.
 func (e *APIError) Retryable() bool {
-	switch e.ErrCode {
+	switch e.Code {
 	case CodeSystemBusy, CodeAPIFrequency:
 		return true
 	case CodeOK:

@@ -103,7 +103,7 @@ func ExampleAPIError() {
 	_, err = client.Send(context.Background(), &channel.Message{To: customer, Text: "还在吗？"})
 
 	var apiErr *wechat.APIError
-	fmt.Println(errors.As(err, &apiErr), apiErr.ErrCode)
+	fmt.Println(errors.As(err, &apiErr), apiErr.Code)
 	fmt.Println(errors.Is(err, channel.ErrWindowClosed), channel.IsRetryable(err))
 	// Output:
 	// true 45015

@@ -108,7 +108,7 @@ func TestSendErrcodes(t *testing.T) {
 			_, err := c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
 			var apiErr *wechat.APIError
 			require.ErrorAs(t, err, &apiErr, "HTTP 200 with a non-zero errcode is an error")
-			assert.Equal(t, tc.code, apiErr.ErrCode)
+			assert.Equal(t, tc.code, apiErr.Code)
 			assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 			assert.ErrorIs(t, err, tc.is)
 			assert.Equal(t, tc.retryable, channel.IsRetryable(err))
@@ -224,15 +224,15 @@ func TestAPIErrorIsAndRetry(t *testing.T) {
 		is        error
 		retryable bool
 	}{
-		{wechat.APIError{ErrCode: 45015}, channel.ErrWindowClosed, false},
-		{wechat.APIError{ErrCode: 45047}, channel.ErrRateLimited, false},
-		{wechat.APIError{ErrCode: 45009}, channel.ErrRateLimited, false},
-		{wechat.APIError{ErrCode: 45011}, channel.ErrRateLimited, true},
-		{wechat.APIError{ErrCode: -1}, channel.ErrRateLimited, true},
-		{wechat.APIError{ErrCode: 40003}, channel.ErrInvalidRecipient, false},
-		{wechat.APIError{ErrCode: 42001}, channel.ErrUnauthorized, false},
-		{wechat.APIError{ErrCode: 40009}, channel.ErrMediaTooLarge, false},
-		{wechat.APIError{ErrCode: 40200}, channel.ErrUnsupported, false},
+		{wechat.APIError{Code: 45015}, channel.ErrWindowClosed, false},
+		{wechat.APIError{Code: 45047}, channel.ErrRateLimited, false},
+		{wechat.APIError{Code: 45009}, channel.ErrRateLimited, false},
+		{wechat.APIError{Code: 45011}, channel.ErrRateLimited, true},
+		{wechat.APIError{Code: -1}, channel.ErrRateLimited, true},
+		{wechat.APIError{Code: 40003}, channel.ErrInvalidRecipient, false},
+		{wechat.APIError{Code: 42001}, channel.ErrUnauthorized, false},
+		{wechat.APIError{Code: 40009}, channel.ErrMediaTooLarge, false},
+		{wechat.APIError{Code: 40200}, channel.ErrUnsupported, false},
 		{wechat.APIError{StatusCode: 429, RetryAfter: 3 * time.Second}, channel.ErrRateLimited, true},
 		{wechat.APIError{StatusCode: 503}, nil, true},
 		{wechat.APIError{StatusCode: 501}, nil, false},

@@ -103,7 +103,7 @@ func TestTokenRefusedTwiceGivesUp(t *testing.T) {
 	err := sendText(t.Context(), c, "o1", "hello")
 	var apiErr *wechat.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, wechat.CodeInvalidCredential, apiErr.ErrCode)
+	assert.Equal(t, wechat.CodeInvalidCredential, apiErr.Code)
 	assert.ErrorIs(t, err, channel.ErrUnauthorized)
 	assert.Equal(t, 2, srv.TokenFetches(), "refresh once, retry once, then stop")
 	assert.Empty(t, srv.Sent())
@@ -158,7 +158,7 @@ func TestTokenFetchErrors(t *testing.T) {
 	var apiErr *wechat.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "token", apiErr.Op)
-	assert.Equal(t, wechat.CodeInvalidAppSecret, apiErr.ErrCode)
+	assert.Equal(t, wechat.CodeInvalidAppSecret, apiErr.Code)
 	assert.ErrorIs(t, err, channel.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), "wrong-secret")
 	assert.Empty(t, srv.Sent())

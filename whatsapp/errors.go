@@ -51,7 +51,7 @@ type APIError struct {
 	Type       string // e.g. "OAuthException"
 	Message    string
 	Details    string // error_data.details
-	FBTraceID  string // quote it to Meta support
+	RequestID  string // quote it to Meta support
 	// RetryAfter is the server's Retry-After, or 0.
 	RetryAfter time.Duration
 }

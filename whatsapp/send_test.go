@@ -242,7 +242,7 @@ func TestSendErrors(t *testing.T) {
 				assert.ErrorIs(t, err, tt.sentinel)
 			}
 			assert.Equal(t, tt.retryable, channel.IsRetryable(err))
-			assert.NotEmpty(t, apiErr.FBTraceID)
+			assert.NotEmpty(t, apiErr.RequestID)
 			assert.Len(t, srv.Requests(), tt.requests)
 			assert.Empty(t, srv.Sent())
 			assert.NotContains(t, err.Error(), "test-access-token")

@@ -94,7 +94,7 @@ type ErrorFields struct {
 	Type       string
 	Message    string
 	Details    string
-	FBTraceID  string
+	RequestID  string
 	RetryAfter time.Duration
 }
 
@@ -103,7 +103,7 @@ func (f Failure) Fields() ErrorFields {
 	return ErrorFields{
 		StatusCode: f.StatusCode, Code: f.Graph.Code, Subcode: f.Graph.Subcode,
 		Type: f.Graph.Type, Message: f.Graph.Message, Details: f.Graph.Data.Details,
-		FBTraceID: f.Graph.FBTraceID, RetryAfter: f.RetryAfter,
+		RequestID: f.Graph.FBTraceID, RetryAfter: f.RetryAfter,
 	}
 }
 
@@ -129,8 +129,8 @@ func (e ErrorFields) Text(name string) string {
 	if e.Details != "" {
 		b.WriteString(" (" + e.Details + ")")
 	}
-	if e.FBTraceID != "" {
-		b.WriteString(" [fbtrace_id " + e.FBTraceID + "]")
+	if e.RequestID != "" {
+		b.WriteString(" [fbtrace_id " + e.RequestID + "]")
 	}
 	return b.String()
 }

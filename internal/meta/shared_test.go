@@ -147,7 +147,7 @@ func TestErrorFields(t *testing.T) {
 	}}
 	e := f.Fields()
 	assert.Equal(t, ErrorFields{StatusCode: 400, Code: 131047, Subcode: 2494010, Type: "OAuthException",
-		Message: "Re-engagement message", Details: "24 h passed", FBTraceID: "AbC", RetryAfter: time.Second}, e)
+		Message: "Re-engagement message", Details: "24 h passed", RequestID: "AbC", RetryAfter: time.Second}, e)
 	assert.Equal(t, "x: api error (http 400) code 131047/2494010: Re-engagement message (24 h passed) [fbtrace_id AbC]", e.Text("x"))
 	assert.Equal(t, "x: api error", ErrorFields{}.Text("x"))
 	assert.Equal(t, "x: api error code 4", ErrorFields{Code: 4, Subcode: 0}.Text("x"))
