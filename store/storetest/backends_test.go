@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-go/switchboard/autoreply"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/storetest"
 	"github.com/switchboard-go/switchboard/tracking"
 )
@@ -179,4 +180,20 @@ func TestPostgresQuota(t *testing.T) {
 
 func TestRedisQuota(t *testing.T) {
 	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.Redis(t).Quota("wa-tier") })
+}
+
+func TestSQLiteNoticeCaps(t *testing.T) {
+	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.SQLite(t).NoticeCaps() })
+}
+
+func TestPostgresNoticeCaps(t *testing.T) {
+	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.Postgres(t).NoticeCaps() })
+}
+
+func TestRedisNoticeCaps(t *testing.T) {
+	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.Redis(t).NoticeCaps() })
+}
+
+func TestMemoryNoticeCaps(t *testing.T) {
+	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return notify.NewMemoryCapStore() })
 }

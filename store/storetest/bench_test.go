@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/postgres"
 	"github.com/switchboard-go/switchboard/store/storetest"
 )
@@ -146,3 +147,40 @@ func BenchmarkClaimPostgresAsyncCommit(b *testing.B) {
 	defer db.Close()
 	claimBench(b, db.Dedupe())
 }
+
+// BenchmarkPlanNotices is notify.Planner throughput with its frequency cap
+// on each backend (every plan takes the cap: one customer per notice);
+// memory is the baseline of the same plans.
+func BenchmarkPlanNotices(b *testing.B) {
+	backends := map[string]func(testing.TB) notify.CapStore{
+		"memory":   func(testing.TB) notify.CapStore { return notify.NewMemoryCapStore() },
+		"sqlite":   func(tb testing.TB) notify.CapStore { return storetest.SQLite(tb).NoticeCaps() },
+		"postgres": func(tb testing.TB) notify.CapStore { return storetest.Postgres(tb).NoticeCaps() },
+		"redis":    func(tb testing.TB) notify.CapStore { return storetest.Redis(tb).NoticeCaps() },
+	}
+	for _, name := range []string{"memory", "sqlite", "postgres", "redis"} {
+		b.Run(name, func(b *testing.B) {
+			caps := backends[name](b)
+			p, err := notify.New(notify.Config{Windows: allOpen{}, Caps: caps, Clock: func() time.Time { return storetest.T0 }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				id := strconv.Itoa(i)
+				if _, err := p.Plan(ctx, notify.Notice{ID: id, Customer: id, Kind: notify.Utility, TemplateKey: "invoice_ready",
+					To: channel.Address{Channel: channel.WhatsApp, ID: id}, TimeZone: "Asia/Hong_Kong"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "plans/s")
+		})
+	}
+}
+
+type allOpen struct{}
+
+func (allOpen) Open(channel.Address) bool { return true }
