@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/examples/internal/shop"
 	"github.com/switchboard-go/switchboard/identity"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
@@ -70,6 +71,14 @@ func demo(ctx context.Context, w *world) error {
 	if err := w.seedHistory(ctx); err != nil {
 		return err
 	}
+	// Order 48213957 was paid: its invoice is rendered now, so a request
+	// is answered from the store.
+	if _, err := w.invoices.Prepare(ctx, files.Invoice{Number: "48213957", Date: start.Add(-50 * time.Hour), Currency: "HKD",
+		Seller: files.Party{Name: "Switchboard Demo Shop", Address: []string{"1 Harbour Road", "Wan Chai, Hong Kong"}},
+		Buyer:  files.Party{Name: ada.name, Address: []string{"Kowloon, Hong Kong"}},
+		Lines:  []files.Line{{Description: "Rain jacket, navy, size M (JKT-M-NAVY)", Quantity: 1, UnitPrice: 89900}}}); err != nil {
+		return err
+	}
 	for _, o := range []struct{ number, tracking string }{{"48213957", "1234567890"}, {"50731846", "5678901234"}, {"61520394", "9876543210"}} {
 		if err := w.poller.Watch(ctx, tracking.DHL, o.tracking, o.number); err != nil {
 			return err
@@ -82,6 +91,7 @@ func demo(ctx context.Context, w *world) error {
 	script := []line{
 		{ada, "Hi! Where is my parcel?"},
 		{ada, "It's 48213957"},
+		{ada, "Could you also send me the invoice for order 48213957?"},
 		{lucia, "Hola, ¿qué talla de chaqueta me recomiendan? Mido 1,65"},
 		{lucia, "¿Cuánto tarda el envío a Madrid?"},
 		{lucia, "¿Cuánto tarda el envío a Madrid?"},
@@ -233,6 +243,7 @@ func summary(out io.Writer, w *world) {
 	fmt.Fprintf(tw, "messages left to the person\t%d\n", s.Quiet)
 	fmt.Fprintf(tw, "not understood\t%d\n", s.Fallbacks)
 	fmt.Fprintf(tw, "proactive parcel notices\t%d\n", s.Notices)
+	fmt.Fprintf(tw, "documents sent (invoices)\t%d\n", s.Files)
 	fmt.Fprintf(tw, "duplicate profiles found\t%d\n", s.Duplicates)
 	fmt.Fprintf(tw, "undelivered replies\t%d\n", s.SendFailures)
 	fmt.Fprintf(tw, "reply latency p50 / p99\t%v / %v\n", s.P50.Round(time.Microsecond), s.P99.Round(time.Microsecond))

@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-go/switchboard/line/linetest"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
+	"github.com/switchboard-go/switchboard/notify/files"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -54,6 +55,8 @@ type world struct {
 	printed map[channel.Kind]int // fake sends already shown
 	quiet   bool
 	events  *recorder // insights events for -report
+
+	invoices *files.Invoices // prepared when orders complete
 }
 
 const (
@@ -126,15 +129,22 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	}
 	w.orders = shop.NewOrders()
 	trackers := map[tracking.Carrier]tracking.Tracker{tracking.DHL: carrier}
+	send := recordOutbound(people, channel.Router{
+		channel.WhatsApp:  channel.Chain(wa, whatsapp.DefaultLimits(now)),
+		channel.Messenger: channel.Chain(fb, messenger.DefaultLimits(now)),
+		channel.LINE:      ln,
+		channel.WeChat:    wc,
+	})
+	invoices, deliverer, err := newFiles(send, wa, now)
+	if err != nil {
+		return nil, err
+	}
+	w.invoices = invoices
 	w.shop, err = shop.New(shop.Config{
+		Invoices: invoices, Files: deliverer,
 		Rules: rules, Replies: replies, Identity: people, Orders: w.orders, Trackers: trackers,
 		Language: language.English, Clock: now, TimeZone: hongKong,
-		Send: recordOutbound(people, channel.Router{
-			channel.WhatsApp:  channel.Chain(wa, whatsapp.DefaultLimits(now)),
-			channel.Messenger: channel.Chain(fb, messenger.DefaultLimits(now)),
-			channel.LINE:      ln,
-			channel.WeChat:    wc,
-		}),
+		Send: send,
 		OnDuplicate: func(_ context.Context, id string, c identity.Candidate) {
 			w.note("identity: profile %s looks like %s (score %.2f, evidence %s)", short(id), short(c.ProfileID), c.Score, evidence(c))
 		},
@@ -232,6 +242,10 @@ func (w *world) showReplies() {
 	}
 	var wa, fb, ln, wc []string
 	for _, s := range w.wa.Sent() {
+		if s.Type == "document" {
+			wa = append(wa, "[document "+documentName(s.Body)+"]")
+			continue
+		}
 		if s.Template != "" {
 			wa = append(wa, "[approved template "+s.Template+"] "+templateParams(s.Body))
 			continue

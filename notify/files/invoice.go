@@ -82,15 +82,28 @@ var ErrInvoice = errors.New("files: invalid invoice")
 // Renderer renders invoices. It is safe for concurrent use.
 type Renderer struct {
 	fonts Fonts
-	mu    sync.Mutex // fpdf's font parsing is not shared between documents; this keeps memory flat under load
+	core  bool       // no fonts given: PDF's built-in Helvetica, Latin text only
+	mu    sync.Mutex // one document at a time keeps memory flat under load
 }
 
-// NewRenderer returns a Renderer embedding fonts; every font is required.
+// NewRenderer returns a Renderer embedding fonts: either all three, or
+// none — then invoices use the PDF viewer's built-in Helvetica (nothing
+// embedded, Western European text only) and an invoice with Chinese,
+// Japanese or Thai text is refused with ErrInvoice.
 func NewRenderer(fonts Fonts) (*Renderer, error) {
-	if len(fonts.Latin) == 0 || len(fonts.CJK) == 0 || len(fonts.Thai) == 0 {
-		return nil, fmt.Errorf("%w: Latin, CJK and Thai fonts are required", ErrInvoice)
+	n := 0
+	for _, f := range [][]byte{fonts.Latin, fonts.CJK, fonts.Thai} {
+		if len(f) > 0 {
+			n++
+		}
 	}
-	return &Renderer{fonts: fonts}, nil
+	switch n {
+	case 0:
+		return &Renderer{core: true}, nil
+	case 3:
+		return &Renderer{fonts: fonts}, nil
+	}
+	return nil, fmt.Errorf("%w: give Latin, CJK and Thai fonts, or none", ErrInvoice)
 }
 
 var labels = map[string][7]string{
@@ -123,13 +136,20 @@ func (r *Renderer) RenderInvoice(inv Invoice) ([]byte, error) {
 	pdf.SetCreationDate(inv.Date)
 	pdf.SetModificationDate(inv.Date)
 	pdf.SetCatalogSort(true)
-	pdf.AddUTF8FontFromBytes("latin", "", r.fonts.Latin)
-	pdf.AddUTF8FontFromBytes("cjk", "", r.fonts.CJK)
-	pdf.AddUTF8FontFromBytes("thai", "", r.fonts.Thai)
+	w := &writer{pdf: pdf, y: margin}
+	if r.core {
+		if err := latinOnly(inv, lab); err != nil {
+			return nil, err
+		}
+		w.core = pdf.UnicodeTranslatorFromDescriptor("") // cp1252
+	} else {
+		pdf.AddUTF8FontFromBytes("latin", "", r.fonts.Latin)
+		pdf.AddUTF8FontFromBytes("cjk", "", r.fonts.CJK)
+		pdf.AddUTF8FontFromBytes("thai", "", r.fonts.Thai)
+	}
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, margin)
 	pdf.AddPage()
-	w := &writer{pdf: pdf, y: margin}
 
 	w.line(18, lab[0], 10)
 	w.line(10, lab[1]+": "+inv.Number, 5)
@@ -176,8 +196,27 @@ const (
 // it computes itself (no automatic wrapping: a description too long for its
 // column ends with an ellipsis).
 type writer struct {
-	pdf *fpdf.Fpdf
-	y   float64 // top of the next line, mm
+	pdf  *fpdf.Fpdf
+	y    float64             // top of the next line, mm
+	core func(string) string // built-in Helvetica: UTF-8 to cp1252; nil with embedded fonts
+}
+
+// latinOnly refuses an invoice whose text needs a font the built-in one
+// lacks.
+func latinOnly(inv Invoice, lab [7]string) error {
+	texts := append([]string{inv.Number, inv.Currency, inv.Seller.Name, inv.Seller.TaxID, inv.Buyer.Name, inv.Buyer.TaxID}, lab[:]...)
+	texts = append(append(texts, inv.Seller.Address...), inv.Buyer.Address...)
+	for _, l := range inv.Lines {
+		texts = append(texts, l.Description)
+	}
+	for _, t := range texts {
+		for _, r := range t {
+			if fontFor(r) != "latin" || r > 0xff && r != '…' && r != '—' && r != '€' {
+				return fmt.Errorf("%w: %q needs fonts (NewRenderer with Fonts)", ErrInvoice, string(r))
+			}
+		}
+	}
+	return nil
 }
 
 // fontFor is the font of r's script; spaces go with the run they are in.
@@ -215,6 +254,11 @@ func runs(s string) (out [][2]string) {
 
 // text draws s with its baseline at (x, y) and returns its width.
 func (w *writer) text(x, y, size float64, s string) float64 {
+	if w.core != nil {
+		w.pdf.SetFont("Helvetica", "", size)
+		w.pdf.Text(x, y, w.core(s))
+		return w.pdf.GetStringWidth(w.core(s))
+	}
 	x0 := x
 	for _, run := range runs(s) {
 		w.pdf.SetFont(run[0], "", size)
@@ -225,6 +269,10 @@ func (w *writer) text(x, y, size float64, s string) float64 {
 }
 
 func (w *writer) width(size float64, s string) float64 {
+	if w.core != nil {
+		w.pdf.SetFont("Helvetica", "", size)
+		return w.pdf.GetStringWidth(w.core(s))
+	}
 	total := 0.0
 	for _, run := range runs(s) {
 		w.pdf.SetFont(run[0], "", size)

@@ -81,7 +81,26 @@ func TestRenderInvoiceRefusesBadInvoices(t *testing.T) {
 		_, err := r.RenderInvoice(inv)
 		assert.ErrorIs(t, err, files.ErrInvoice)
 	}
-	_, err = files.NewRenderer(files.Fonts{})
+	_, err = files.NewRenderer(files.Fonts{Latin: []byte("x")})
+	assert.ErrorIs(t, err, files.ErrInvoice, "all three fonts or none")
+}
+
+// TestRenderInvoiceBuiltInFont: without fonts, a Latin invoice renders with
+// the viewer's Helvetica (nothing embedded) and a Thai one is refused.
+func TestRenderInvoiceBuiltInFont(t *testing.T) {
+	t.Parallel()
+	r, err := files.NewRenderer(files.Fonts{})
+	require.NoError(t, err)
+	_, err = r.RenderInvoice(invoice("en", "Cotton T-shirt, navy, size M — café", 40))
+	require.ErrorIs(t, err, files.ErrInvoice, "the buyer's name has CJK")
+	inv := invoice("en", "Cotton T-shirt, navy, size M — café", 40)
+	inv.Buyer.Name = "Ada Lovelace"
+	pdf, err := r.RenderInvoice(inv)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
+	assert.NotContains(t, string(pdf), "/FontFile2", "nothing embedded")
+	assert.Less(t, len(pdf), 20<<10)
+	_, err = r.RenderInvoice(invoice("th", "เสื้อยืด", 1))
 	assert.ErrorIs(t, err, files.ErrInvoice)
 }
 
