@@ -26,6 +26,9 @@
 //	switchboard.dedupe.hits         counter   [switchboard.channel]
 //	switchboard.quota.usage         gauge     ratio [switchboard.channel]
 //	switchboard.endpoint.switches   counter   [switchboard.endpoint.group, switchboard.endpoint.to]
+//	switchboard.endpoint.active     gauge     [switchboard.endpoint.group, switchboard.endpoint]
+//	switchboard.desk.events         counter   [switchboard.desk.event, switchboard.desk.sla]
+//	switchboard.desk.queue.depth    gauge
 //
 // switchboard.outcome is "ok" or the name of the channel sentinel the error
 // matches (rate_limited, window_closed, invalid_recipient, unauthorized,

@@ -29,11 +29,11 @@ type Config struct {
 type Telemetry struct {
 	tracer trace.Tracer // nil: no traces
 
-	meter                               metric.Meter // nil: no metrics
-	in, out, webhooks, dedupe, switches metric.Int64Counter
-	handleDur, sendDur                  metric.Float64Histogram
-	optsMu                              sync.RWMutex
-	opts                                map[optKey]metric.MeasurementOption
+	meter                                     metric.Meter // nil: no metrics
+	in, out, webhooks, dedupe, switches, desk metric.Int64Counter
+	handleDur, sendDur                        metric.Float64Histogram
+	optsMu                                    sync.RWMutex
+	opts                                      map[optKey]metric.MeasurementOption
 }
 
 type optKey struct{ a, b, c string }
@@ -69,6 +69,7 @@ func New(cfg Config) (*Telemetry, error) {
 	t.webhooks = counter("switchboard.webhook.requests", "Webhook requests, by HTTP status answered.")
 	t.dedupe = counter("switchboard.dedupe.hits", "Redeliveries not handled again (done or in flight).")
 	t.switches = counter("switchboard.endpoint.switches", "Failover switches between endpoints.")
+	t.desk = counter("switchboard.desk.events", "Desk events: queued, assigned, replied, resolved, SLA warnings and breaches.")
 	t.handleDur = hist("switchboard.handle.duration", "Time to handle one event.")
 	t.sendDur = hist("switchboard.send.duration", "Time to send one message, retries included.")
 	if err := errors.Join(errs...); err != nil {
@@ -250,6 +251,65 @@ func (t *Telemetry) Switched(group, to string) {
 	t.switches.Add(context.Background(), 1, t.opt(optKey{"switch", group, to}, func() []attribute.KeyValue {
 		return []attribute.KeyValue{attribute.String("switchboard.endpoint.group", group), attribute.String("switchboard.endpoint.to", to)}
 	}))
+}
+
+// DeskEvent counts a desk event by type, with the SLA kind for SLA warnings
+// and breaches (empty otherwise); use it from desk.Config.OnEvent:
+//
+//	cfg.OnEvent = func(e desk.Event) { tel.DeskEvent(context.Background(), string(e.Type), string(e.SLA)) }
+func (t *Telemetry) DeskEvent(ctx context.Context, eventType, sla string) {
+	if !t.metering() {
+		return
+	}
+	t.desk.Add(ctx, 1, t.opt(optKey{"desk", eventType, sla}, func() []attribute.KeyValue {
+		return []attribute.KeyValue{attribute.String("switchboard.desk.event", eventType), attribute.String("switchboard.desk.sla", sla)}
+	}))
+}
+
+// ObserveQueueDepth reports depth (e.g. the length of desk.Desk.Queue) as
+// the switchboard.desk.queue.depth gauge at every collection; an error
+// skips that observation.
+func (t *Telemetry) ObserveQueueDepth(depth func(context.Context) (int, error)) error {
+	if !t.metering() {
+		return nil
+	}
+	g, err := t.meter.Int64ObservableGauge("switchboard.desk.queue.depth",
+		metric.WithDescription("Conversations waiting for an agent."))
+	if err != nil {
+		return err
+	}
+	_, err = t.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		if n, err := depth(ctx); err == nil {
+			o.ObserveInt64(g, int64(n))
+		}
+		return nil
+	}, g)
+	return err
+}
+
+// ActiveEndpoint reports which endpoint a failover pool uses; a
+// *failover.Transport implements it.
+type ActiveEndpoint interface{ Active() string }
+
+// ObserveEndpoints reports each pool's active endpoint as the
+// switchboard.endpoint.active gauge (1 for the endpoint in use, by group).
+func (t *Telemetry) ObserveEndpoints(pools map[string]ActiveEndpoint) error {
+	if !t.metering() {
+		return nil
+	}
+	g, err := t.meter.Int64ObservableGauge("switchboard.endpoint.active",
+		metric.WithDescription("1 for the endpoint each failover pool sends to."))
+	if err != nil {
+		return err
+	}
+	_, err = t.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		for group, p := range pools {
+			o.ObserveInt64(g, 1, metric.WithAttributes(attribute.String("switchboard.endpoint.group", group),
+				attribute.String("switchboard.endpoint", p.Active())))
+		}
+		return nil
+	}, g)
+	return err
 }
 
 // QuotaSource reports a quota's use; *channel.Quota implements it.

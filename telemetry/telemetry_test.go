@@ -173,3 +173,35 @@ func newRecordedDiscard(t testing.TB) *telemetry.Telemetry {
 	require.NoError(t, err)
 	return tel
 }
+
+type fixedEndpoint string
+
+func (f fixedEndpoint) Active() string { return string(f) }
+
+func TestDeskAndEndpointMetrics(t *testing.T) {
+	t.Parallel()
+	r := newRecorded(t)
+	r.tel.DeskEvent(context.Background(), "sla_breach", "first_response")
+	r.tel.DeskEvent(context.Background(), "sla_breach", "first_response")
+	r.tel.DeskEvent(context.Background(), "assigned", "")
+	assert.Equal(t, map[string]int64{
+		"switchboard.desk.event=sla_breach,switchboard.desk.sla=first_response": 2,
+		"switchboard.desk.event=assigned,switchboard.desk.sla=":                 1,
+	}, r.sums(t, "switchboard.desk.events"))
+	require.NoError(t, r.tel.ObserveQueueDepth(func(context.Context) (int, error) { return 7, nil }))
+	require.NoError(t, r.tel.ObserveEndpoints(map[string]telemetry.ActiveEndpoint{"whatsapp": fixedEndpoint("backup")}))
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.reader.Collect(context.Background(), &rm))
+	gauges := map[string]int64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if g, ok := m.Data.(metricdata.Gauge[int64]); ok {
+				for _, p := range g.DataPoints {
+					v, _ := p.Attributes.Value("switchboard.endpoint")
+					gauges[m.Name+"/"+v.AsString()] = p.Value
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[string]int64{"switchboard.desk.queue.depth/": 7, "switchboard.endpoint.active/backup": 1}, gauges)
+}
