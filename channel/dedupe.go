@@ -148,7 +148,7 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 		}
 		return err
 	}
-	if err := d.cfg.Store.Complete(context.WithoutCancel(ctx), key, d.cfg.Clock.now(), d.cfg.TTL); err != nil && d.cfg.OnError != nil {
+	if err := d.cfg.Store.Complete(context.WithoutCancel(ctx), key, d.cfg.Clock.Now(), d.cfg.TTL); err != nil && d.cfg.OnError != nil {
 		d.cfg.OnError(ctx, e, fmt.Errorf("%w: dedupe complete: %w", ErrUnavailable, err))
 	}
 	return nil
@@ -158,7 +158,7 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 func (d *dedupeHandler) claim(ctx context.Context, key string) (ClaimStatus, error) {
 	var deadline <-chan time.Time
 	for {
-		st, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.Lease)
+		st, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.Now(), d.cfg.Lease)
 		if err != nil {
 			return 0, fmt.Errorf("%w: dedupe claim: %w", ErrUnavailable, err)
 		}

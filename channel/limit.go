@@ -33,7 +33,7 @@ func RateLimit(r rate.Limit, burst int, clock Clock) Middleware {
 }
 
 func waitLimiter(ctx context.Context, lim *rate.Limiter, clock Clock) error {
-	now := clock.now()
+	now := clock.Now()
 	if lim.AllowN(now, 1) {
 		return nil
 	}
@@ -129,7 +129,7 @@ func PerRecipient(cfg RecipientLimitConfig) Middleware {
 	return func(next Sender) Sender {
 		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
 			if m != nil {
-				wait, err := take(ctx, m.To, cfg.Clock.now())
+				wait, err := take(ctx, m.To, cfg.Clock.Now())
 				if err != nil {
 					return Receipt{}, err
 				}

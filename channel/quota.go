@@ -119,7 +119,7 @@ func (q *Quota) Usage() QuotaUsage {
 // store's error wrapped in ErrUnavailable.
 func (q *Quota) UsageContext(ctx context.Context) (QuotaUsage, error) {
 	if q.cfg.Store != nil {
-		n, err := q.cfg.Store.Used(ctx, q.cfg.Clock.now(), q.cfg.Window)
+		n, err := q.cfg.Store.Used(ctx, q.cfg.Clock.Now(), q.cfg.Window)
 		if err != nil {
 			return QuotaUsage{Limit: q.cfg.Limit}, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
 		}
@@ -139,7 +139,7 @@ func (q *Quota) usage(used int) QuotaUsage {
 func (q *Quota) memUsage() QuotaUsage {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.expire(q.cfg.Clock.now().UnixNano())
+	q.expire(q.cfg.Clock.Now().UnixNano())
 	u := QuotaUsage{Used: q.used(), Limit: q.cfg.Limit}
 	if q.cfg.Limit > 0 {
 		u.Fraction = float64(u.Used) / float64(q.cfg.Limit)
@@ -161,7 +161,7 @@ func (q *Quota) takeContext(ctx context.Context, a Address) (undo func(), err er
 	if q.cfg.Limit <= 0 {
 		return nil, &limitError{what: "quota spent"}
 	}
-	wait, ticket, err := st.Take(ctx, a, q.cfg.Clock.now(), q.cfg.Window, q.cfg.Limit, q.cfg.UniqueRecipients)
+	wait, ticket, err := st.Take(ctx, a, q.cfg.Clock.Now(), q.cfg.Window, q.cfg.Limit, q.cfg.UniqueRecipients)
 	if err != nil {
 		return nil, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
 	}
@@ -172,7 +172,7 @@ func (q *Quota) takeContext(ctx context.Context, a Address) (undo func(), err er
 }
 
 func (q *Quota) take(a Address) (undo func(), err error) {
-	now := q.cfg.Clock.now().UnixNano()
+	now := q.cfg.Clock.Now().UnixNano()
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.expire(now)

@@ -104,7 +104,7 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 	}
 	at := e.Time
 	if at.IsZero() {
-		at = w.clock.now()
+		at = w.clock.Now()
 	}
 	if w.store != nil {
 		if err := w.store.Touch(ctx, from, at, d); err != nil {
@@ -120,7 +120,7 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 		w.last[k] = n
 	}
 	if len(w.last) >= w.nextSweep {
-		cut := w.clock.now().UnixNano() - int64(w.longest)
+		cut := w.clock.Now().UnixNano() - int64(w.longest)
 		for a, t := range w.last {
 			if t <= cut {
 				delete(w.last, a)
@@ -200,7 +200,7 @@ func (w *Windows) OpenContext(ctx context.Context, a Address) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return seen && w.clock.now().UnixNano() < n+int64(d), nil
+	return seen && w.clock.Now().UnixNano() < n+int64(d), nil
 }
 
 // Middleware returns a Middleware that lets a message through when the

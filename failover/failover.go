@@ -137,12 +137,7 @@ func redactURL(s string) string {
 	return u.String()
 }
 
-func (t *Transport) now() time.Time {
-	if t.cfg.Clock == nil {
-		return time.Now()
-	}
-	return t.cfg.Clock()
-}
+func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
 
 // Active returns the name of the endpoint requests go to now.
 func (t *Transport) Active() string {

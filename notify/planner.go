@@ -145,12 +145,7 @@ func New(cfg Config) (*Planner, error) {
 	return &Planner{cfg: cfg, zones: newZoneCache(cfg.ShopZone), pending: map[string]Decision{}}, nil
 }
 
-func (p *Planner) now() time.Time {
-	if p.cfg.Clock == nil {
-		return time.Now()
-	}
-	return p.cfg.Clock()
-}
+func (p *Planner) now() time.Time { return p.cfg.Clock.Now() }
 
 // Plan plans a new notice. It returns the notice's decision and, when the
 // notice replaced a pending one with the same coalesce key, that one's

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -38,7 +39,7 @@ func ExampleStaleRules_Evaluate() {
 
 func ExamplePoller() {
 	start := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{

@@ -169,12 +169,7 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-func (c *Client) now() time.Time {
-	if c.cfg.Clock == nil {
-		return time.Now()
-	}
-	return c.cfg.Clock()
-}
+func (c *Client) now() time.Time { return c.cfg.Clock.Now() }
 
 // AccessToken returns the current access token, fetching it if needed, for
 // calling WeChat APIs this package does not cover. Keep it out of logs.

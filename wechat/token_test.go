@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
@@ -45,11 +46,11 @@ func sendMany(t *testing.T, c *wechat.Client, n int) {
 
 func TestTokenConcurrentCallersFetchOnce(t *testing.T) {
 	t.Parallel()
-	cases := map[string]func(srv *wechattest.Server, clk *clock){
+	cases := map[string]func(srv *wechattest.Server, clk *channeltest.Clock){
 		// The client's clock passes the expiry: it refreshes on its own.
-		"expiry reached": func(_ *wechattest.Server, clk *clock) { clk.Advance(2 * time.Hour) },
+		"expiry reached": func(_ *wechattest.Server, clk *channeltest.Clock) { clk.Advance(2 * time.Hour) },
 		// WeChat expires the token early: every caller gets 42001.
-		"expired by wechat": func(srv *wechattest.Server, _ *clock) { srv.ExpireTokens() },
+		"expired by wechat": func(srv *wechattest.Server, _ *channeltest.Clock) { srv.ExpireTokens() },
 	}
 	for name, expire := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
@@ -186,7 +187,7 @@ func TestWebhookRejects(t *testing.T) {
 	type tc struct {
 		name   string
 		safe   bool
-		tamper func(srv *wechattest.Server, r *http.Request, clk *clock) *http.Request
+		tamper func(srv *wechattest.Server, r *http.Request, clk *channeltest.Clock) *http.Request
 		msg    func(srv *wechattest.Server) []byte
 		status int
 	}
@@ -198,13 +199,13 @@ func TestWebhookRejects(t *testing.T) {
 		return r
 	}
 	cases := []tc{
-		{name: "bad signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "bad signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "signature", strings.Repeat("0", 40))
 		}, status: 401},
-		{name: "no signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "no signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "signature", "")
 		}, status: 401},
-		{name: "replayed an hour later", tamper: func(_ *wechattest.Server, r *http.Request, clk *clock) *http.Request {
+		{name: "replayed an hour later", tamper: func(_ *wechattest.Server, r *http.Request, clk *channeltest.Clock) *http.Request {
 			clk.Advance(time.Hour)
 			return r
 		}, status: 401},
@@ -219,25 +220,25 @@ func TestWebhookRejects(t *testing.T) {
 			return []byte("<xml><Content>" + strings.Repeat("x", wechat.DefaultMaxBodyBytes) + "</Content></xml>")
 		}, status: 413},
 		{name: "not a message", msg: func(*wechattest.Server) []byte { return []byte("<xml><Content>x</Content></xml>") }, status: 400},
-		{name: "safe mode: bad msg_signature", safe: true, tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: bad msg_signature", safe: true, tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "msg_signature", strings.Repeat("a", 40))
 		}, status: 401},
-		{name: "safe mode: plaintext refused", safe: true, tamper: func(srv *wechattest.Server, _ *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: plaintext refused", safe: true, tamper: func(srv *wechattest.Server, _ *http.Request, _ *channeltest.Clock) *http.Request {
 			plain := wechattest.NewServer(wechattest.Options{Clock: srv.Config().Clock})
 			defer plain.Close()
 			return plain.NewRequest(plain.Text("o1", "forged"))
 		}, status: 401},
-		{name: "safe mode: other account's ciphertext", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: other account's ciphertext", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			other := wechattest.NewServer(wechattest.Options{SafeMode: true, AppID: "wxother", Clock: srv.Config().Clock})
 			defer other.Close()
 			return other.NewRequest(other.Text("o1", "x"))
 		}, status: 401},
-		{name: "safe mode: envelope without Encrypt", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: envelope without Encrypt", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			q := r.URL.Query()
 			body := "<xml><ToUserName>gh_fake</ToUserName></xml>"
 			return httptest.NewRequest(http.MethodPost, "/wechat?"+q.Encode(), strings.NewReader(body))
 		}, status: 400},
-		{name: "wrong method", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "wrong method", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			r.Method = http.MethodPut
 			return r
 		}, status: 405},

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -18,9 +19,9 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *trackingtest.Clock, *dhl.Client) {
+func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *channeltest.Clock, *dhl.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -17,9 +18,9 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T) (*trackingtest.FedEx, *trackingtest.Clock, *fedex.Client) {
+func setup(t *testing.T) (*trackingtest.FedEx, *channeltest.Clock, *fedex.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewFedEx(trackingtest.Options{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "123456789012", Signer: "J.DOE", Steps: []trackingtest.Step{

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
 )
@@ -36,7 +37,7 @@ type Config struct {
 	// Retry configures retries of connection errors, 429 and 5xx.
 	Retry tracking.Retry
 	// Clock stamps FetchedAt; nil means time.Now.
-	Clock tracking.Clock
+	Clock channel.Clock
 }
 
 // Client is a 17TRACK client. It is immutable after New and safe for

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/seventeentrack"
@@ -16,9 +17,9 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *trackingtest.Clock, *seventeentrack.Client) {
+func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *channeltest.Clock, *seventeentrack.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewSeventeenTrack(trackingtest.Options{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "RR123456785CN", Service: "China Post", Steps: []trackingtest.Step{

@@ -5,7 +5,7 @@
 // appear as the test's clock moves past them, counts calls, enforces a rate
 // limit and a daily quota, and answers 429, 5xx or "not found" on demand.
 //
-//	clock := trackingtest.NewClock(start)
+//	clock := channeltest.NewClock(start)
 //	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
 //	defer srv.Close()
 //	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{...}})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -16,7 +17,7 @@ import (
 // A fake carrier answers like the real one, on demand: here a throttled
 // call, then the scripted shipment as the test's clock moves.
 func ExampleNewDHL() {
-	clock := trackingtest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
+	clock := channeltest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now, Daily: 250})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{

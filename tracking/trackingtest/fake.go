@@ -12,39 +12,10 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
-
-// Clock is a settable clock for tests. Safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time; pass clock.Now as a tracking.Clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // Step is one scripted carrier event. It becomes visible once the fake's
 // clock reaches At, and is reported as having happened at At.
@@ -81,7 +52,7 @@ type Script struct {
 // credentials, no limits.
 type Options struct {
 	// Clock decides which steps are visible, token expiry and quota days.
-	Clock tracking.Clock
+	Clock channel.Clock
 	// Rate and Burst limit calls per second (0 = unlimited); over it the fake
 	// answers 429 with Retry-After: 1.
 	Rate  rate.Limit

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
@@ -28,7 +29,7 @@ func get(t *testing.T, srv *trackingtest.DHL, number string) *http.Response {
 
 func TestLimitsAndFaults(t *testing.T) {
 	t.Parallel()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now, Rate: 1, Burst: 1, Daily: 3})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "1", Steps: []trackingtest.Step{{At: start, Status: tracking.StatusInTransit}}})
@@ -55,7 +56,7 @@ func TestLimitsAndFaults(t *testing.T) {
 
 func TestStepsAppearWithClock(t *testing.T) {
 	t.Parallel()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "1", Steps: []trackingtest.Step{

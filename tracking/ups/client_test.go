@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -18,9 +19,9 @@ var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
 const number = "1Z999AA10123456784"
 
-func setup(t *testing.T) (*trackingtest.UPS, *trackingtest.Clock, *ups.Client) {
+func setup(t *testing.T) (*trackingtest.UPS, *channeltest.Clock, *ups.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
+	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewUPS(trackingtest.Options{Clock: clock.Now, TokenTTL: 4 * time.Hour})
 	t.Cleanup(srv.Close)
 	cst := time.FixedZone("", 8*3600)

@@ -141,12 +141,7 @@ func (s *Server) Config() wechat.Config {
 	}
 }
 
-func (s *Server) now() time.Time {
-	if s.opts.Clock == nil {
-		return time.Now()
-	}
-	return s.opts.Clock()
-}
+func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 // TokenFetches is how many token requests (/cgi-bin/token and
 // /cgi-bin/stable_token) the server answered with a token.

@@ -7,32 +7,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // call makes a raw request and decodes WeChat's JSON answer.
 func call(t *testing.T, srv *wechattest.Server, method, path string, q url.Values, contentType string, body []byte) map[string]any {
@@ -76,7 +59,7 @@ const textBody = `{"touser":"o1","msgtype":"text","text":{"content":"hi"}}`
 
 func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
-	clk := &clock{t: time.Unix(1700000000, 0)}
+	clk := channeltest.NewClock(time.Unix(1700000000, 0))
 	srv := wechattest.NewServer(wechattest.Options{Clock: clk.Now, Grace: 5 * time.Minute})
 	defer srv.Close()
 

@@ -252,4 +252,4 @@ func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, bo
 	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
 }
 
-func (s *Server) now() time.Time { return meta.Now(s.cfg.Clock) }
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
