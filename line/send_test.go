@@ -27,8 +27,7 @@ func newPair(t *testing.T, cfg linetest.Config) (*linetest.Server, *line.Client)
 		ChannelSecret:      srv.ChannelSecret(),
 		BaseURL:            srv.URL,
 		DataBaseURL:        srv.URL,
-		MinBackoff:         time.Millisecond,
-		MaxBackoff:         5 * time.Millisecond,
+		Retry:              channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 	})
 	require.NoError(t, err)
 	return srv, lc
@@ -349,7 +348,7 @@ func TestSendErrorsFromLINE(t *testing.T) {
 		t.Parallel()
 		srv := linetest.NewServer(linetest.Config{})
 		t.Cleanup(srv.Close)
-		lc, err := line.New(line.Config{ChannelAccessToken: "wrong-token", ChannelSecret: "s", BaseURL: srv.URL, MinBackoff: time.Millisecond})
+		lc, err := line.New(line.Config{ChannelAccessToken: "wrong-token", ChannelSecret: "s", BaseURL: srv.URL, Retry: channel.Retry{MinBackoff: time.Millisecond}})
 		require.NoError(t, err)
 		_, err = lc.Send(context.Background(), text(testUser, "hi"))
 		require.ErrorIs(t, err, channel.ErrUnauthorized)

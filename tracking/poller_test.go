@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
@@ -20,7 +21,7 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-var noRetry = tracking.Retry{MaxAttempts: 1}
+var noRetry = channel.Retry{MaxAttempts: 1}
 
 type env struct {
 	clock *channeltest.Clock

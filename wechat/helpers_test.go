@@ -27,7 +27,7 @@ func setup(t *testing.T, opts wechattest.Options, tweak func(*wechat.Config)) (*
 	srv := wechattest.NewServer(opts)
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
-	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond // keep transport retries fast
+	cfg.Retry.MinBackoff, cfg.Retry.MaxBackoff = time.Millisecond, time.Millisecond // keep transport retries fast
 	cfg.Dedupe = channel.NewMemoryDedupeStore(1024)
 	if tweak != nil {
 		tweak(&cfg)

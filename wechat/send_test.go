@@ -163,7 +163,7 @@ func TestSendDoesNotRetryAmbiguousFailures(t *testing.T) {
 		w.WriteHeader(http.StatusBadGateway) // the message may or may not have gone out
 	}))
 	defer api.Close()
-	c, err := wechat.New(wechat.Config{AppID: "wx1", AppSecret: "s", Token: "t", BaseURL: api.URL, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	c, err := wechat.New(wechat.Config{AppID: "wx1", AppSecret: "s", Token: "t", BaseURL: api.URL, Retry: channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
 	require.NoError(t, err)
 	_, err = c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
 	var apiErr *wechat.APIError

@@ -170,7 +170,7 @@ func TestTokenNetworkErrorHidesSecrets(t *testing.T) {
 	srv := wechattest.NewServer(wechattest.Options{})
 	cfg := srv.Config()
 	srv.Close() // nothing listens any more
-	cfg.MaxAttempts = 1
+	cfg.Retry.MaxAttempts = 1
 	c, err := wechat.New(cfg)
 	require.NoError(t, err)
 	err = sendText(t.Context(), c, "o1", "a")
@@ -268,7 +268,7 @@ func TestTokenFailedFetchReleasesLease(t *testing.T) {
 				store := &countingStore{TokenStore: wechat.NewMemoryTokenStore()}
 				tweak := func(cfg *wechat.Config) {
 					cfg.TokenStore = store
-					cfg.MaxAttempts = 1
+					cfg.Retry.MaxAttempts = 1
 					cfg.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond}
 				}
 				srv, first, clk := setup(t, wechattest.Options{}, tweak)

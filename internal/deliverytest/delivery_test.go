@@ -120,7 +120,7 @@ func whatsappPlatform(t *testing.T, hc *http.Client) platform {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
 	c, err := whatsapp.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WhatsApp, ID: "85291110003"}
@@ -147,8 +147,8 @@ func messengerPlatform(t *testing.T, hc *http.Client) platform {
 	srv := messengertest.NewServer(messengertest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
-	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, 10*time.Millisecond
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
+	cfg.Retry.MinBackoff, cfg.Retry.MaxBackoff = time.Millisecond, 10*time.Millisecond
 	c, err := messenger.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.Messenger, ID: "6789012345678901"}
@@ -196,7 +196,7 @@ func linePlatform(t *testing.T, hc *http.Client, reply bool) platform {
 	c, err := line.New(line.Config{
 		ChannelAccessToken: srv.AccessToken(), ChannelSecret: srv.ChannelSecret(),
 		BaseURL: srv.URL, DataBaseURL: srv.URL, HTTPClient: hc,
-		MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond,
+		Retry: channel.Retry{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
 	})
 	require.NoError(t, err)
 	const user = "U00000000000000000000000000000d01"
@@ -244,8 +244,8 @@ func wechatPlatform(t *testing.T, hc *http.Client) platform {
 	srv := wechattest.NewServer(wechattest.Options{})
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
-	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, 10*time.Millisecond
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
+	cfg.Retry.MinBackoff, cfg.Retry.MaxBackoff = time.Millisecond, 10*time.Millisecond
 	c, err := wechat.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WeChat, ID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
@@ -395,7 +395,7 @@ func TestDialFailureIsUnsent(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = d.client(), 1
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = d.client(), 1
 	c, err := whatsapp.New(cfg)
 	require.NoError(t, err)
 	d.next.Store(int32(refused) + 1)

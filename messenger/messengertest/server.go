@@ -100,8 +100,7 @@ func (s *Server) ClientConfig() messenger.Config {
 		VerifyToken:     s.cfg.VerifyToken,
 		BaseURL:         s.URL,
 		HTTPClient:      s.srv.Client(),
-		MinBackoff:      time.Millisecond,
-		MaxBackoff:      10 * time.Millisecond,
+		Retry:           channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
@@ -19,7 +20,7 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *channeltest.Clock, *dhl.Client) {
+func setup(t *testing.T, retry channel.Retry) (*trackingtest.DHL, *channeltest.Clock, *dhl.Client) {
 	t.Helper()
 	clock := channeltest.NewClock(start)
 	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
@@ -40,8 +41,8 @@ func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *channeltest.
 	return srv, clock, c
 }
 
-func fastRetry(n int) tracking.Retry {
-	return tracking.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
+func fastRetry(n int) channel.Retry {
+	return channel.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
 }
 
 func TestNewValidates(t *testing.T) {

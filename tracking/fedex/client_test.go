@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
@@ -30,7 +31,7 @@ func setup(t *testing.T) (*trackingtest.FedEx, *channeltest.Clock, *fedex.Client
 	}})
 	c, err := fedex.New(fedex.Config{
 		ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(),
-		Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1},
+		Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1},
 	})
 	require.NoError(t, err)
 	return srv, clock, c
@@ -103,7 +104,7 @@ func TestTokenCaching(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, "123456789012", "s3cret-value")
 	})

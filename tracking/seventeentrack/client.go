@@ -35,7 +35,7 @@ type Config struct {
 	// HTTPClient is the underlying client; nil means one with a 30 s timeout.
 	HTTPClient *http.Client
 	// Retry configures retries of connection errors, 429 and 5xx.
-	Retry tracking.Retry
+	Retry channel.Retry
 	// Clock stamps FetchedAt; nil means time.Now.
 	Clock channel.Clock
 }

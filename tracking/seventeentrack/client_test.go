@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -27,7 +28,7 @@ func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *channeltest.
 		{At: start.Add(2 * time.Hour), Status: tracking.StatusCustomsHeld, Description: "Customs clearance", City: "BANGKOK", CountryCode: "TH"},
 		{At: start.Add(30 * time.Hour), Status: tracking.StatusDelivered, Description: "Delivered", City: "BANGKOK", CountryCode: "TH"},
 	}})
-	c, err := seventeentrack.New(seventeentrack.Config{Token: srv.Token, AutoRegister: auto, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := seventeentrack.New(seventeentrack.Config{Token: srv.Token, AutoRegister: auto, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
 	return srv, clock, c
 }
@@ -82,7 +83,7 @@ func TestErrors(t *testing.T) {
 	t.Run("bad token", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t, true)
-		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, "RR123456785CN", "wrong-token-x")
 	})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
@@ -24,7 +25,7 @@ func ExampleNewDHL() {
 		{At: clock.Now(), Status: tracking.StatusInTransit, City: "LEIPZIG", CountryCode: "DE"},
 		{At: clock.Now().Add(20 * time.Hour), Status: tracking.StatusDelivered, City: "BERLIN", CountryCode: "DE"},
 	}})
-	c, err := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -31,7 +32,7 @@ func setup(t *testing.T) (*trackingtest.UPS, *channeltest.Clock, *ups.Client) {
 		{At: start.Add(30 * time.Hour), Status: tracking.StatusOutForDelivery, Description: "Out For Delivery Today", City: "ATLANTA", CountryCode: "US"},
 		{At: start.Add(36 * time.Hour), Status: tracking.StatusDelivered, Description: "DELIVERED", City: "ATLANTA", CountryCode: "US"},
 	}})
-	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
 	return srv, clock, c
 }
@@ -102,7 +103,7 @@ func TestErrors(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, number, "nope-secret")
 	})

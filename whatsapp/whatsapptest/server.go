@@ -116,8 +116,7 @@ func (s *Server) ClientConfig() whatsapp.Config {
 		VerifyToken:   s.cfg.VerifyToken,
 		BaseURL:       s.URL,
 		HTTPClient:    s.srv.Client(),
-		MinBackoff:    time.Millisecond,
-		MaxBackoff:    10 * time.Millisecond,
+		Retry:         channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
 	}
 }
 
