@@ -40,7 +40,7 @@ func ExampleStaleRules_Evaluate() {
 func ExamplePoller() {
 	start := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	clock := channeltest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{
 		{At: start.Add(-time.Hour), Status: tracking.StatusInTransit, City: "HONG KONG", CountryCode: "HK", Description: "Departed facility"},

@@ -34,8 +34,8 @@ type env struct {
 func newEnv(t *testing.T, limits map[tracking.Carrier]tracking.Limit) *env {
 	t.Helper()
 	e := &env{clock: channeltest.NewClock(t0), store: tracking.NewMemoryStore()}
-	e.dhl = trackingtest.NewDHL(trackingtest.Options{Clock: e.clock.Now})
-	e.fedex = trackingtest.NewFedEx(trackingtest.Options{Clock: e.clock.Now})
+	e.dhl = trackingtest.NewDHL(trackingtest.Config{Clock: e.clock.Now})
+	e.fedex = trackingtest.NewFedEx(trackingtest.Config{Clock: e.clock.Now})
 	t.Cleanup(e.dhl.Close)
 	t.Cleanup(e.fedex.Close)
 	d, err := dhl.New(dhl.Config{APIKey: e.dhl.APIKey, BaseURL: e.dhl.URL, HTTPClient: e.dhl.Client(), Retry: noRetry, Clock: e.clock.Now})

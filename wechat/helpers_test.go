@@ -18,7 +18,7 @@ func newClock() *channeltest.Clock {
 
 // setup starts a fake and a client on one clock; tweak edits the client's
 // config before New.
-func setup(t *testing.T, opts wechattest.Options, tweak func(*wechat.Config)) (*wechattest.Server, *wechat.Client, *channeltest.Clock) {
+func setup(t *testing.T, opts wechattest.Config, tweak func(*wechat.Config)) (*wechattest.Server, *wechat.Client, *channeltest.Clock) {
 	t.Helper()
 	clk := newClock()
 	if opts.Clock == nil {

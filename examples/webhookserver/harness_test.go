@@ -42,7 +42,7 @@ func newFakes(tb testing.TB) *fakes {
 		wa: whatsapptest.NewServer(whatsapptest.Config{}),
 		fb: messengertest.NewServer(messengertest.Config{}),
 		ln: linetest.NewServer(linetest.Config{}),
-		wc: wechattest.NewServer(wechattest.Options{SafeMode: true, WebhookPath: "/webhooks/wechat"}),
+		wc: wechattest.NewServer(wechattest.Config{SafeMode: true, WebhookPath: "/webhooks/wechat"}),
 	}
 	tb.Cleanup(f.close)
 	return f

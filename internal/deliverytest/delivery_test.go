@@ -241,7 +241,7 @@ func linePlatform(t *testing.T, hc *http.Client, reply bool) platform {
 }
 
 func wechatPlatform(t *testing.T, hc *http.Client) platform {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
 	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3

@@ -23,7 +23,7 @@ var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 func setup(t *testing.T, retry channel.Retry) (*trackingtest.DHL, *channeltest.Clock, *dhl.Client) {
 	t.Helper()
 	clock := channeltest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{
 		Number: "7777777770",

@@ -22,7 +22,7 @@ var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 func setup(t *testing.T) (*trackingtest.FedEx, *channeltest.Clock, *fedex.Client) {
 	t.Helper()
 	clock := channeltest.NewClock(start)
-	srv := trackingtest.NewFedEx(trackingtest.Options{Clock: clock.Now})
+	srv := trackingtest.NewFedEx(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "123456789012", Signer: "J.DOE", Steps: []trackingtest.Step{
 		{At: start.Add(-3 * time.Hour), Status: tracking.StatusInfoReceived, Description: "Shipment information sent to FedEx"},

@@ -21,7 +21,7 @@ var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *channeltest.Clock, *seventeentrack.Client) {
 	t.Helper()
 	clock := channeltest.NewClock(start)
-	srv := trackingtest.NewSeventeenTrack(trackingtest.Options{Clock: clock.Now})
+	srv := trackingtest.NewSeventeenTrack(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "RR123456785CN", Service: "China Post", Steps: []trackingtest.Step{
 		{At: start.Add(-48 * time.Hour), Status: tracking.StatusInTransit, Code: "InTransit_PickedUp", Description: "Posting/Collection", City: "SHENZHEN", CountryCode: "CN"},

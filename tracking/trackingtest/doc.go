@@ -6,7 +6,7 @@
 // limit and a daily quota, and answers 429, 5xx or "not found" on demand.
 //
 //	clock := channeltest.NewClock(start)
-//	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+//	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 //	defer srv.Close()
 //	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{...}})
 //	c, _ := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})

@@ -19,7 +19,7 @@ import (
 // call, then the scripted shipment as the test's clock moves.
 func ExampleNewDHL() {
 	clock := channeltest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now, Daily: 250})
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now, Daily: 250})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{
 		{At: clock.Now(), Status: tracking.StatusInTransit, City: "LEIPZIG", CountryCode: "DE"},

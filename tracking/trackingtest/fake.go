@@ -48,9 +48,9 @@ type Script struct {
 	Service string
 }
 
-// Options configures a fake server. The zero value works: time.Now, default
+// Config configures a fake server. The zero value works: time.Now, default
 // credentials, no limits.
-type Options struct {
+type Config struct {
 	// Clock decides which steps are visible, token expiry and quota days.
 	Clock channel.Clock
 	// Rate and Burst limit calls per second (0 = unlimited); over it the fake
@@ -73,7 +73,7 @@ type fault struct {
 
 // fake is the state every carrier fake shares.
 type fake struct {
-	opts Options
+	opts Config
 
 	mu       sync.Mutex
 	scripts  map[string]Script
@@ -88,7 +88,7 @@ type fake struct {
 
 // serve sets the fake up with o and starts a server answering routes
 // (ServeMux patterns → handlers).
-func (f *fake) serve(o Options, routes map[string]http.HandlerFunc) *httptest.Server {
+func (f *fake) serve(o Config, routes map[string]http.HandlerFunc) *httptest.Server {
 	f.opts, f.scripts, f.issued = o, map[string]Script{}, map[string]time.Time{}
 	if o.Rate > 0 {
 		b := o.Burst

@@ -23,7 +23,7 @@ const number = "1Z999AA10123456784"
 func setup(t *testing.T) (*trackingtest.UPS, *channeltest.Clock, *ups.Client) {
 	t.Helper()
 	clock := channeltest.NewClock(start)
-	srv := trackingtest.NewUPS(trackingtest.Options{Clock: clock.Now, TokenTTL: 4 * time.Hour})
+	srv := trackingtest.NewUPS(trackingtest.Config{Clock: clock.Now, TokenTTL: 4 * time.Hour})
 	t.Cleanup(srv.Close)
 	cst := time.FixedZone("", 8*3600)
 	srv.Add(trackingtest.Script{Number: number, Signer: "FRONT DESK", ETA: start.Add(48 * time.Hour), Steps: []trackingtest.Step{

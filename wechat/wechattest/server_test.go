@@ -60,7 +60,7 @@ const textBody = `{"touser":"o1","msgtype":"text","text":{"content":"hi"}}`
 func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(time.Unix(1700000000, 0))
-	srv := wechattest.NewServer(wechattest.Options{Clock: clk.Now, Grace: 5 * time.Minute})
+	srv := wechattest.NewServer(wechattest.Config{Clock: clk.Now, Grace: 5 * time.Minute})
 	defer srv.Close()
 
 	first := token(t, srv)
@@ -83,7 +83,7 @@ func TestTokenLifecycle(t *testing.T) {
 
 func TestTokenRefreshInvalidatesAtOnceByDefault(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	first := token(t, srv)
 	_ = token(t, srv)
@@ -92,7 +92,7 @@ func TestTokenRefreshInvalidatesAtOnceByDefault(t *testing.T) {
 
 func TestStableToken(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	get := func(force bool) string {
 		body, _ := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": wechattest.DefaultAppID,
@@ -110,7 +110,7 @@ func TestStableToken(t *testing.T) {
 
 func TestSendValidatesAndInjects(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	tok := token(t, srv)
 	cases := map[string]struct {
@@ -137,7 +137,7 @@ func TestSendValidatesAndInjects(t *testing.T) {
 
 func TestUploadChecksFieldAndSize(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	tok := token(t, srv)
 	upload := func(typ, field string, size int) map[string]any {
