@@ -61,6 +61,9 @@ type DedupeStore interface {
 // DedupeConfig configures Dedupe. The zero value uses a MemoryDedupeStore of
 // DefaultDedupeKeys keys, a 24 h TTL and a 1 min lease.
 type DedupeConfig struct {
+	// Store remembers claimed and handled ids; nil means a
+	// MemoryDedupeStore of DefaultDedupeKeys keys. Share one store (SQL or
+	// Redis) so instances behind a load balancer agree.
 	Store DedupeStore
 	// TTL is how long a handled id is remembered; 0 means 24 h, longer than
 	// any platform's redelivery schedule.

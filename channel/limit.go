@@ -75,7 +75,8 @@ type RecipientLimitConfig struct {
 	// longest ago is dropped, which can only loosen (never tighten) its
 	// limit. Both cost O(1) per send.
 	MaxRecipients int
-	Clock         Clock
+	// Clock times the allowances; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the allowances instead of this process's memory,
 	// so the limit holds across instances (MaxRecipients then does not
 	// apply: the store forgets a recipient once its allowance is full

@@ -18,7 +18,8 @@ type QuotaConfig struct {
 	// WhatsApp's messaging tiers do (1K, 10K, 100K unique customers in a
 	// rolling 24 h). A recipient already counted in the window costs nothing.
 	UniqueRecipients bool
-	Clock            Clock
+	// Clock places sends in the window; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the counted sends instead of this process's
 	// memory, so one quota holds across instances. Nil keeps them in
 	// memory.
@@ -47,6 +48,8 @@ type QuotaStore interface {
 
 // QuotaUsage is a snapshot of a Quota.
 type QuotaUsage struct {
+	// Used is what the window has counted so far (sends, or recipients
+	// with UniqueRecipients); Limit is QuotaConfig.Limit.
 	Used, Limit int
 	// Fraction is Used/Limit.
 	Fraction float64

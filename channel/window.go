@@ -25,7 +25,8 @@ type WindowConfig struct {
 	// Durations per channel; nil means DefaultWindows(). A channel absent from
 	// the map has no window.
 	Durations map[Kind]time.Duration
-	Clock     Clock
+	// Clock decides whether a window is still open; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the last interactions instead of this process's
 	// memory, so a window opened by a message on one instance is open on
 	// the others and survives a restart. Nil keeps them in memory.

@@ -81,8 +81,11 @@ type Config struct {
 // notices of Kinds are deferred to its end. From after To wraps midnight
 // (21:00–08:00). From equal to To means no quiet hours.
 type QuietHours struct {
+	// From and To bound the period, in the customer's wall-clock time.
 	From, To TimeOfDay
-	Kinds    []Kind
+	// Kinds are the notice kinds deferred; other kinds are sent at any
+	// hour.
+	Kinds []Kind
 }
 
 // TimeOfDay is a wall-clock time.
