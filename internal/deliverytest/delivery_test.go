@@ -109,6 +109,24 @@ func (d *dialer) client() *http.Client {
 }
 
 // platform is one adapter and its fake, behind one face.
+// sendText is a platform's send: one text message to to through c.
+func sendText(c channel.Sender, to channel.Address) func(context.Context, string) error {
+	return func(ctx context.Context, text string) error {
+		_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
+		return err
+	}
+}
+
+// count returns how many of items match.
+func count[T any](items []T, match func(T) bool) (n int) {
+	for _, it := range items {
+		if match(it) {
+			n++
+		}
+	}
+	return n
+}
+
 type platform struct {
 	send      func(ctx context.Context, text string) error
 	delivered func(text string) int // how many times the fake recorded text
@@ -125,17 +143,9 @@ func whatsappPlatform(t *testing.T, hc *http.Client) platform {
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WhatsApp, ID: "85291110003"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s whatsapptest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			srv.Inject(metaFault(f, whatsapp.CodeThroughput))
@@ -153,17 +163,9 @@ func messengerPlatform(t *testing.T, hc *http.Client) platform {
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.Messenger, ID: "6789012345678901"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s messengertest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			mf := metaFault(f, messenger.CodeRateLimit)
@@ -250,17 +252,9 @@ func wechatPlatform(t *testing.T, hc *http.Client) platform {
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WeChat, ID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s wechattest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			wf := wechattest.Fault{Path: "/cgi-bin/message/custom/send", AfterAccept: f.after}
