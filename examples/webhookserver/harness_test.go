@@ -121,6 +121,9 @@ type options struct {
 	// the server opens it with openState and configure, as run does, and
 	// closes it when the test ends. Unset: every store stays in memory.
 	state map[string]string
+	// opened, when set, sees the state start opened, before the server is
+	// built from it.
+	opened func(*state)
 }
 
 // fastRetries makes the adapters retry within milliseconds: the fakes'
@@ -159,6 +162,9 @@ func start(tb testing.TB, o options) *harness {
 		st, err := openState(ctx, func(k string) string { return o.state[k] }, log)
 		require.NoError(tb, err)
 		tb.Cleanup(func() { _ = st.Close() }) // runs after the server stopped
+		if o.opened != nil {
+			o.opened(st)
+		}
 		st.configure(&cfg, &opts, log)
 	}
 	srv, err := newServer(cfg, log, opts)
