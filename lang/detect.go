@@ -151,6 +151,25 @@ func (d *Detector) Languages() []language.Tag { return slices.Clone(d.langs) }
 type counts struct {
 	latin, thai, arabic, hangul, kana, han int
 	simp, trad                             int // Han characters peculiar to one script
+	simpLean, tradLean                     int // characters of both scripts one region's chat prefers (hanLean)
+}
+
+// hanLean tells, for a Han character both scripts have, which one chat
+// written in it more likely is: 1 Simplified, 2 Traditional, 0 neither.
+// Unihan's tables leave them out because each is a valid character in both,
+// but in short chat they lean: mainland writers use 么 (什么), 里 (这里), 后
+// (以后), 干 and the particles 哦 啥 咋 啰 where Taiwan and Hong Kong write
+// 麼, 裡, 後, 乾 and 喔 唷 欸; 著 is the Traditional 着. (麼 and 裡 are
+// already peculiar to Traditional in Unihan's tables.) A leaning character
+// counts half of a peculiar one.
+func hanLean(r rune) int {
+	switch r {
+	case '么', '里', '后', '干', '哦', '啥', '咋', '啰':
+		return 1
+	case '後', '著', '乾', '喔', '唷', '欸':
+		return 2
+	}
+	return 0
 }
 
 func scan(text string) counts {
@@ -179,6 +198,12 @@ func scan(text string) counts {
 			}
 			if hanTraditional[i/8]&(1<<(i%8)) != 0 {
 				c.trad++
+			}
+			switch hanLean(r) {
+			case 1:
+				c.simpLean++
+			case 2:
+				c.tradLean++
 			}
 		case unicode.Is(unicode.Han, r):
 			c.han++
@@ -308,11 +333,13 @@ func (d *Detector) chinese(c counts, conf float64, prior func(language.Tag) floa
 	if len(d.zh) == 1 {
 		return Result{Lang: d.zh[0], Confidence: conf, Method: Script}
 	}
+	// A peculiar character weighs 2, a leaning one 1.
+	simp, trad := 2*c.simp+c.simpLean, 2*c.trad+c.tradLean
 	switch {
-	case c.simp > c.trad:
-		return Result{Lang: SimplifiedChinese, Confidence: conf * float64(c.simp) / float64(c.simp+c.trad), Method: Script}
-	case c.trad > c.simp:
-		return Result{Lang: TraditionalChinese, Confidence: conf * float64(c.trad) / float64(c.simp+c.trad), Method: Script}
+	case simp > trad:
+		return Result{Lang: SimplifiedChinese, Confidence: conf * float64(simp) / float64(simp+trad), Method: Script}
+	case trad > simp:
+		return Result{Lang: TraditionalChinese, Confidence: conf * float64(trad) / float64(simp+trad), Method: Script}
 	}
 	// No character tells them apart (的, 好, 我): half the confidence.
 	if prior != nil {

@@ -127,17 +127,41 @@ func TestHanTables(t *testing.T) {
 		i := r - hanLo
 		return table[i/8]&(1<<(i%8)) != 0
 	}
-	for _, r := range "说话这国们见钱货运发" {
+	for _, r := range "说话这国们见钱货运发吗谢没还订单" {
 		assert.True(t, in(hanSimplified, r), "%c simplified", r)
 		assert.False(t, in(hanTraditional, r), "%c traditional", r)
 	}
-	for _, r := range "說話這國們見錢貨運發" {
+	for _, r := range "說話這國們見錢貨運發嗎謝沒還訂單麼" {
 		assert.True(t, in(hanTraditional, r), "%c traditional", r)
 		assert.False(t, in(hanSimplified, r), "%c simplified", r)
 	}
 	for _, r := range "的我你好不是人大" {
 		assert.False(t, in(hanSimplified, r) || in(hanTraditional, r), "%c is shared", r)
 	}
+}
+
+// TestHanLean checks that characters both scripts have but one region's chat
+// prefers decide a message with no peculiar character, and that a peculiar
+// character outweighs a leaning one.
+func TestHanLean(t *testing.T) {
+	t.Parallel()
+	d, err := New(Config{})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		text string
+		want language.Tag
+	}{
+		{"好喔", TraditionalChinese},
+		{"之後再說吧", TraditionalChinese},
+		{"好哦", SimplifiedChinese},
+		{"什么时候", SimplifiedChinese},
+		{"啥时候到", SimplifiedChinese},
+		{"好喔 谢谢", SimplifiedChinese}, // 谢 is peculiar, 喔 only leans
+		{"好的", SimplifiedChinese},    // nothing tells: the first configured
+	} {
+		assert.Equal(t, tc.want, d.Detect(tc.text).Lang, tc.text)
+	}
+	assert.Zero(t, hanLean('好'))
 }
 
 // TestMemory bounds what a Detector adds to the heap (issue 22: ≤ 40 MB).

@@ -15,6 +15,7 @@
 //	switchboard.handle    switchboard.channel, switchboard.event.type, switchboard.outcome
 //	switchboard.send      switchboard.channel, switchboard.message.kind, switchboard.outcome
 //	switchboard.http      server.address, http.request.method, http.response.status_code
+//	switchboard.store     switchboard.store.op, switchboard.outcome
 //
 // Metrics (attributes in brackets):
 //

@@ -205,3 +205,28 @@ func TestDeskAndEndpointMetrics(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int64{"switchboard.desk.queue.depth/": 7, "switchboard.endpoint.active/backup": 1}, gauges)
 }
+
+func TestStoreSpans(t *testing.T) {
+	t.Parallel()
+	r := newRecorded(t)
+	store := r.tel.DedupeStore(channel.NewMemoryDedupeStore(16))
+	h := channel.Dedupe(channel.HandlerFunc(func(context.Context, channel.Event) error { return nil }),
+		channel.DedupeConfig{Store: store})
+	require.NoError(t, h.HandleEvent(context.Background(), channel.Event{Channel: channel.WhatsApp, ID: "wamid.HBgL85291230003"}))
+	var ops []string
+	for _, s := range r.spans.Ended() {
+		require.Equal(t, "switchboard.store", s.Name())
+		for _, kv := range s.Attributes() {
+			if kv.Key == "switchboard.store.op" {
+				ops = append(ops, kv.Value.AsString())
+			}
+			assert.NotContains(t, kv.Value.String(), "85291230003", "no key (a message id) in attributes")
+		}
+	}
+	assert.Equal(t, []string{"dedupe.claim", "dedupe.complete"}, ops)
+
+	off, err := telemetry.New(telemetry.Config{})
+	require.NoError(t, err)
+	mem := channel.NewMemoryDedupeStore(1)
+	assert.Same(t, mem, off.DedupeStore(mem).(*channel.MemoryDedupeStore), "unwrapped without a tracer")
+}

@@ -119,9 +119,11 @@ func TestAccuracyHeldOut(t *testing.T) {
 // TestAccuracyFresh scores the fresh held-out messages of issue 22, written
 // per language and label before the rules were tuned (see
 // testdata/README.md): the two tuning splits must meet the issue's targets;
-// the locked split, never used for tuning, is held to what it scored at its
-// one look (96.2 %, Arabic 9 of 11), so that a change to the rules cannot
-// make it worse unnoticed.
+// the locked splits, never used for tuning, are held to what they scored
+// after the last round (fresh-locked 96.2 %, Arabic 9 of 11; fresh-locked2
+// 87.0 %, Arabic 37 of 44, German 9 of 11; fresh-locked3 69.1 %, Arabic 28
+// of 44), so that a change to the rules cannot make them worse unnoticed.
+// These floors record the issue's unmet Arabic goal; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -132,7 +134,11 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune.jsonl", len(corpusLangs), 0.95, 0.90},
 		{"fresh-tune2.jsonl", len(corpusLangs), 0.95, 0.90},
 		{"fresh-tune3-ar.jsonl", 1, 0.95, 0.90},
+		{"fresh-tune4-ar.jsonl", 1, 0.95, 0.90},
+		{"fresh-tune5.jsonl", 2, 0.95, 0.90},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.96, 0.81},
+		{"fresh-locked2.jsonl", 4, 0.86, 0.81},
+		{"fresh-locked3.jsonl", 2, 0.69, 0.63},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -117,6 +117,13 @@ type options struct {
 	env  map[string]string // overrides of the environment
 	tune func(*config)     // adjusts the configuration loadConfig read
 	log  io.Writer         // where logs go instead of the harness's buffer
+	// state, when set, is the state backend's environment (see state.go):
+	// the server opens it with openState and configure, as run does, and
+	// closes it when the test ends. Unset: every store stays in memory.
+	state map[string]string
+	// opened, when set, sees the state start opened, before the server is
+	// built from it.
+	opened func(*state)
 }
 
 // fastRetries makes the adapters retry within milliseconds: the fakes'
@@ -149,11 +156,21 @@ func start(tb testing.TB, o options) *harness {
 		w = o.log
 	}
 	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := newServer(cfg, log, shop.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	var opts shop.Config
+	if o.state != nil {
+		st, err := openState(ctx, func(k string) string { return o.state[k] }, log)
+		require.NoError(tb, err)
+		tb.Cleanup(func() { _ = st.Close() }) // runs after the server stopped
+		if o.opened != nil {
+			o.opened(st)
+		}
+		st.configure(&cfg, &opts, log)
+	}
+	srv, err := newServer(cfg, log, opts)
 	require.NoError(tb, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(tb, err)
-	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{
 		fakes: f, srv: srv, url: "http://" + ln.Addr().String(), logs: logs,
 		hc:     &http.Client{Timeout: 10 * time.Second},

@@ -40,6 +40,7 @@ type state struct {
 	convs     autoreply.StateStore
 	tokens    func(appID string) wechat.TokenStore
 	ping      func(context.Context) error // does the store answer (/readyz)
+	rdb       *goredis.Client             // the Redis client, nil on SQL backends (tests hook it)
 	closeFunc func() error
 }
 
@@ -70,7 +71,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 		}
 		return &state{backend: "redis", dedupe: s.Dedupe(), windows: s.Windows(), limits: s.RecipientLimits(),
 			convs: s.Conversations(), tokens: func(id string) wechat.TokenStore { return s.WeChatTokens(id) },
-			ping: func(ctx context.Context) error { return c.Ping(ctx).Err() }, closeFunc: c.Close}, nil
+			ping: func(ctx context.Context) error { return c.Ping(ctx).Err() }, rdb: c, closeFunc: c.Close}, nil
 	}
 	if url := getenv(envPostgresURL); url != "" {
 		db, err := postgres.Open(ctx, url, postgres.Options{Schema: getenv(envPGSchema)})
