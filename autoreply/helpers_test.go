@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 )
 
 func loadTestRules(t testing.TB) *autoreply.RuleSet {
@@ -24,26 +25,8 @@ func loadTestRules(t testing.TB) *autoreply.RuleSet {
 	return rs
 }
 
-// fakeClock is a settable time source.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+func newFakeClock() *channeltest.Clock {
+	return channeltest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 }
 
 // tracker is a LookupFunc that records its calls.
@@ -71,7 +54,7 @@ func (tr *tracker) Calls() []string {
 
 var errCarrierDown = errors.New("carrier down")
 
-func newTestEngine(t testing.TB, mod func(*autoreply.Config)) (*autoreply.Engine, *tracker, *fakeClock) {
+func newTestEngine(t testing.TB, mod func(*autoreply.Config)) (*autoreply.Engine, *tracker, *channeltest.Clock) {
 	t.Helper()
 	tr := &tracker{}
 	clk := newFakeClock()

@@ -39,7 +39,7 @@ func (r RuleStats) FailureRate() float64 {
 // A plain value.
 type Miss struct {
 	Text  string // normalized; cut to 256 bytes at a rune boundary
-	Count int64
+	Count int64  // how many messages had this text
 }
 
 // StatsSnapshot is a copy of the engine's counters at one moment, the

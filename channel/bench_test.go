@@ -40,7 +40,7 @@ func runSends(b *testing.B, s channel.Sender, clk *channeltest.Clock, ms []*chan
 // BenchmarkBare is the baseline for BenchmarkChain: the fake sender alone.
 func BenchmarkBare(b *testing.B) {
 	clk := channeltest.NewClock(t0)
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	runSends(b, discardRecorded(fake), clk, benchTargets(10_000))
 }
 
@@ -49,7 +49,7 @@ func BenchmarkBare(b *testing.B) {
 // target: at most 250 ns and 1 allocation more than BenchmarkBare.
 func BenchmarkChain(b *testing.B) {
 	clk := channeltest.NewClock(t0)
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	ms := benchTargets(10_000)
 	w := channel.NewWindows(channel.WindowConfig{Clock: clk.Now})
 	for _, m := range ms {

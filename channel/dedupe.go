@@ -61,6 +61,9 @@ type DedupeStore interface {
 // DedupeConfig configures Dedupe. The zero value uses a MemoryDedupeStore of
 // DefaultDedupeKeys keys, a 24 h TTL and a 1 min lease.
 type DedupeConfig struct {
+	// Store remembers claimed and handled ids; nil means a
+	// MemoryDedupeStore of DefaultDedupeKeys keys. Share one store (SQL or
+	// Redis) so instances behind a load balancer agree.
 	Store DedupeStore
 	// TTL is how long a handled id is remembered; 0 means 24 h, longer than
 	// any platform's redelivery schedule.
@@ -148,7 +151,7 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 		}
 		return err
 	}
-	if err := d.cfg.Store.Complete(context.WithoutCancel(ctx), key, d.cfg.Clock.now(), d.cfg.TTL); err != nil && d.cfg.OnError != nil {
+	if err := d.cfg.Store.Complete(context.WithoutCancel(ctx), key, d.cfg.Clock.Now(), d.cfg.TTL); err != nil && d.cfg.OnError != nil {
 		d.cfg.OnError(ctx, e, fmt.Errorf("%w: dedupe complete: %w", ErrUnavailable, err))
 	}
 	return nil
@@ -158,7 +161,7 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 func (d *dedupeHandler) claim(ctx context.Context, key string) (ClaimStatus, error) {
 	var deadline <-chan time.Time
 	for {
-		st, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.now(), d.cfg.Lease)
+		st, err := d.cfg.Store.Claim(ctx, key, d.cfg.Clock.Now(), d.cfg.Lease)
 		if err != nil {
 			return 0, fmt.Errorf("%w: dedupe claim: %w", ErrUnavailable, err)
 		}

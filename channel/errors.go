@@ -49,7 +49,7 @@ var (
 // outcome is unknown. It carries what a caller needs to reconcile the send
 // later: the message and when it was attempted.
 type DeliveryError struct {
-	Channel   Kind
+	Channel   Kind      // the adapter that attempted the send
 	Message   *Message  // the message whose delivery is unknown
 	Attempted time.Time // when the last attempt was made
 	Attempts  int       // how many requests were made

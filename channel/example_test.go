@@ -15,7 +15,7 @@ import (
 // the same customer within six seconds waits for the caller's decision.
 func ExampleChain() {
 	clk := channeltest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	windows := channel.NewWindows(channel.WindowConfig{Clock: clk.Now})
 	send := channel.Chain(fake,
 		channel.PerRecipient(channel.RecipientLimitConfig{Every: 6 * time.Second, Clock: clk.Now}),

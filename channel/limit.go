@@ -33,7 +33,7 @@ func RateLimit(r rate.Limit, burst int, clock Clock) Middleware {
 }
 
 func waitLimiter(ctx context.Context, lim *rate.Limiter, clock Clock) error {
-	now := clock.now()
+	now := clock.Now()
 	if lim.AllowN(now, 1) {
 		return nil
 	}
@@ -75,7 +75,8 @@ type RecipientLimitConfig struct {
 	// longest ago is dropped, which can only loosen (never tighten) its
 	// limit. Both cost O(1) per send.
 	MaxRecipients int
-	Clock         Clock
+	// Clock times the allowances; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the allowances instead of this process's memory,
 	// so the limit holds across instances (MaxRecipients then does not
 	// apply: the store forgets a recipient once its allowance is full
@@ -129,7 +130,7 @@ func PerRecipient(cfg RecipientLimitConfig) Middleware {
 	return func(next Sender) Sender {
 		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
 			if m != nil {
-				wait, err := take(ctx, m.To, cfg.Clock.now())
+				wait, err := take(ctx, m.To, cfg.Clock.Now())
 				if err != nil {
 					return Receipt{}, err
 				}

@@ -188,7 +188,7 @@ func TestQuotaUniqueRecipients(t *testing.T) {
 func TestQuotaRefundsFailedSends(t *testing.T) {
 	t.Parallel()
 	q := channel.NewQuota(channel.QuotaConfig{Limit: 1, Clock: channeltest.NewClock(t0).Now})
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	fake.FailNext(1, &channel.APIError{StatusCode: 500, Temporary: true})
 	s := q.Middleware()(fake)
 	_, err := s.Send(context.Background(), to("a"))
@@ -202,7 +202,7 @@ func TestWindows(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(t0)
 	w := channel.NewWindows(channel.WindowConfig{Clock: clk.Now})
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	s := w.Middleware()(fake)
 	ctx := context.Background()
 	wc := channel.Address{Channel: channel.WeChat, ID: "openid"}

@@ -23,11 +23,11 @@ const (
 
 // OutboxEntry is one reply that was not known to be delivered.
 type OutboxEntry struct {
-	ID      string // assigned by Put
-	Message Message
-	State   OutboxState
-	Err     string    // the error's text (never a token; recipients masked by the adapters)
-	At      time.Time // when the send failed
+	ID      string      // assigned by Put
+	Message Message     // the reply as it was sent
+	State   OutboxState // why it is here: failed, or unknown (reconcile first)
+	Err     string      // the error's text (never a token; recipients masked by the adapters)
+	At      time.Time   // when the send failed
 }
 
 // Outbox keeps replies that could not be delivered, or whose delivery is

@@ -18,7 +18,8 @@ type QuotaConfig struct {
 	// WhatsApp's messaging tiers do (1K, 10K, 100K unique customers in a
 	// rolling 24 h). A recipient already counted in the window costs nothing.
 	UniqueRecipients bool
-	Clock            Clock
+	// Clock places sends in the window; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the counted sends instead of this process's
 	// memory, so one quota holds across instances. Nil keeps them in
 	// memory.
@@ -47,6 +48,8 @@ type QuotaStore interface {
 
 // QuotaUsage is a snapshot of a Quota.
 type QuotaUsage struct {
+	// Used is what the window has counted so far (sends, or recipients
+	// with UniqueRecipients); Limit is QuotaConfig.Limit.
 	Used, Limit int
 	// Fraction is Used/Limit.
 	Fraction float64
@@ -119,7 +122,7 @@ func (q *Quota) Usage() QuotaUsage {
 // store's error wrapped in ErrUnavailable.
 func (q *Quota) UsageContext(ctx context.Context) (QuotaUsage, error) {
 	if q.cfg.Store != nil {
-		n, err := q.cfg.Store.Used(ctx, q.cfg.Clock.now(), q.cfg.Window)
+		n, err := q.cfg.Store.Used(ctx, q.cfg.Clock.Now(), q.cfg.Window)
 		if err != nil {
 			return QuotaUsage{Limit: q.cfg.Limit}, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
 		}
@@ -139,7 +142,7 @@ func (q *Quota) usage(used int) QuotaUsage {
 func (q *Quota) memUsage() QuotaUsage {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.expire(q.cfg.Clock.now().UnixNano())
+	q.expire(q.cfg.Clock.Now().UnixNano())
 	u := QuotaUsage{Used: q.used(), Limit: q.cfg.Limit}
 	if q.cfg.Limit > 0 {
 		u.Fraction = float64(u.Used) / float64(q.cfg.Limit)
@@ -161,7 +164,7 @@ func (q *Quota) takeContext(ctx context.Context, a Address) (undo func(), err er
 	if q.cfg.Limit <= 0 {
 		return nil, &limitError{what: "quota spent"}
 	}
-	wait, ticket, err := st.Take(ctx, a, q.cfg.Clock.now(), q.cfg.Window, q.cfg.Limit, q.cfg.UniqueRecipients)
+	wait, ticket, err := st.Take(ctx, a, q.cfg.Clock.Now(), q.cfg.Window, q.cfg.Limit, q.cfg.UniqueRecipients)
 	if err != nil {
 		return nil, fmt.Errorf("%w: quota: %w", ErrUnavailable, err)
 	}
@@ -172,7 +175,7 @@ func (q *Quota) takeContext(ctx context.Context, a Address) (undo func(), err er
 }
 
 func (q *Quota) take(a Address) (undo func(), err error) {
-	now := q.cfg.Clock.now().UnixNano()
+	now := q.cfg.Clock.Now().UnixNano()
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.expire(now)

@@ -25,7 +25,8 @@ type WindowConfig struct {
 	// Durations per channel; nil means DefaultWindows(). A channel absent from
 	// the map has no window.
 	Durations map[Kind]time.Duration
-	Clock     Clock
+	// Clock decides whether a window is still open; nil means time.Now.
+	Clock Clock
 	// Store, if set, keeps the last interactions instead of this process's
 	// memory, so a window opened by a message on one instance is open on
 	// the others and survives a restart. Nil keeps them in memory.
@@ -104,7 +105,7 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 	}
 	at := e.Time
 	if at.IsZero() {
-		at = w.clock.now()
+		at = w.clock.Now()
 	}
 	if w.store != nil {
 		if err := w.store.Touch(ctx, from, at, d); err != nil {
@@ -120,7 +121,7 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 		w.last[k] = n
 	}
 	if len(w.last) >= w.nextSweep {
-		cut := w.clock.now().UnixNano() - int64(w.longest)
+		cut := w.clock.Now().UnixNano() - int64(w.longest)
 		for a, t := range w.last {
 			if t <= cut {
 				delete(w.last, a)
@@ -200,7 +201,7 @@ func (w *Windows) OpenContext(ctx context.Context, a Address) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return seen && w.clock.now().UnixNano() < n+int64(d), nil
+	return seen && w.clock.Now().UnixNano() < n+int64(d), nil
 }
 
 // Middleware returns a Middleware that lets a message through when the

@@ -101,7 +101,7 @@ func TestSLAWarningAndBreachOnce(t *testing.T) {
 	ctx := context.Background()
 	events, stop := f.desk.Subscribe(100)
 	defer stop()
-	f.clock.t = time.Date(2026, 3, 2, 16, 30, 0, 0, time.UTC) // Monday 16:30, 30 min before closing
+	f.clock.Set(time.Date(2026, 3, 2, 16, 30, 0, 0, time.UTC)) // Monday 16:30, 30 min before closing
 	c := f.handoff(t, wa("1"), "", "en", "hello")
 	slas := func() []string {
 		var out []string
@@ -129,7 +129,7 @@ func TestSLAWarningAndBreachOnce(t *testing.T) {
 		{time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC), nil},
 	}
 	for _, s := range steps {
-		f.clock.t = s.at
+		f.clock.Set(s.at)
 		require.NoError(t, f.desk.Tick(ctx))
 		require.NoError(t, f.desk.Tick(ctx), "a second tick fires nothing again")
 		assert.Equal(t, s.want, slas(), "at %v", s.at)
@@ -142,11 +142,11 @@ func TestSLAWarningAndBreachOnce(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = f.desk.CustomerMessage(ctx, &channel.Message{From: wa("1"), Text: "and?"})
 	require.NoError(t, err)
-	f.clock.Add(30 * time.Minute)
+	f.clock.Advance(30 * time.Minute)
 	require.NoError(t, f.desk.Tick(ctx))
 	assert.Equal(t, []string{"sla_warning next_response Tue 12:24", "sla_breach next_response Tue 12:30"}, slas())
 	// Resolution: 8 business hours from Monday 16:30 = Tuesday 16:30.
-	f.clock.t = time.Date(2026, 3, 3, 16, 30, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 3, 3, 16, 30, 0, 0, time.UTC))
 	require.NoError(t, f.desk.Tick(ctx))
 	assert.Equal(t, []string{"sla_warning resolution Tue 14:54", "sla_breach resolution Tue 16:30"}, slas())
 }
@@ -164,7 +164,7 @@ func TestSLAFiringLatency(t *testing.T) {
 	}
 	events, stop := f.desk.Subscribe(4 * n)
 	defer stop()
-	f.clock.Add(time.Hour) // every first-response target (1 h) is due now
+	f.clock.Advance(time.Hour) // every first-response target (1 h) is due now
 	start := time.Now()
 	require.NoError(t, f.desk.Tick(ctx))
 	pass := time.Since(start)

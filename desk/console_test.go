@@ -168,7 +168,7 @@ func TestConsole(t *testing.T) {
 	assert.NotContains(t, page, "evil.example", "unsigned flash messages are not shown")
 
 	// Closed window: the template picker replaces the text box.
-	f.clock.Add(25 * time.Hour)
+	f.clock.Advance(25 * time.Hour)
 	_, page = cc.do("GET", "c/"+c.ID, nil, nil)
 	assert.NotContains(t, page, `id="reply-form"`)
 	assert.Contains(t, page, "closed")
@@ -190,7 +190,7 @@ func TestConsoleTemplatePicker(t *testing.T) {
 	})
 	cc := newConsole(t, f)
 	c := openAssigned(t, f, wa("85291230003"))
-	f.clock.Add(30 * time.Hour)
+	f.clock.Advance(30 * time.Hour)
 	_, page := cc.do("GET", "c/"+c.ID, nil, nil)
 	assert.Contains(t, page, `id="template-form"`)
 	assert.NotContains(t, page, `id="reply-form"`)

@@ -42,7 +42,7 @@ func TestHandoffOpensConversation(t *testing.T) {
 	assert.Equal(t, desk.AuthorSystem, c.Transcript[3].Author)
 
 	// A second hand-off of an open conversation adds, it does not duplicate.
-	f.clock.Add(time.Minute)
+	f.clock.Advance(time.Minute)
 	c2, err := f.desk.Handoff(ctx, desk.Handoff{Customer: who, Reason: "keyword",
 		Message: &channel.Message{From: who, Text: "agent please"}})
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func TestHandoffReopensResolved(t *testing.T) {
 	require.NoError(t, err)
 
 	// Within ReopenWithin: the same conversation, queued again, new SLA cycle.
-	f.clock.Add(24 * time.Hour)
+	f.clock.Advance(24 * time.Hour)
 	again := f.handoff(t, wa("1"), "", "en", "still broken")
 	assert.Equal(t, c.ID, again.ID)
 	assert.Equal(t, desk.StatusQueued, again.Status)
@@ -78,7 +78,7 @@ func TestHandoffReopensResolved(t *testing.T) {
 	require.Equal(t, 1, ag)
 	_, err = f.desk.Resolve(ctx, c.ID, "ann", false)
 	require.NoError(t, err)
-	f.clock.Add(30 * 24 * time.Hour)
+	f.clock.Advance(30 * 24 * time.Hour)
 	fresh := f.handoff(t, wa("1"), "", "en", "new question")
 	assert.NotEqual(t, c.ID, fresh.ID)
 }
@@ -151,18 +151,18 @@ func TestOfflineInboxRemindersAndExpiry(t *testing.T) {
 		{72 * time.Hour, []int{5}},
 	}
 	for _, s := range steps {
-		f.clock.t = start.Add(s.at)
+		f.clock.Set(start.Add(s.at))
 		require.NoError(t, f.desk.Tick(ctx))
 		assert.Equal(t, s.want, reminders(), "at %v", s.at)
 	}
 
-	f.clock.t = start.Add(30*24*time.Hour - time.Second)
+	f.clock.Set(start.Add(30*24*time.Hour - time.Second))
 	require.NoError(t, f.desk.Tick(ctx))
 	got, err := f.desk.Conversation(ctx, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, desk.StatusQueued, got.Status, "kept 30 days")
 
-	f.clock.t = start.Add(30 * 24 * time.Hour)
+	f.clock.Set(start.Add(30 * 24 * time.Hour))
 	require.NoError(t, f.desk.Tick(ctx))
 	got, err = f.desk.Conversation(ctx, c.ID)
 	require.NoError(t, err)
@@ -181,7 +181,7 @@ func TestRemindersStopAfterHumanReply(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.desk.Reply(ctx, desk.Reply{ConversationID: c.ID, Agent: "ann", Text: "Hi!"})
 	require.NoError(t, err)
-	f.clock.Add(5 * 24 * time.Hour)
+	f.clock.Advance(5 * 24 * time.Hour)
 	require.NoError(t, f.desk.Tick(ctx))
 	for len(events) > 0 {
 		e := <-events

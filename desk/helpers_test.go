@@ -9,23 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/desk"
 )
 
-// clock is a settable clock; tests move it instead of sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)} } // a Monday
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *channeltest.Clock {
+	return channeltest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+} // a Monday
 
 // recorder is a channel.Sender that records what it sent.
 type recorder struct {
@@ -53,7 +43,7 @@ func (r *recorder) Sent() []*channel.Message {
 
 type fixture struct {
 	desk  *desk.Desk
-	clock *clock
+	clock *channeltest.Clock
 	send  *recorder
 	store desk.Store
 }

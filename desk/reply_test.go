@@ -71,7 +71,7 @@ func TestReplyWindowRules(t *testing.T) {
 	t.Run("messenger human agent tag", func(t *testing.T) {
 		f := newFixture(t, nil)
 		c := openAssigned(t, f, channel.Address{Channel: channel.Messenger, ID: "psid"})
-		f.clock.Add(3 * 24 * time.Hour)
+		f.clock.Advance(3 * 24 * time.Hour)
 		_, err := f.desk.Reply(ctx, desk.Reply{ConversationID: c.ID, Agent: "ann", Text: "Sorry for the wait"})
 		require.NoError(t, err)
 		sent := f.send.Sent()
@@ -83,7 +83,7 @@ func TestReplyWindowRules(t *testing.T) {
 			c.Templates = map[channel.Kind][]desk.TemplateOption{channel.WhatsApp: {{Name: "follow_up", Language: "en_US", Params: 1}}}
 		})
 		c := openAssigned(t, f, wa("1"))
-		f.clock.Add(25 * time.Hour)
+		f.clock.Advance(25 * time.Hour)
 		_, err := f.desk.Reply(ctx, desk.Reply{ConversationID: c.ID, Agent: "ann", Text: "free text"})
 		require.ErrorIs(t, err, desk.ErrWindow)
 		_, err = f.desk.Reply(ctx, desk.Reply{ConversationID: c.ID, Agent: "ann", Template: &channel.Template{Name: "other", Params: []string{"x"}}})

@@ -59,7 +59,9 @@ type Config struct {
 	Clock channel.Clock
 	// Bus shares switches with other instances under Group; nil keeps them
 	// local.
-	Bus   Bus
+	Bus Bus
+	// Group is the topic of this Transport's switches on Bus: instances
+	// with the same Group follow each other's switches.
 	Group string
 	// OnSwitch, if set, is told of every switch (from, to, why).
 	OnSwitch func(from, to, reason string)
@@ -137,12 +139,7 @@ func redactURL(s string) string {
 	return u.String()
 }
 
-func (t *Transport) now() time.Time {
-	if t.cfg.Clock == nil {
-		return time.Now()
-	}
-	return t.cfg.Clock()
-}
+func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
 
 // Active returns the name of the endpoint requests go to now.
 func (t *Transport) Active() string {

@@ -8,9 +8,9 @@ import (
 // DayStats is one endpoint's calls (real calls and probes) on one UTC day.
 type DayStats struct {
 	Day      string // 2006-01-02, UTC
-	Calls    int
-	Failures int // transport errors and 5xx
-	Slow     int // answered, but slower than Config.Slow
+	Calls    int    // real calls and probes
+	Failures int    // transport errors and 5xx
+	Slow     int    // answered, but slower than Config.Slow
 	// Latency is the total time of all calls; Latency/Calls is the mean.
 	Latency time.Duration
 	// Max is the slowest call.

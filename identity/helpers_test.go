@@ -8,29 +8,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 )
 
-// testClock is a settable clock, safe for concurrent use.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newTestClock() *channeltest.Clock {
+	return channeltest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 }
 
 // seqIDs returns deterministic ids p1, p2…
@@ -47,7 +31,7 @@ func seqIDs() func() string {
 
 type fixture struct {
 	reg   *Registry
-	clock *testClock
+	clock *channeltest.Clock
 	store *MemoryStore
 }
 

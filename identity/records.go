@@ -18,7 +18,7 @@ type MergeRecord struct {
 	Undoes string // set on an unmerge record: the ID of the merge it undid
 
 	KeepBefore *Profile // nil on an unmerge record
-	DupBefore  *Profile
+	DupBefore  *Profile // Dup as it was; nil on an unmerge record
 	After      *Profile // Keep right after the merge
 }
 
@@ -78,7 +78,8 @@ type Reason struct {
 // and when. It holds no profile data, so Erase keeps it for accountability.
 type Access struct {
 	ProfileID string
-	Actor     string
-	Purpose   string
-	At        time.Time
+	// Actor and Purpose are the Reason given to Registry.Reveal.
+	Actor   string
+	Purpose string
+	At      time.Time
 }

@@ -30,9 +30,9 @@ type Conversation struct {
 	// business time); both 0 when no agent replied.
 	FirstResponse, FirstResponseBusiness time.Duration
 	AgentReplies                         int
-	Resolved                             time.Time // the last resolution; zero if none
-	Resolution, ResolutionBusiness       time.Duration
-	Reopened                             bool // within the reopen window
+	Resolved                             time.Time     // the last resolution; zero if none
+	Resolution, ResolutionBusiness       time.Duration // first message to Resolved (wall, business time)
+	Reopened                             bool          // within the reopen window
 	FCR                                  bool
 	Rating                               int    // 0 when not rated
 	SLA                                  string // "met", "missed" or "" (no hand-off, or still within target)

@@ -48,13 +48,10 @@ type Config struct {
 	// per attempt (never http.DefaultClient).
 	HTTPClient *http.Client
 
-	// MaxAttempts is the total number of attempts of a retryable request,
-	// the first included; 0 means 4, 1 disables retries.
-	MaxAttempts int
-	// MinBackoff is the first wait between attempts; 0 means 250 ms.
-	MinBackoff time.Duration
-	// MaxBackoff caps every wait, Retry-After included; 0 means 15 s.
-	MaxBackoff time.Duration
+	// Retry bounds attempts and backoff (the zero value: 4 attempts, 250 ms
+	// to 15 s, Retry-After honoured up to MaxBackoff); which failures are
+	// retried follows the package's delivery rules (see the package doc).
+	Retry channel.Retry
 
 	// MaxBodyBytes caps a webhook body; 0 means DefaultMaxBodyBytes. A larger
 	// body is answered 413 and not read further.
@@ -124,11 +121,7 @@ func New(cfg Config) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes
 	}
-	c.http = transport.NewClient(cfg.HTTPClient, transport.Retry{
-		MaxAttempts: cfg.MaxAttempts,
-		MinBackoff:  cfg.MinBackoff,
-		MaxBackoff:  cfg.MaxBackoff,
-	}, checkRetry)
+	c.http = transport.NewClient(cfg.HTTPClient, cfg.Retry, checkRetry)
 	return c, nil
 }
 

@@ -28,30 +28,14 @@ func TestWebhookInFlightRedelivery(t *testing.T) {
 	t.Cleanup(srv.Close)
 	h := inboundtest.NewSlowFail()
 	hook := newWebhookClient(t).Webhook(h)
-	const rounds = 20
-	once := 0
-	for i := range rounds {
+	inboundtest.InFlightRedelivery(t, h, 20, func() inboundtest.Delivery {
 		e := srv.TextEvent(testUser, "where is my order")
-		redeliver := func() int { return srv.ServeWebhook(hook, linetest.Redelivered(e)) }
-		first := make(chan int, 1)
-		go func() { first <- srv.ServeWebhook(hook, e) }() // LINE times out on it
-		require.Equal(t, e.WebhookEventID, <-h.Entered)
-		status := redeliver()
-		assert.Equal(t, http.StatusServiceUnavailable, status, "round %d", i)
-		h.Fail(e.WebhookEventID)
-		assert.Equal(t, http.StatusInternalServerError, <-first, "round %d", i)
-		if status != http.StatusOK {
-			status = inboundtest.Retry(redeliver, 3)
+		return inboundtest.Delivery{
+			ID:    e.WebhookEventID,
+			First: func() int { return srv.ServeWebhook(hook, e) },
+			Again: func() int { return srv.ServeWebhook(hook, linetest.Redelivered(e)) },
 		}
-		assert.Equal(t, http.StatusOK, status, "round %d", i)
-		if h.Succeeded(e.WebhookEventID) == 1 {
-			once++
-		}
-		assert.Equal(t, http.StatusOK, redeliver(), "round %d: a later duplicate", i)
-		assert.Equal(t, 1, h.Succeeded(e.WebhookEventID), "round %d: the duplicate is not handled", i)
-	}
-	assert.Equal(t, rounds, once, "handled successfully exactly once")
-	t.Logf("handled once: %d/%d", once, rounds)
+	})
 }
 
 // TestWebhookStoreDown: a dedupe store that does not answer gives 503 and

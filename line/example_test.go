@@ -114,7 +114,7 @@ func ExampleAPIError() {
 	defer srv.Close()
 	lc, _ := line.New(line.Config{
 		ChannelAccessToken: srv.AccessToken(), ChannelSecret: srv.ChannelSecret(),
-		BaseURL: srv.URL, DataBaseURL: srv.URL, MaxAttempts: 1,
+		BaseURL: srv.URL, DataBaseURL: srv.URL, Retry: channel.Retry{MaxAttempts: 1},
 	})
 	srv.Inject(linetest.Fault{Status: http.StatusTooManyRequests})
 	_, err := lc.Send(context.Background(), &channel.Message{

@@ -13,27 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/line/linetest"
 )
-
-// fakeClock is a movable clock for reply-token expiry.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func newPair(t *testing.T, cfg linetest.Config) (*linetest.Server, *line.Client) {
 	t.Helper()
@@ -44,8 +27,7 @@ func newPair(t *testing.T, cfg linetest.Config) (*linetest.Server, *line.Client)
 		ChannelSecret:      srv.ChannelSecret(),
 		BaseURL:            srv.URL,
 		DataBaseURL:        srv.URL,
-		MinBackoff:         time.Millisecond,
-		MaxBackoff:         5 * time.Millisecond,
+		Retry:              channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 	})
 	require.NoError(t, err)
 	return srv, lc
@@ -123,7 +105,7 @@ func TestSendReplyTokenFallback(t *testing.T) {
 	for _, name := range []string{"expired", "used", "unknown"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			clk := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+			clk := channeltest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 			srv, lc := newPair(t, linetest.Config{Clock: clk.Now, ReplyTokenTTL: time.Minute})
 			token := srv.TextEvent(testUser, "hello").ReplyToken
 			switch name {
@@ -155,7 +137,7 @@ func TestSendReplyTokenFallback(t *testing.T) {
 
 func TestSendNoPush(t *testing.T) {
 	t.Parallel()
-	clk := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clk := channeltest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	srv, lc := newPair(t, linetest.Config{Clock: clk.Now})
 
 	m := text(testUser, "hi")
@@ -366,7 +348,7 @@ func TestSendErrorsFromLINE(t *testing.T) {
 		t.Parallel()
 		srv := linetest.NewServer(linetest.Config{})
 		t.Cleanup(srv.Close)
-		lc, err := line.New(line.Config{ChannelAccessToken: "wrong-token", ChannelSecret: "s", BaseURL: srv.URL, MinBackoff: time.Millisecond})
+		lc, err := line.New(line.Config{ChannelAccessToken: "wrong-token", ChannelSecret: "s", BaseURL: srv.URL, Retry: channel.Retry{MinBackoff: time.Millisecond}})
 		require.NoError(t, err)
 		_, err = lc.Send(context.Background(), text(testUser, "hi"))
 		require.ErrorIs(t, err, channel.ErrUnauthorized)

@@ -26,35 +26,15 @@ func TestWebhookInFlightRedelivery(t *testing.T) {
 	defer srv.Close()
 	h := inboundtest.NewSlowFail()
 	hook := newClient(t, srv, nil).Webhook(h)
-	ctx := context.Background()
-	const rounds = 20
-	once := 0
-	for i := range rounds {
+	inboundtest.InFlightRedelivery(t, h, 20, func() inboundtest.Delivery {
 		body, mid := srv.MessageWebhook(messengertest.Inbound{PSID: "6789012345678901", Text: "where is my order"})
 		deliver := func() int {
-			status, err := srv.Deliver(ctx, hook, body)
+			status, err := srv.Deliver(context.Background(), hook, body)
 			require.NoError(t, err)
 			return status
 		}
-		first := make(chan int, 1)
-		go func() { first <- deliver() }() // Meta times out on it
-		require.Equal(t, mid, <-h.Entered)
-		status := deliver()
-		assert.Equal(t, http.StatusServiceUnavailable, status, "round %d", i)
-		h.Fail(mid)
-		assert.Equal(t, http.StatusInternalServerError, <-first, "round %d", i)
-		if status != http.StatusOK {
-			status = inboundtest.Retry(deliver, 3)
-		}
-		assert.Equal(t, http.StatusOK, status, "round %d", i)
-		if h.Succeeded(mid) == 1 {
-			once++
-		}
-		assert.Equal(t, http.StatusOK, deliver(), "round %d: a later duplicate", i)
-		assert.Equal(t, 1, h.Succeeded(mid), "round %d: the duplicate is not handled", i)
-	}
-	assert.Equal(t, rounds, once, "handled successfully exactly once")
-	t.Logf("handled once: %d/%d", once, rounds)
+		return inboundtest.Delivery{ID: mid, First: deliver, Again: deliver}
+	})
 }
 
 // TestWebhookStoreDown: a dedupe store that does not answer gives 503 and

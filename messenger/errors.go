@@ -42,13 +42,21 @@ const (
 // channel.RetryableError. Its text never holds the page token or the raw
 // response body. An APIError is a value: safe to share.
 type APIError struct {
+	// StatusCode is the HTTP status of the answer.
 	StatusCode int
-	Code       int
-	Subcode    int
-	Type       string
-	Message    string
-	Details    string
-	RequestID  string
+	// Code is Meta's error.code (the package's Code constants name the
+	// ones it maps); Subcode is error.error_subcode, or 0.
+	Code    int
+	Subcode int
+	// Type is error.type, e.g. "OAuthException".
+	Type string
+	// Message is error.message, Meta's text for people.
+	Message string
+	// Details is error.error_data.details, when Meta sent it.
+	Details string
+	// RequestID is Meta's fbtrace_id: quote it to Meta support.
+	RequestID string
+	// RetryAfter is the server's Retry-After, or 0.
 	RetryAfter time.Duration
 }
 

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/internal/redact"
 )
 
@@ -145,7 +144,7 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 	}
 	if resp.MessageID == "" { // accepted (2xx), but which message is unknown
 		return channel.Receipt{}, &channel.DeliveryError{Channel: channel.Messenger, Message: m,
-			Attempted: meta.Now(c.api.Now), Attempts: 1, Err: errors.New("messenger: send answered no message id")}
+			Attempted: c.api.Clock.Now(), Attempts: 1, Err: errors.New("messenger: send answered no message id")}
 	}
 	return channel.Receipt{
 		MessageID: resp.MessageID, MessageIDs: []string{resp.MessageID},

@@ -129,7 +129,7 @@ func TestSendErrors(t *testing.T) {
 		{"unknown attachment id", nil, nil, channel.Message{Media: &channel.Media{Type: channel.MediaImage, ID: "999"}}, channel.ErrInvalidMessage, 100, false, 1},
 		{"rate limited throughout", func(s *messengertest.Server) {
 			s.FailNext(messengertest.Throttle(messenger.CodeRateLimit, 0), messengertest.Throttle(messenger.CodeRateLimit, 0))
-		}, func(c *messenger.Config) { c.MaxAttempts = 2 }, channel.Message{Text: "hi"}, channel.ErrRateLimited, 613, true, 2},
+		}, func(c *messenger.Config) { c.Retry.MaxAttempts = 2 }, channel.Message{Text: "hi"}, channel.ErrRateLimited, 613, true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,7 +238,7 @@ func TestSendContextCancelledDuringBackoff(t *testing.T) {
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
 	srv.FailNext(messengertest.Throttle(messenger.CodeRateLimit, 30*time.Second))
-	c := newClient(t, srv, func(c *messenger.Config) { c.MaxBackoff = time.Minute })
+	c := newClient(t, srv, func(c *messenger.Config) { c.Retry.MaxBackoff = time.Minute })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Send(ctx, &channel.Message{To: person, Text: "hi"})

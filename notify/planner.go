@@ -81,8 +81,11 @@ type Config struct {
 // notices of Kinds are deferred to its end. From after To wraps midnight
 // (21:00–08:00). From equal to To means no quiet hours.
 type QuietHours struct {
+	// From and To bound the period, in the customer's wall-clock time.
 	From, To TimeOfDay
-	Kinds    []Kind
+	// Kinds are the notice kinds deferred; other kinds are sent at any
+	// hour.
+	Kinds []Kind
 }
 
 // TimeOfDay is a wall-clock time.
@@ -145,12 +148,7 @@ func New(cfg Config) (*Planner, error) {
 	return &Planner{cfg: cfg, zones: newZoneCache(cfg.ShopZone), pending: map[string]Decision{}}, nil
 }
 
-func (p *Planner) now() time.Time {
-	if p.cfg.Clock == nil {
-		return time.Now()
-	}
-	return p.cfg.Clock()
-}
+func (p *Planner) now() time.Time { return p.cfg.Clock.Now() }
 
 // Plan plans a new notice. It returns the notice's decision and, when the
 // notice replaced a pending one with the same coalesce key, that one's

@@ -13,7 +13,7 @@ import (
 // fake channel, the shape of the bot's hot path.
 func pipeline(b *testing.B, tel *telemetry.Telemetry) {
 	b.Helper()
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	n := 0
 	var sender channel.Sender = channel.SenderFunc(func(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 		if n++; n%4096 == 0 {

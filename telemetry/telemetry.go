@@ -20,8 +20,12 @@ import (
 // pass otel.GetTracerProvider() and otel.GetMeterProvider() to use the
 // global ones.
 type Config struct {
+	// TracerProvider makes the tracer of the send, handle, webhook and
+	// HTTP spans; nil records no spans.
 	TracerProvider trace.TracerProvider
-	MeterProvider  metric.MeterProvider
+	// MeterProvider makes the meter of the counters and histograms; nil
+	// records no metrics.
+	MeterProvider metric.MeterProvider
 }
 
 // Telemetry makes instrumented wrappers. It is safe for concurrent use; a

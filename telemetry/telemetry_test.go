@@ -65,7 +65,7 @@ const phone = "85291230003"
 func TestSendsAndEventsAreRecordedWithoutPersonalData(t *testing.T) {
 	t.Parallel()
 	r := newRecorded(t)
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	fail := true
 	flaky := channel.SenderFunc(func(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 		if fail {
@@ -154,7 +154,7 @@ func TestWithoutProvidersNothingIsWrapped(t *testing.T) {
 	t.Parallel()
 	tel, err := telemetry.New(telemetry.Config{})
 	require.NoError(t, err)
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	assert.Same(t, fake, tel.Sender()(fake).(*channeltest.Fake), "the sender itself")
 	base := http.DefaultTransport
 	assert.Equal(t, base, tel.Transport(base))

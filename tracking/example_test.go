@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -38,8 +39,8 @@ func ExampleStaleRules_Evaluate() {
 
 func ExamplePoller() {
 	start := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{
 		{At: start.Add(-time.Hour), Status: tracking.StatusInTransit, City: "HONG KONG", CountryCode: "HK", Description: "Departed facility"},

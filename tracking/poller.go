@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
 )
 
 // DefaultInterval is the Poller's default polling interval by status.
@@ -95,7 +97,7 @@ type PollerConfig struct {
 	// Stale holds the stale thresholds (zero value: 72 h / 48 h).
 	Stale StaleRules
 	// Clock is the time source; nil means time.Now.
-	Clock Clock
+	Clock channel.Clock
 	// OnChange, if set, is called synchronously for every Change of a poll,
 	// in order.
 	OnChange func(Change)

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
@@ -19,10 +21,10 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-var noRetry = tracking.Retry{MaxAttempts: 1}
+var noRetry = channel.Retry{MaxAttempts: 1}
 
 type env struct {
-	clock *trackingtest.Clock
+	clock *channeltest.Clock
 	dhl   *trackingtest.DHL
 	fedex *trackingtest.FedEx
 	p     *tracking.Poller
@@ -31,9 +33,9 @@ type env struct {
 
 func newEnv(t *testing.T, limits map[tracking.Carrier]tracking.Limit) *env {
 	t.Helper()
-	e := &env{clock: trackingtest.NewClock(t0), store: tracking.NewMemoryStore()}
-	e.dhl = trackingtest.NewDHL(trackingtest.Options{Clock: e.clock.Now})
-	e.fedex = trackingtest.NewFedEx(trackingtest.Options{Clock: e.clock.Now})
+	e := &env{clock: channeltest.NewClock(t0), store: tracking.NewMemoryStore()}
+	e.dhl = trackingtest.NewDHL(trackingtest.Config{Clock: e.clock.Now})
+	e.fedex = trackingtest.NewFedEx(trackingtest.Config{Clock: e.clock.Now})
 	t.Cleanup(e.dhl.Close)
 	t.Cleanup(e.fedex.Close)
 	d, err := dhl.New(dhl.Config{APIKey: e.dhl.APIKey, BaseURL: e.dhl.URL, HTTPClient: e.dhl.Client(), Retry: noRetry, Clock: e.clock.Now})

@@ -116,15 +116,3 @@ func (s *Shipment) Clone() *Shipment {
 	c.Events = append([]Event(nil), s.Events...)
 	return &c
 }
-
-// Clock returns the current time; nil means time.Now. Every type here that
-// needs the time takes one, so tests move time instead of sleeping.
-type Clock func() time.Time
-
-// Now returns c() or time.Now() when c is nil.
-func (c Clock) Now() time.Time {
-	if c == nil {
-		return time.Now()
-	}
-	return c()
-}

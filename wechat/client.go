@@ -57,15 +57,10 @@ type Config struct {
 	// HTTPClient makes the API calls; nil means a client with a 30 s
 	// timeout (never http.DefaultClient).
 	HTTPClient *http.Client
-	// MaxAttempts is the number of attempts per API call, the first
-	// included: 0 means 4, 1 disables retries. Only errors that are safe to
-	// retry are retried (see Client.Send).
-	MaxAttempts int
-	// MinBackoff is the first wait between attempts; 0 means 250 ms.
-	MinBackoff time.Duration
-	// MaxBackoff caps the wait between attempts, Retry-After included; 0
-	// means 15 s.
-	MaxBackoff time.Duration
+	// Retry bounds attempts and backoff (the zero value: 4 attempts, 250 ms
+	// to 15 s, Retry-After honoured up to MaxBackoff); which failures are
+	// retried follows the package's delivery rules (see the package doc).
+	Retry channel.Retry
 
 	// TokenStore shares the access token between instances; nil means a
 	// MemoryTokenStore private to this Client.
@@ -155,7 +150,7 @@ func New(cfg Config) (*Client, error) {
 	if c.cfg.Dedupe == nil {
 		c.cfg.Dedupe = channel.NewMemoryDedupeStore(DefaultDedupeKeys)
 	}
-	retry := transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff}
+	retry := cfg.Retry
 	c.http = transport.NewClient(cfg.HTTPClient, retry, checkRetry(true))
 	c.sendTry = transport.NewClient(cfg.HTTPClient, retry, checkRetry(false))
 	c.tokens = &tokens{
@@ -169,12 +164,7 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-func (c *Client) now() time.Time {
-	if c.cfg.Clock == nil {
-		return time.Now()
-	}
-	return c.cfg.Clock()
-}
+func (c *Client) now() time.Time { return c.cfg.Clock.Now() }
 
 // AccessToken returns the current access token, fetching it if needed, for
 // calling WeChat APIs this package does not cover. Keep it out of logs.

@@ -40,7 +40,7 @@ func TestWebhookRedeliveryWaitsForOutcome(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			store := inboundtest.NewWatchStore()
-			srv, c, _ := setup(t, wechattest.Options{SafeMode: true}, func(cfg *wechat.Config) { cfg.Dedupe = store })
+			srv, c, _ := setup(t, wechattest.Config{SafeMode: true}, func(cfg *wechat.Config) { cfg.Dedupe = store })
 			h := inboundtest.NewSlowFail()
 			if tc.firstOK {
 				h = inboundtest.NewSlowSucceed()
@@ -76,7 +76,7 @@ func TestWebhookRedeliveryWaitsForOutcome(t *testing.T) {
 // first handling gets 503 at once, and the message is still handled once.
 func TestWebhookInFlightNoWait(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.DedupeWait = -1 })
+	srv, c, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.DedupeWait = -1 })
 	h := inboundtest.NewSlowFail()
 	hook := c.Webhook(h)
 	msg := srv.Text("oCustomer", "hi")
@@ -100,7 +100,7 @@ func TestWebhookInFlightNoWait(t *testing.T) {
 func TestWebhookStoreDown(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	srv, c, _ := setup(t, wechattest.Options{SafeMode: true}, func(cfg *wechat.Config) {
+	srv, c, _ := setup(t, wechattest.Config{SafeMode: true}, func(cfg *wechat.Config) {
 		cfg.Dedupe = inboundtest.DownStore{}
 		cfg.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
 	})

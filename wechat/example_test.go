@@ -14,7 +14,7 @@ import (
 
 // Sending a customer-service message; the fake records what WeChat got.
 func Example() {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	client, err := wechat.New(srv.Config())
 	if err != nil {
@@ -37,7 +37,7 @@ func Example() {
 // A webhook in safe mode answering with a passive reply: the fake encrypts
 // the message, and verifies and decrypts the reply.
 func ExampleClient_Webhook() {
-	srv := wechattest.NewServer(wechattest.Options{SafeMode: true})
+	srv := wechattest.NewServer(wechattest.Config{SafeMode: true})
 	defer srv.Close()
 	client, err := wechat.New(srv.Config())
 	if err != nil {
@@ -67,7 +67,7 @@ func ExampleClient_Webhook() {
 
 // Images go out by media id: upload first.
 func ExampleClient_UploadMedia() {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	client, err := wechat.New(srv.Config())
 	if err != nil {
@@ -91,7 +91,7 @@ func ExampleClient_UploadMedia() {
 
 // WeChat's errcodes answer errors.Is for the channel sentinels.
 func ExampleAPIError() {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	client, err := wechat.New(srv.Config())
 	if err != nil {
@@ -114,7 +114,7 @@ func ExampleAPIError() {
 // TokenStore (here the in-memory one; in production Redis or SQL), so they
 // fetch it once instead of invalidating each other's.
 func ExampleTokenStore() {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	shared := wechat.NewMemoryTokenStore()
 

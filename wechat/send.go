@@ -274,8 +274,11 @@ func (k MediaKind) MaxSize() int64 {
 
 // Upload is what WeChat answered to a media upload. A plain value.
 type Upload struct {
-	Kind      MediaKind
-	MediaID   string
+	Kind MediaKind
+	// MediaID is the id to send the media by (an image, voice or video
+	// message) until ExpiresAt().
+	MediaID string
+	// CreatedAt is WeChat's created_at: when it stored the upload.
 	CreatedAt time.Time
 }
 

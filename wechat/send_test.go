@@ -43,7 +43,7 @@ func TestSendMapsMessages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv, c, _ := setup(t, wechattest.Options{}, nil)
+			srv, c, _ := setup(t, wechattest.Config{}, nil)
 			m := tc.msg
 			m.To = to("oC")
 			r, err := c.Send(t.Context(), &m)
@@ -77,7 +77,7 @@ func TestSendRejectsBeforeNetwork(t *testing.T) {
 		{"sticker", &channel.Message{To: to("oC"), Media: &channel.Media{Type: channel.MediaSticker, ID: "S"}}, channel.ErrUnsupported},
 		{"document by id", &channel.Message{To: to("oC"), Media: &channel.Media{Type: channel.MediaDocument, ID: "D"}}, channel.ErrUnsupported},
 	}
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.Send(t.Context(), tc.msg)
@@ -103,7 +103,7 @@ func TestSendErrcodes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.code), func(t *testing.T) {
 			t.Parallel()
-			srv, c, _ := setup(t, wechattest.Options{}, nil)
+			srv, c, _ := setup(t, wechattest.Config{}, nil)
 			srv.FailSends(tc.code)
 			_, err := c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
 			var apiErr *wechat.APIError
@@ -120,7 +120,7 @@ func TestSendErrcodes(t *testing.T) {
 
 func TestSendRetriesMinuteQuota(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	srv.FailSends(wechat.CodeAPIFrequency, wechat.CodeAPIFrequency)
 	_, err := c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
 	require.NoError(t, err, "45011 refuses the call: the transport retries it")
@@ -138,7 +138,7 @@ func TestSendRetriesMinuteQuota(t *testing.T) {
 // attempt, reported as unknown.
 func TestSendSystemBusyIsUnknown(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	srv.FailSends(wechat.CodeSystemBusy, wechat.CodeSystemBusy)
 	m := &channel.Message{To: to("oC"), Text: "x"}
 	_, err := c.Send(t.Context(), m)
@@ -163,7 +163,7 @@ func TestSendDoesNotRetryAmbiguousFailures(t *testing.T) {
 		w.WriteHeader(http.StatusBadGateway) // the message may or may not have gone out
 	}))
 	defer api.Close()
-	c, err := wechat.New(wechat.Config{AppID: "wx1", AppSecret: "s", Token: "t", BaseURL: api.URL, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	c, err := wechat.New(wechat.Config{AppID: "wx1", AppSecret: "s", Token: "t", BaseURL: api.URL, Retry: channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
 	require.NoError(t, err)
 	_, err = c.Send(t.Context(), &channel.Message{To: to("oC"), Text: "x"})
 	var apiErr *wechat.APIError
@@ -175,7 +175,7 @@ func TestSendDoesNotRetryAmbiguousFailures(t *testing.T) {
 
 func TestTyping(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	require.NoError(t, c.Typing(t.Context(), to("oC"), true))
 	require.NoError(t, c.Typing(t.Context(), to("oC"), false))
 	assert.Equal(t, []wechattest.Typing{{ToUser: "oC", Command: "Typing"}, {ToUser: "oC", Command: "CancelTyping"}}, srv.Typings())
@@ -184,7 +184,7 @@ func TestTyping(t *testing.T) {
 
 func TestSendNews(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	require.NoError(t, c.SendNews(t.Context(), "oC", wechat.Article{Title: "订单", URL: "https://shop.example/o/1"}))
 	require.Len(t, srv.Sent(), 1)
 	assert.Equal(t, "news", srv.Sent()[0].MsgType)
@@ -193,7 +193,7 @@ func TestSendNews(t *testing.T) {
 
 func TestUploadMedia(t *testing.T) {
 	t.Parallel()
-	srv, c, clk := setup(t, wechattest.Options{}, nil)
+	srv, c, clk := setup(t, wechattest.Config{}, nil)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
 	up, err := c.UploadMedia(t.Context(), wechat.KindImage, "dir/label.png", bytes.NewReader(png))
 	require.NoError(t, err)

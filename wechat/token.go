@@ -14,7 +14,10 @@ import (
 // Token is an access token and the moment WeChat stops accepting it. It is
 // a plain value, safe to copy and share.
 type Token struct {
-	Value     string
+	// Value is the access_token; it is a secret: never log it.
+	Value string
+	// ExpiresAt is when WeChat stops accepting Value (fetch time plus
+	// expires_in).
 	ExpiresAt time.Time
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
@@ -45,17 +46,17 @@ func sendMany(t *testing.T, c *wechat.Client, n int) {
 
 func TestTokenConcurrentCallersFetchOnce(t *testing.T) {
 	t.Parallel()
-	cases := map[string]func(srv *wechattest.Server, clk *clock){
+	cases := map[string]func(srv *wechattest.Server, clk *channeltest.Clock){
 		// The client's clock passes the expiry: it refreshes on its own.
-		"expiry reached": func(_ *wechattest.Server, clk *clock) { clk.Advance(2 * time.Hour) },
+		"expiry reached": func(_ *wechattest.Server, clk *channeltest.Clock) { clk.Advance(2 * time.Hour) },
 		// WeChat expires the token early: every caller gets 42001.
-		"expired by wechat": func(srv *wechattest.Server, _ *clock) { srv.ExpireTokens() },
+		"expired by wechat": func(srv *wechattest.Server, _ *channeltest.Clock) { srv.ExpireTokens() },
 	}
 	for name, expire := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			store := &countingStore{TokenStore: wechat.NewMemoryTokenStore()}
-			srv, c, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+			srv, c, clk := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
 			require.NoError(t, sendText(t.Context(), c, "o0", "warm up"))
 			require.Equal(t, 1, srv.TokenFetches())
 
@@ -71,7 +72,7 @@ func TestTokenConcurrentCallersFetchOnce(t *testing.T) {
 
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	t.Parallel()
-	srv, c, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.RefreshMargin = 10 * time.Minute })
+	srv, c, clk := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.RefreshMargin = 10 * time.Minute })
 	require.NoError(t, sendText(t.Context(), c, "o1", "a"))
 	clk.Advance(2*time.Hour - 10*time.Minute - time.Second)
 	require.NoError(t, sendText(t.Context(), c, "o1", "b"))
@@ -86,7 +87,7 @@ func TestTokenRefusedRefreshesOnceAndRetries(t *testing.T) {
 	for _, code := range []int{wechat.CodeInvalidCredential, wechat.CodeInvalidAccessToken, wechat.CodeAccessTokenExpired} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			t.Parallel()
-			srv, c, _ := setup(t, wechattest.Options{}, nil)
+			srv, c, _ := setup(t, wechattest.Config{}, nil)
 			srv.FailSends(code)
 			require.NoError(t, sendText(t.Context(), c, "o1", "hello"))
 			assert.Equal(t, 2, srv.TokenFetches(), "one refresh")
@@ -98,7 +99,7 @@ func TestTokenRefusedRefreshesOnceAndRetries(t *testing.T) {
 
 func TestTokenRefusedTwiceGivesUp(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	srv.FailSends(wechat.CodeInvalidCredential, wechat.CodeInvalidCredential, wechat.CodeInvalidCredential)
 	err := sendText(t.Context(), c, "o1", "hello")
 	var apiErr *wechat.APIError
@@ -112,7 +113,7 @@ func TestTokenRefusedTwiceGivesUp(t *testing.T) {
 func TestTokenSharedAcrossInstances(t *testing.T) {
 	t.Parallel()
 	store := wechat.NewMemoryTokenStore()
-	srv, a, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+	srv, a, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
 	cfg := srv.Config()
 	cfg.TokenStore = store
 	b, err := wechat.New(cfg)
@@ -136,7 +137,7 @@ func TestTokenSharedAcrossInstances(t *testing.T) {
 
 func TestStableToken(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.StableToken = true })
+	srv, c, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.StableToken = true })
 	require.NoError(t, sendText(t.Context(), c, "o1", "a"))
 	first, err := c.AccessToken(t.Context())
 	require.NoError(t, err)
@@ -153,7 +154,7 @@ func TestStableToken(t *testing.T) {
 
 func TestTokenFetchErrors(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.AppSecret = "wrong-secret" })
+	srv, c, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.AppSecret = "wrong-secret" })
 	err := sendText(t.Context(), c, "o1", "a")
 	var apiErr *wechat.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -166,10 +167,10 @@ func TestTokenFetchErrors(t *testing.T) {
 
 func TestTokenNetworkErrorHidesSecrets(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	cfg := srv.Config()
 	srv.Close() // nothing listens any more
-	cfg.MaxAttempts = 1
+	cfg.Retry.MaxAttempts = 1
 	c, err := wechat.New(cfg)
 	require.NoError(t, err)
 	err = sendText(t.Context(), c, "o1", "a")
@@ -185,7 +186,7 @@ func TestTokenWaitHonoursContext(t *testing.T) {
 	store := wechat.NewMemoryTokenStore()
 	_, err := store.Lease(t.Context(), time.Now(), time.Hour)
 	require.NoError(t, err)
-	_, c, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) {
+	_, c, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) {
 		cfg.TokenStore = store
 		cfg.Clock = nil
 	})
@@ -267,10 +268,10 @@ func TestTokenFailedFetchReleasesLease(t *testing.T) {
 				store := &countingStore{TokenStore: wechat.NewMemoryTokenStore()}
 				tweak := func(cfg *wechat.Config) {
 					cfg.TokenStore = store
-					cfg.MaxAttempts = 1
+					cfg.Retry.MaxAttempts = 1
 					cfg.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond}
 				}
-				srv, first, clk := setup(t, wechattest.Options{}, tweak)
+				srv, first, clk := setup(t, wechattest.Config{}, tweak)
 				next := first
 				if instances == 2 {
 					cfg := srv.Config()
@@ -300,7 +301,7 @@ func TestTokenFailedFetchReleasesLease(t *testing.T) {
 func TestTokenTwoInstancesFetchOnce(t *testing.T) {
 	t.Parallel()
 	store := wechat.NewMemoryTokenStore()
-	srv, a, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+	srv, a, clk := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
 	cfg := srv.Config()
 	cfg.Clock, cfg.TokenStore = clk.Now, store
 	b, err := wechat.New(cfg)
@@ -325,7 +326,7 @@ func TestTokenTwoInstancesFetchOnce(t *testing.T) {
 
 func TestTokenStoreDownNeverFetchesBehindItsBack(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = downStore{} })
+	srv, c, _ := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.TokenStore = downStore{} })
 	err := sendText(t.Context(), c, "o1", "a")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "token store")
@@ -349,7 +350,7 @@ func (s *storedWhileLeasing) Lease(ctx context.Context, now time.Time, ttl time.
 func TestTokenStoredBetweenLoadAndLeaseIsNotFetchedAgain(t *testing.T) {
 	t.Parallel()
 	store := &storedWhileLeasing{MemoryTokenStore: wechat.NewMemoryTokenStore()}
-	srv, c, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
+	srv, c, clk := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.TokenStore = store })
 	// The other instance fetches the token the platform now holds.
 	other := wechat.NewMemoryTokenStore()
 	cfg := srv.Config()

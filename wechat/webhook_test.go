@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
@@ -49,7 +50,7 @@ func (r *recorder) Events() []channel.Event {
 
 func TestWebhookHandshake(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	h := c.Webhook(&recorder{})
 	d := srv.Handshake(h, "echo-1234567890")
 	assert.Equal(t, http.StatusOK, d.Status)
@@ -67,7 +68,7 @@ func TestWebhookDeliversEvents(t *testing.T) {
 		name := map[bool]string{false: "plaintext", true: "safe mode"}[safe]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv, c, clk := setup(t, wechattest.Options{SafeMode: safe}, nil)
+			srv, c, clk := setup(t, wechattest.Config{SafeMode: safe}, nil)
 			rec := &recorder{}
 			h := c.Webhook(rec)
 
@@ -101,7 +102,7 @@ func TestWebhookPassiveReply(t *testing.T) {
 		name := map[bool]string{false: "plaintext", true: "safe mode round trip"}[safe]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv, c, clk := setup(t, wechattest.Options{SafeMode: safe}, nil)
+			srv, c, clk := setup(t, wechattest.Config{SafeMode: safe}, nil)
 			h := c.Webhook(&recorder{reply: "您的包裹今天送达 ]]> <b>"})
 			d, err := srv.Deliver(h, srv.Text("oCustomer", "包裹?"))
 			require.NoError(t, err, "the fake verifies the reply signature and decrypts it")
@@ -124,7 +125,7 @@ func TestReplyOutsideWebhook(t *testing.T) {
 	t.Parallel()
 	assert.ErrorIs(t, wechat.Reply(t.Context(), "hi"), wechat.ErrNoReply)
 
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	var late context.Context
 	var twice, empty error
 	h := c.Webhook(channel.HandlerFunc(func(ctx context.Context, e channel.Event) error {
@@ -144,7 +145,7 @@ func TestReplyOutsideWebhook(t *testing.T) {
 
 func TestWebhookDedupesRedeliveries(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{SafeMode: true}, nil)
+	srv, c, _ := setup(t, wechattest.Config{SafeMode: true}, nil)
 	rec := &recorder{}
 	h := c.Webhook(rec)
 	msg := srv.Text("oCustomer", "hello")
@@ -163,7 +164,7 @@ func TestWebhookDedupesRedeliveries(t *testing.T) {
 
 func TestWebhookHandlerErrorRedelivers(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{}, nil)
+	srv, c, _ := setup(t, wechattest.Config{}, nil)
 	rec := &recorder{err: errors.New("database down"), reply: "lost"}
 	h := c.Webhook(rec)
 	msg := srv.Text("o1", "x")
@@ -186,7 +187,7 @@ func TestWebhookRejects(t *testing.T) {
 	type tc struct {
 		name   string
 		safe   bool
-		tamper func(srv *wechattest.Server, r *http.Request, clk *clock) *http.Request
+		tamper func(srv *wechattest.Server, r *http.Request, clk *channeltest.Clock) *http.Request
 		msg    func(srv *wechattest.Server) []byte
 		status int
 	}
@@ -198,13 +199,13 @@ func TestWebhookRejects(t *testing.T) {
 		return r
 	}
 	cases := []tc{
-		{name: "bad signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "bad signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "signature", strings.Repeat("0", 40))
 		}, status: 401},
-		{name: "no signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "no signature", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "signature", "")
 		}, status: 401},
-		{name: "replayed an hour later", tamper: func(_ *wechattest.Server, r *http.Request, clk *clock) *http.Request {
+		{name: "replayed an hour later", tamper: func(_ *wechattest.Server, r *http.Request, clk *channeltest.Clock) *http.Request {
 			clk.Advance(time.Hour)
 			return r
 		}, status: 401},
@@ -219,25 +220,25 @@ func TestWebhookRejects(t *testing.T) {
 			return []byte("<xml><Content>" + strings.Repeat("x", wechat.DefaultMaxBodyBytes) + "</Content></xml>")
 		}, status: 413},
 		{name: "not a message", msg: func(*wechattest.Server) []byte { return []byte("<xml><Content>x</Content></xml>") }, status: 400},
-		{name: "safe mode: bad msg_signature", safe: true, tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: bad msg_signature", safe: true, tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			return setQuery(r, "msg_signature", strings.Repeat("a", 40))
 		}, status: 401},
-		{name: "safe mode: plaintext refused", safe: true, tamper: func(srv *wechattest.Server, _ *http.Request, _ *clock) *http.Request {
-			plain := wechattest.NewServer(wechattest.Options{Clock: srv.Config().Clock})
+		{name: "safe mode: plaintext refused", safe: true, tamper: func(srv *wechattest.Server, _ *http.Request, _ *channeltest.Clock) *http.Request {
+			plain := wechattest.NewServer(wechattest.Config{Clock: srv.Config().Clock})
 			defer plain.Close()
 			return plain.NewRequest(plain.Text("o1", "forged"))
 		}, status: 401},
-		{name: "safe mode: other account's ciphertext", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *clock) *http.Request {
-			other := wechattest.NewServer(wechattest.Options{SafeMode: true, AppID: "wxother", Clock: srv.Config().Clock})
+		{name: "safe mode: other account's ciphertext", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
+			other := wechattest.NewServer(wechattest.Config{SafeMode: true, AppID: "wxother", Clock: srv.Config().Clock})
 			defer other.Close()
 			return other.NewRequest(other.Text("o1", "x"))
 		}, status: 401},
-		{name: "safe mode: envelope without Encrypt", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "safe mode: envelope without Encrypt", safe: true, tamper: func(srv *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			q := r.URL.Query()
 			body := "<xml><ToUserName>gh_fake</ToUserName></xml>"
 			return httptest.NewRequest(http.MethodPost, "/wechat?"+q.Encode(), strings.NewReader(body))
 		}, status: 400},
-		{name: "wrong method", tamper: func(_ *wechattest.Server, r *http.Request, _ *clock) *http.Request {
+		{name: "wrong method", tamper: func(_ *wechattest.Server, r *http.Request, _ *channeltest.Clock) *http.Request {
 			r.Method = http.MethodPut
 			return r
 		}, status: 405},
@@ -245,7 +246,7 @@ func TestWebhookRejects(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv, c, clk := setup(t, wechattest.Options{SafeMode: tc.safe}, nil)
+			srv, c, clk := setup(t, wechattest.Config{SafeMode: tc.safe}, nil)
 			var called atomic.Int32
 			h := c.Webhook(channel.HandlerFunc(func(context.Context, channel.Event) error {
 				called.Add(1)
@@ -269,7 +270,7 @@ func TestWebhookRejects(t *testing.T) {
 
 func TestWebhookReplayToleranceConfigurable(t *testing.T) {
 	t.Parallel()
-	srv, c, clk := setup(t, wechattest.Options{}, func(cfg *wechat.Config) { cfg.ReplayTolerance = -1 })
+	srv, c, clk := setup(t, wechattest.Config{}, func(cfg *wechat.Config) { cfg.ReplayTolerance = -1 })
 	r := srv.NewRequest(srv.Text("o1", "x"))
 	clk.Advance(24 * time.Hour)
 	w := httptest.NewRecorder()
@@ -279,7 +280,7 @@ func TestWebhookReplayToleranceConfigurable(t *testing.T) {
 
 func TestWebhookNeverPanics(t *testing.T) {
 	t.Parallel()
-	_, c, _ := setup(t, wechattest.Options{SafeMode: true}, nil)
+	_, c, _ := setup(t, wechattest.Config{SafeMode: true}, nil)
 	h := c.Webhook(nil)
 	bodies := []string{"", "<", "<xml>", "\x00\xff", strings.Repeat("<xml>", 1000)}
 	queries := []string{"", "encrypt_type=aes", "signature=&timestamp=&nonce=", "timestamp=99999999999999999999999"}
@@ -294,7 +295,7 @@ func TestWebhookNeverPanics(t *testing.T) {
 
 func TestWebhookOverHTTP(t *testing.T) {
 	t.Parallel()
-	srv, c, _ := setup(t, wechattest.Options{SafeMode: true, WebhookPath: "/hooks/wechat"}, nil)
+	srv, c, _ := setup(t, wechattest.Config{SafeMode: true, WebhookPath: "/hooks/wechat"}, nil)
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/wechat", c.Webhook(&recorder{reply: "收到"}))
 	shop := httptest.NewServer(mux)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/meta"
-	"github.com/switchboard-go/switchboard/internal/transport"
 )
 
 // DefaultAPIVersion is the Graph API version used when Config.APIVersion is
@@ -42,12 +41,10 @@ type Config struct {
 	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
 	HTTPClient *http.Client
 
-	// MaxAttempts is the total number of attempts per call, retries
-	// included; 0 means 4 and 1 disables retries.
-	MaxAttempts int
-	// MinBackoff and MaxBackoff bound the wait between attempts (0: 250 ms
-	// and 15 s). MaxBackoff also caps a Retry-After.
-	MinBackoff, MaxBackoff time.Duration
+	// Retry bounds attempts and backoff (the zero value: 4 attempts, 250 ms
+	// to 15 s, Retry-After honoured up to MaxBackoff); which failures are
+	// retried follows the package's delivery rules (see the package doc).
+	Retry channel.Retry
 
 	// MaxBodyBytes caps a webhook body; 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
@@ -99,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 		Name: "whatsapp", Token: cfg.AccessToken, APIVersion: cfg.APIVersion, BaseURL: cfg.BaseURL,
 		HTTPClient: cfg.HTTPClient, Clock: cfg.Clock, RetryableCode: retryableCode, NewError: newError,
 		RefusedCode: refusedCode, Kind: channel.WhatsApp,
-		Retry: transport.Retry{MaxAttempts: cfg.MaxAttempts, MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff},
+		Retry: cfg.Retry,
 	})
 	if err != nil {
 		return nil, err

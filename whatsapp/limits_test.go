@@ -2,7 +2,6 @@ package whatsapp_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,33 +9,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
-
-// fakeClock is a channel.Clock moved by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func TestDefaultLimitsPairRate(t *testing.T) {
 	t.Parallel()
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
-	clock := &fakeClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	clock := channeltest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	send := channel.Chain(newClient(t, srv, nil), whatsapp.DefaultLimits(clock.Now))
 	ctx := context.Background()
 	msg := func(to string) *channel.Message {

@@ -49,7 +49,7 @@ func FuzzMediaInfo(f *testing.F) {
 		f.Add(400, s, []byte("bar"))
 	}
 	rt := &roundTrip{}
-	c, err := whatsapp.New(whatsapp.Config{AccessToken: "SECRET-TOKEN", PhoneNumberID: "1", MaxAttempts: 1,
+	c, err := whatsapp.New(whatsapp.Config{AccessToken: "SECRET-TOKEN", PhoneNumberID: "1", Retry: channel.Retry{MaxAttempts: 1},
 		BaseURL: "https://graph.example", HTTPClient: &http.Client{Transport: rt}, Dedupe: channel.NewMemoryDedupeStore(16)})
 	if err != nil {
 		f.Fatal(err)

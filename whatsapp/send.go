@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/internal/redact"
 )
 
@@ -206,7 +205,7 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 	}
 	if len(r.MessageIDs) == 0 { // accepted (2xx), but which message is unknown
 		return channel.Receipt{}, &channel.DeliveryError{Channel: channel.WhatsApp, Message: m,
-			Attempted: meta.Now(c.cfg.Clock), Attempts: 1, Err: errors.New("whatsapp: send answered no message id")}
+			Attempted: c.cfg.Clock.Now(), Attempts: 1, Err: errors.New("whatsapp: send answered no message id")}
 	}
 	r.MessageID = r.MessageIDs[0]
 	return r, nil

@@ -216,12 +216,12 @@ func TestSendErrors(t *testing.T) {
 		{"wrong phone number id", nil, func(c *whatsapp.Config) { c.PhoneNumberID = "999" }, channel.Message{Text: "hi"}, channel.ErrInvalidMessage, 100, false, 1},
 		{"pair rate limit until attempts run out", func(s *whatsapptest.Server) {
 			s.FailNext(whatsapptest.Throttle(whatsapp.CodePairRateLimit, 0), whatsapptest.Throttle(whatsapp.CodePairRateLimit, 0))
-		}, func(c *whatsapp.Config) { c.MaxAttempts = 2 }, channel.Message{Text: "hi"}, channel.ErrRateLimited, 131056, true, 2},
+		}, func(c *whatsapp.Config) { c.Retry.MaxAttempts = 2 }, channel.Message{Text: "hi"}, channel.ErrRateLimited, 131056, true, 2},
 		// A 5xx may come after Meta accepted the message: never retried,
 		// reported as unknown (and not retryable as is).
 		{"server error is not retried", func(s *whatsapptest.Server) {
 			s.FailNext(whatsapptest.ServerError(), whatsapptest.ServerError(), whatsapptest.ServerError())
-		}, func(c *whatsapp.Config) { c.MaxAttempts = 3 }, channel.Message{Text: "hi"}, channel.ErrDeliveryUnknown, 131000, false, 1},
+		}, func(c *whatsapp.Config) { c.Retry.MaxAttempts = 3 }, channel.Message{Text: "hi"}, channel.ErrDeliveryUnknown, 131000, false, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,7 +327,7 @@ func TestSendHonoursRetryAfter(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.MaxBackoff = 2 * time.Second })
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MaxBackoff = 2 * time.Second })
 	start := time.Now()
 	_, err := c.Send(context.Background(), &channel.Message{To: customer, Text: "hi"})
 	require.NoError(t, err)
@@ -339,7 +339,7 @@ func TestSendStopsWhenContextEnds(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.MaxBackoff = time.Minute })
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MaxBackoff = time.Minute })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
@@ -354,7 +354,7 @@ func TestSendSlowServer(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	srv.FailNext(whatsapptest.Slow(time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.MaxAttempts = 1 })
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MaxAttempts = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
@@ -417,7 +417,7 @@ func TestSendCancelledWhileBackingOff(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.MinBackoff, c.MaxBackoff = 30*time.Second, 30*time.Second })
+	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MinBackoff, c.Retry.MaxBackoff = 30*time.Second, 30*time.Second })
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})

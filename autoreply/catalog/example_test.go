@@ -118,7 +118,7 @@ func ExampleCatalog_Platform() {
 		fmt.Println(err)
 		return
 	}
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	to := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
 	if _, err := fake.Send(context.Background(), &channel.Message{To: to, Template: tmpl}); err != nil {
 		fmt.Println(err)

@@ -3,7 +3,7 @@
 // message, customers that write to a Handler, and switches to make sends fail,
 // throttle or slow down.
 //
-//	fake := channeltest.New()
+//	fake := channeltest.New(channeltest.Config{})
 //	bot := mybot.New(fake)                 // the bot sends through the fake
 //	alice := fake.Customer(channel.WhatsApp, "85291234567")
 //	_ = alice.Says(ctx, bot, "where is my parcel")
@@ -45,27 +45,20 @@ type failure struct {
 	err error
 }
 
-// Option configures a Fake.
-type Option func(*Fake)
-
-// WithClock sets the clock the fake stamps messages and throttles with.
-func WithClock(c channel.Clock) Option { return func(f *Fake) { f.clock = c } }
+// Config configures a Fake; the zero value works (time.Now, no latency,
+// no throttle). It has the shape of the adapter fakes' Config
+// (whatsapptest.NewServer(whatsapptest.Config{...})).
+type Config struct {
+	// Clock stamps messages and drives the throttle; nil means time.Now.
+	Clock channel.Clock
+}
 
 // New returns an empty Fake.
-func New(opts ...Option) *Fake {
-	f := &Fake{changed: make(chan struct{}), business: make(map[channel.Kind]channel.Address)}
-	for _, o := range opts {
-		o(f)
-	}
-	return f
+func New(cfg Config) *Fake {
+	return &Fake{clock: cfg.Clock, changed: make(chan struct{}), business: make(map[channel.Kind]channel.Address)}
 }
 
-func (f *Fake) now() time.Time {
-	if f.clock == nil {
-		return time.Now()
-	}
-	return f.clock()
-}
+func (f *Fake) now() time.Time { return f.clock.Now() }
 
 // Send records m and answers like a platform: it validates m (the same
 // ErrInvalidMessage / ErrInvalidRecipient any adapter would return), waits

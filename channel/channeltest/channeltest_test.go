@@ -22,7 +22,7 @@ func text(to channel.Address, s string) *channel.Message { return &channel.Messa
 func TestFakeRecordsAndAnswers(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(t0)
-	f := channeltest.New(channeltest.WithClock(clk.Now))
+	f := channeltest.New(channeltest.Config{Clock: clk.Now})
 	a := channel.Address{Channel: channel.LINE, ID: "U1"}
 	b := channel.Address{Channel: channel.WhatsApp, ID: "852"}
 	r1, err := f.Send(context.Background(), text(a, "one"))
@@ -45,7 +45,7 @@ func TestFakeRecordsAndAnswers(t *testing.T) {
 
 func TestFakeRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	f := channeltest.New()
+	f := channeltest.New(channeltest.Config{})
 	tests := []struct {
 		name string
 		m    *channel.Message
@@ -69,7 +69,7 @@ func TestFakeRejectsBadInput(t *testing.T) {
 func TestFakeFailNextAndThrottle(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(t0)
-	f := channeltest.New(channeltest.WithClock(clk.Now))
+	f := channeltest.New(channeltest.Config{Clock: clk.Now})
 	to := channel.Address{Channel: channel.Messenger, ID: "psid"}
 	boom := errors.New("boom")
 	f.FailNext(2, boom)
@@ -98,7 +98,7 @@ func TestFakeFailNextAndThrottle(t *testing.T) {
 
 func TestFakeLatencyHonoursContext(t *testing.T) {
 	t.Parallel()
-	f := channeltest.New()
+	f := channeltest.New(channeltest.Config{})
 	f.SetLatency(time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
@@ -108,7 +108,7 @@ func TestFakeLatencyHonoursContext(t *testing.T) {
 
 func TestWaitForSends(t *testing.T) {
 	t.Parallel()
-	f := channeltest.New()
+	f := channeltest.New(channeltest.Config{})
 	to := channel.Address{Channel: channel.WeChat, ID: "openid"}
 	var wg sync.WaitGroup
 	for range 5 {
@@ -131,7 +131,7 @@ func TestWaitForSends(t *testing.T) {
 func TestCustomerMessages(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(t0)
-	f := channeltest.New(channeltest.WithClock(clk.Now))
+	f := channeltest.New(channeltest.Config{Clock: clk.Now})
 	c := f.Customer(channel.WhatsApp, "85291234567")
 	c.Name, c.Phone = "Ada", "85291234567"
 	var got []channel.Event

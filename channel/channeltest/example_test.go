@@ -28,7 +28,7 @@ func (b echoBot) HandleEvent(ctx context.Context, e channel.Event) error {
 // through the fake, and the test reads what was sent.
 func Example() {
 	ctx := context.Background()
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	bot := echoBot{out: fake}
 
 	customer := fake.Customer(channel.WhatsApp, "85291234567")
@@ -44,7 +44,7 @@ func Example() {
 // Failures are injected to test how a bot copes with throttling.
 func ExampleFake_FailNext() {
 	ctx := context.Background()
-	fake := channeltest.New()
+	fake := channeltest.New(channeltest.Config{})
 	fake.FailNext(1, &channel.APIError{Channel: channel.LINE, StatusCode: 429, Err: channel.ErrRateLimited})
 
 	to := channel.Address{Channel: channel.LINE, ID: "U4af4980629"}

@@ -81,8 +81,8 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	w.wa.AddTemplate("order_status_update", "en", 4)
 	w.fb = messengertest.NewServer(messengertest.Config{Clock: now})
 	w.ln = linetest.NewServer(linetest.Config{Clock: now})
-	w.wc = wechattest.NewServer(wechattest.Options{Clock: now, SafeMode: true, WebhookPath: pathWeChat})
-	w.dhl = trackingtest.NewDHL(trackingtest.Options{Clock: func() time.Time { return w.clk.Now() }})
+	w.wc = wechattest.NewServer(wechattest.Config{Clock: now, SafeMode: true, WebhookPath: pathWeChat})
+	w.dhl = trackingtest.NewDHL(trackingtest.Config{Clock: func() time.Time { return w.clk.Now() }})
 
 	waCfg := w.wa.ClientConfig()
 	waCfg.Clock = now

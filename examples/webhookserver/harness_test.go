@@ -42,7 +42,7 @@ func newFakes(tb testing.TB) *fakes {
 		wa: whatsapptest.NewServer(whatsapptest.Config{}),
 		fb: messengertest.NewServer(messengertest.Config{}),
 		ln: linetest.NewServer(linetest.Config{}),
-		wc: wechattest.NewServer(wechattest.Options{SafeMode: true, WebhookPath: "/webhooks/wechat"}),
+		wc: wechattest.NewServer(wechattest.Config{SafeMode: true, WebhookPath: "/webhooks/wechat"}),
 	}
 	tb.Cleanup(f.close)
 	return f
@@ -130,10 +130,10 @@ type options struct {
 // Retry-After (whole seconds on the wire) is capped by MaxBackoff, so the
 // fault tests stay fast while still exercising the retry path.
 func fastRetries(c *config) {
-	c.WhatsApp.MinBackoff, c.WhatsApp.MaxBackoff = time.Millisecond, 20*time.Millisecond
-	c.Messenger.MinBackoff, c.Messenger.MaxBackoff = time.Millisecond, 20*time.Millisecond
-	c.LINE.MinBackoff, c.LINE.MaxBackoff = time.Millisecond, 20*time.Millisecond
-	c.WeChat.MinBackoff, c.WeChat.MaxBackoff = time.Millisecond, 20*time.Millisecond
+	c.WhatsApp.Retry.MinBackoff, c.WhatsApp.Retry.MaxBackoff = time.Millisecond, 20*time.Millisecond
+	c.Messenger.Retry.MinBackoff, c.Messenger.Retry.MaxBackoff = time.Millisecond, 20*time.Millisecond
+	c.LINE.Retry.MinBackoff, c.LINE.Retry.MaxBackoff = time.Millisecond, 20*time.Millisecond
+	c.WeChat.Retry.MinBackoff, c.WeChat.Retry.MaxBackoff = time.Millisecond, 20*time.Millisecond
 }
 
 // start runs the server on 127.0.0.1:0 with config from a fake getenv; it

@@ -109,6 +109,24 @@ func (d *dialer) client() *http.Client {
 }
 
 // platform is one adapter and its fake, behind one face.
+// sendText is a platform's send: one text message to to through c.
+func sendText(c channel.Sender, to channel.Address) func(context.Context, string) error {
+	return func(ctx context.Context, text string) error {
+		_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
+		return err
+	}
+}
+
+// count returns how many of items match.
+func count[T any](items []T, match func(T) bool) (n int) {
+	for _, it := range items {
+		if match(it) {
+			n++
+		}
+	}
+	return n
+}
+
 type platform struct {
 	send      func(ctx context.Context, text string) error
 	delivered func(text string) int // how many times the fake recorded text
@@ -120,22 +138,14 @@ func whatsappPlatform(t *testing.T, hc *http.Client) platform {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
 	c, err := whatsapp.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WhatsApp, ID: "85291110003"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s whatsapptest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			srv.Inject(metaFault(f, whatsapp.CodeThroughput))
@@ -147,23 +157,15 @@ func messengerPlatform(t *testing.T, hc *http.Client) platform {
 	srv := messengertest.NewServer(messengertest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
-	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, 10*time.Millisecond
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
+	cfg.Retry.MinBackoff, cfg.Retry.MaxBackoff = time.Millisecond, 10*time.Millisecond
 	c, err := messenger.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.Messenger, ID: "6789012345678901"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s messengertest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			mf := metaFault(f, messenger.CodeRateLimit)
@@ -196,7 +198,7 @@ func linePlatform(t *testing.T, hc *http.Client, reply bool) platform {
 	c, err := line.New(line.Config{
 		ChannelAccessToken: srv.AccessToken(), ChannelSecret: srv.ChannelSecret(),
 		BaseURL: srv.URL, DataBaseURL: srv.URL, HTTPClient: hc,
-		MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond,
+		Retry: channel.Retry{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
 	})
 	require.NoError(t, err)
 	const user = "U00000000000000000000000000000d01"
@@ -241,26 +243,18 @@ func linePlatform(t *testing.T, hc *http.Client, reply bool) platform {
 }
 
 func wechatPlatform(t *testing.T, hc *http.Client) platform {
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	t.Cleanup(srv.Close)
 	cfg := srv.Config()
-	cfg.HTTPClient, cfg.MaxAttempts = hc, 3
-	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, 10*time.Millisecond
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = hc, 3
+	cfg.Retry.MinBackoff, cfg.Retry.MaxBackoff = time.Millisecond, 10*time.Millisecond
 	c, err := wechat.New(cfg)
 	require.NoError(t, err)
 	to := channel.Address{Channel: channel.WeChat, ID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
 	return platform{
-		send: func(ctx context.Context, text string) error {
-			_, err := c.Send(ctx, &channel.Message{To: to, Text: text})
-			return err
-		},
-		delivered: func(text string) (n int) {
-			for _, s := range srv.Sent() {
-				if s.Text == text {
-					n++
-				}
-			}
-			return n
+		send: sendText(c, to),
+		delivered: func(text string) int {
+			return count(srv.Sent(), func(s wechattest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
 			wf := wechattest.Fault{Path: "/cgi-bin/message/custom/send", AfterAccept: f.after}
@@ -395,7 +389,7 @@ func TestDialFailureIsUnsent(t *testing.T) {
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
 	cfg := srv.ClientConfig()
-	cfg.HTTPClient, cfg.MaxAttempts = d.client(), 1
+	cfg.HTTPClient, cfg.Retry.MaxAttempts = d.client(), 1
 	c, err := whatsapp.New(cfg)
 	require.NoError(t, err)
 	d.next.Store(int32(refused) + 1)

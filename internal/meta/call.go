@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -33,8 +32,8 @@ type Caller struct {
 	// Token is sent as a bearer header, never in the URL, so it cannot leak
 	// through a *url.Error or an access log.
 	Token string
-	// Now is the clock for Retry-After dates; nil means time.Now.
-	Now func() time.Time
+	// Clock is the clock for Retry-After dates; nil means time.Now.
+	Clock channel.Clock
 	// NewError builds the adapter's typed error from a failed answer.
 	NewError func(Failure) error
 	// SendHTTP is the client of Send: it retries only what certainly did
@@ -69,7 +68,7 @@ type CallerConfig struct {
 	// Retry bounds attempts and backoff (see transport.Retry).
 	Retry transport.Retry
 	// Clock is the clock for Retry-After dates; nil means time.Now.
-	Clock func() time.Time
+	Clock channel.Clock
 	// RetryableCode tells CheckRetry which Graph codes in a 4xx body are
 	// worth retrying (the platform's throttling and temporary codes) on
 	// idempotent calls (reads, mark-as-read, uploads).
@@ -107,7 +106,7 @@ func NewCaller(cfg CallerConfig) (*Caller, error) {
 		Base:     strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
 		HTTP:     transport.NewClient(cfg.HTTPClient, cfg.Retry, CheckRetry(cfg.RetryableCode)),
 		Token:    cfg.Token,
-		Now:      cfg.Clock,
+		Clock:    cfg.Clock,
 		NewError: cfg.NewError,
 		SendHTTP: transport.NewClient(cfg.HTTPClient, cfg.Retry, transport.SendCheck(Refused(cfg.RefusedCode))),
 		Kind:     cfg.Kind,
@@ -190,11 +189,7 @@ func (c *Caller) Do(req *retryablehttp.Request) (*http.Response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		now := time.Now
-		if c.Now != nil {
-			now = c.Now
-		}
-		return nil, c.NewError(ReadFailure(resp, now()))
+		return nil, c.NewError(ReadFailure(resp, c.Clock.Now()))
 	}
 	return resp, nil
 }
@@ -239,7 +234,7 @@ func (c *Caller) Send(ctx context.Context, m *channel.Message, endpoint string, 
 	if err := ctx.Err(); err != nil { // nothing was sent
 		return fmt.Errorf("%s: %w", c.Name, err)
 	}
-	ctx, tries := transport.WithAttempts(ctx, c.Now)
+	ctx, tries := transport.WithAttempts(ctx, c.Clock)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, endpoint, data)
 	if err != nil {
 		return fmt.Errorf("%s: build request: %w", c.Name, err)
@@ -262,7 +257,7 @@ func (c *Caller) Send(ctx context.Context, m *channel.Message, endpoint string, 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		f := ReadFailure(resp, Now(c.Now))
+		f := ReadFailure(resp, c.Clock.Now())
 		apiErr := c.NewError(f)
 		if resp.StatusCode >= 500 || Unknown(f.Graph.Code) {
 			return unknown(apiErr)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // Log is an append-only record a fake server keeps (requests received,
@@ -45,14 +44,6 @@ func Default(p *string, v string) {
 	if *p == "" {
 		*p = v
 	}
-}
-
-// Now returns clock(), or time.Now() when clock is nil.
-func Now(clock func() time.Time) time.Time {
-	if clock != nil {
-		return clock()
-	}
-	return time.Now()
 }
 
 // ReadRequest reads the body of a request to a fake server through a cap of

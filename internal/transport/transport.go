@@ -14,21 +14,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/switchboard-go/switchboard/channel"
 )
 
-// Retry configures how a client retries. The zero value means 4 attempts with
-// backoff between 250 ms and 15 s.
-type Retry struct {
-	// MaxAttempts is the total number of attempts including the first; 0 means
-	// 4 and 1 disables retries.
-	MaxAttempts int
-	// MinBackoff is the first backoff step; 0 means 250 ms.
-	MinBackoff time.Duration
-	// MaxBackoff caps every wait, Retry-After included; 0 means 15 s.
-	MaxBackoff time.Duration
-}
+// Retry is channel.Retry, the policy NewClient applies.
+type Retry = channel.Retry
 
-func (r Retry) withDefaults() Retry {
+// withDefaults fills r's zero fields with the documented defaults.
+func withDefaults(r Retry) Retry {
 	if r.MaxAttempts <= 0 {
 		r.MaxAttempts = 4
 	}
@@ -72,7 +66,7 @@ const DefaultMaxIdleConnsPerHost = 256
 // A request whose context carries an Attempts (WithAttempts) has each of
 // its attempts and their Outcome recorded there.
 func NewClient(hc *http.Client, r Retry, check retryablehttp.CheckRetry) *retryablehttp.Client {
-	r = r.withDefaults()
+	r = withDefaults(r)
 	if hc == nil {
 		hc = DefaultHTTPClient()
 	}

@@ -225,12 +225,7 @@ func (s *Server) SetContent(messageID, contentType string, data []byte) {
 	s.contents[messageID] = content{typ: contentType, data: append([]byte(nil), data...)}
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Clock != nil {
-		return s.cfg.Clock()
-	}
-	return time.Now()
-}
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
 
 // answer is a response before it is written.
 type answer struct {

@@ -100,8 +100,7 @@ func (s *Server) ClientConfig() messenger.Config {
 		VerifyToken:     s.cfg.VerifyToken,
 		BaseURL:         s.URL,
 		HTTPClient:      s.srv.Client(),
-		MinBackoff:      time.Millisecond,
-		MaxBackoff:      10 * time.Millisecond,
+		Retry:           channel.Retry{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
 	}
 }
 
@@ -228,4 +227,4 @@ func (s *Server) DeliverURL(ctx context.Context, url string, hc *http.Client, bo
 	return meta.Deliver(ctx, nil, url, hc, body, []byte(s.cfg.AppSecret))
 }
 
-func (s *Server) now() time.Time { return meta.Now(s.cfg.Clock) }
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }

@@ -122,12 +122,7 @@ func NewDeliverer(cfg DelivererConfig) (*Deliverer, error) {
 	return &Deliverer{cfg: cfg, media: mediaIDs{ids: map[string]uploaded{}}}, nil
 }
 
-func (d *Deliverer) now() time.Time {
-	if d.cfg.Clock == nil {
-		return time.Now()
-	}
-	return d.cfg.Clock()
-}
+func (d *Deliverer) now() time.Time { return d.cfg.Clock.Now() }
 
 // Counts returns the request counter.
 func (d *Deliverer) Counts() *Counts { return d.cfg.Counts }

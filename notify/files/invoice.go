@@ -39,7 +39,7 @@ type Party struct {
 type Line struct {
 	Description string
 	Quantity    int
-	UnitPrice   int64
+	UnitPrice   int64 // one unit's price, in the minor unit
 }
 
 // Total is the sum of every line.

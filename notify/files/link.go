@@ -65,12 +65,7 @@ func NewLinks(cfg LinksConfig) (*Links, error) {
 	return &Links{cfg: cfg, base: u}, nil
 }
 
-func (l *Links) now() time.Time {
-	if l.cfg.Clock == nil {
-		return time.Now()
-	}
-	return l.cfg.Clock()
-}
+func (l *Links) now() time.Time { return l.cfg.Clock.Now() }
 
 // TTL is how long a link made now works.
 func (l *Links) TTL() time.Duration { return l.cfg.TTL }

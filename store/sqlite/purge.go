@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/switchboard-go/switchboard/channel"
 )
 
 // purges are the statements that forget expired state; each takes now in
@@ -35,10 +37,7 @@ func (d *DB) Purge(ctx context.Context, now time.Time) (int64, error) {
 // meaning time.Now) until ctx ends, so expired state is forgotten without a
 // cron job outside the program. Errors are passed to onError when it is
 // not nil and the loop goes on.
-func (d *DB) PurgeEvery(ctx context.Context, interval time.Duration, clock func() time.Time, onError func(error)) {
-	if clock == nil {
-		clock = time.Now
-	}
+func (d *DB) PurgeEvery(ctx context.Context, interval time.Duration, clock channel.Clock, onError func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -46,7 +45,7 @@ func (d *DB) PurgeEvery(ctx context.Context, interval time.Duration, clock func(
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := d.Purge(ctx, clock()); err != nil && onError != nil && ctx.Err() == nil {
+			if _, err := d.Purge(ctx, clock.Now()); err != nil && onError != nil && ctx.Err() == nil {
 				onError(err)
 			}
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -18,10 +20,10 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *trackingtest.Clock, *dhl.Client) {
+func setup(t *testing.T, retry channel.Retry) (*trackingtest.DHL, *channeltest.Clock, *dhl.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{
 		Number: "7777777770",
@@ -39,8 +41,8 @@ func setup(t *testing.T, retry tracking.Retry) (*trackingtest.DHL, *trackingtest
 	return srv, clock, c
 }
 
-func fastRetry(n int) tracking.Retry {
-	return tracking.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
+func fastRetry(n int) channel.Retry {
+	return channel.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
 }
 
 func TestNewValidates(t *testing.T) {

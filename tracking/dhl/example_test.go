@@ -14,7 +14,7 @@ import (
 
 func Example() {
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: func() time.Time { return now }})
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: func() time.Time { return now }})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{
 		{At: now.Add(-90 * time.Minute), Status: tracking.StatusInTransit, Description: "Processed at LEIPZIG - GERMANY", City: "LEIPZIG", CountryCode: "DE"},

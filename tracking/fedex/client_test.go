@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/fedex"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
@@ -17,10 +19,10 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T) (*trackingtest.FedEx, *trackingtest.Clock, *fedex.Client) {
+func setup(t *testing.T) (*trackingtest.FedEx, *channeltest.Clock, *fedex.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewFedEx(trackingtest.Options{Clock: clock.Now})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewFedEx(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "123456789012", Signer: "J.DOE", Steps: []trackingtest.Step{
 		{At: start.Add(-3 * time.Hour), Status: tracking.StatusInfoReceived, Description: "Shipment information sent to FedEx"},
@@ -29,7 +31,7 @@ func setup(t *testing.T) (*trackingtest.FedEx, *trackingtest.Clock, *fedex.Clien
 	}})
 	c, err := fedex.New(fedex.Config{
 		ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(),
-		Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1},
+		Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1},
 	})
 	require.NoError(t, err)
 	return srv, clock, c
@@ -102,7 +104,7 @@ func TestTokenCaching(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, "123456789012", "s3cret-value")
 	})

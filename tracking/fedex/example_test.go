@@ -13,7 +13,7 @@ import (
 
 func ExampleClient_TrackBatch() {
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	srv := trackingtest.NewFedEx(trackingtest.Options{Clock: func() time.Time { return now }})
+	srv := trackingtest.NewFedEx(trackingtest.Config{Clock: func() time.Time { return now }})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "123456789012", Signer: "J.DOE", Steps: []trackingtest.Step{
 		{At: now.Add(-26 * time.Hour), Status: tracking.StatusInTransit, Code: "PU", Description: "Picked up"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
 )
@@ -34,9 +35,9 @@ type Config struct {
 	// HTTPClient is the underlying client; nil means one with a 30 s timeout.
 	HTTPClient *http.Client
 	// Retry configures retries of connection errors, 429 and 5xx.
-	Retry tracking.Retry
+	Retry channel.Retry
 	// Clock stamps FetchedAt; nil means time.Now.
-	Clock tracking.Clock
+	Clock channel.Clock
 }
 
 // Client is a 17TRACK client. It is immutable after New and safe for

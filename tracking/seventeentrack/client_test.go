@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/seventeentrack"
@@ -16,17 +18,17 @@ import (
 
 var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *trackingtest.Clock, *seventeentrack.Client) {
+func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *channeltest.Clock, *seventeentrack.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewSeventeenTrack(trackingtest.Options{Clock: clock.Now})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewSeventeenTrack(trackingtest.Config{Clock: clock.Now})
 	t.Cleanup(srv.Close)
 	srv.Add(trackingtest.Script{Number: "RR123456785CN", Service: "China Post", Steps: []trackingtest.Step{
 		{At: start.Add(-48 * time.Hour), Status: tracking.StatusInTransit, Code: "InTransit_PickedUp", Description: "Posting/Collection", City: "SHENZHEN", CountryCode: "CN"},
 		{At: start.Add(2 * time.Hour), Status: tracking.StatusCustomsHeld, Description: "Customs clearance", City: "BANGKOK", CountryCode: "TH"},
 		{At: start.Add(30 * time.Hour), Status: tracking.StatusDelivered, Description: "Delivered", City: "BANGKOK", CountryCode: "TH"},
 	}})
-	c, err := seventeentrack.New(seventeentrack.Config{Token: srv.Token, AutoRegister: auto, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := seventeentrack.New(seventeentrack.Config{Token: srv.Token, AutoRegister: auto, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
 	return srv, clock, c
 }
@@ -81,7 +83,7 @@ func TestErrors(t *testing.T) {
 	t.Run("bad token", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t, true)
-		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, "RR123456785CN", "wrong-token-x")
 	})

@@ -13,7 +13,7 @@ import (
 
 func Example() {
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	srv := trackingtest.NewSeventeenTrack(trackingtest.Options{Clock: func() time.Time { return now }})
+	srv := trackingtest.NewSeventeenTrack(trackingtest.Config{Clock: func() time.Time { return now }})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "RR123456785CN", Service: "China Post", Steps: []trackingtest.Step{
 		{At: now.Add(-3 * time.Hour), Status: tracking.StatusCustomsHeld, Description: "Customs clearance", City: "BANGKOK", CountryCode: "TH"},

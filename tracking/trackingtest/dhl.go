@@ -20,7 +20,7 @@ type DHL struct {
 }
 
 // NewDHL starts a fake DHL server. Close it when done.
-func NewDHL(o Options) *DHL {
+func NewDHL(o Config) *DHL {
 	d := &DHL{APIKey: "test-dhl-key"}
 	d.Server = d.serve(o, map[string]http.HandlerFunc{
 		"GET /track/shipments": d.track,

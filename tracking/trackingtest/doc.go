@@ -5,8 +5,8 @@
 // appear as the test's clock moves past them, counts calls, enforces a rate
 // limit and a daily quota, and answers 429, 5xx or "not found" on demand.
 //
-//	clock := trackingtest.NewClock(start)
-//	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+//	clock := channeltest.NewClock(start)
+//	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 //	defer srv.Close()
 //	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{...}})
 //	c, _ := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})

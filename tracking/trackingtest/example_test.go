@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/dhl"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -16,14 +18,14 @@ import (
 // A fake carrier answers like the real one, on demand: here a throttled
 // call, then the scripted shipment as the test's clock moves.
 func ExampleNewDHL() {
-	clock := trackingtest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now, Daily: 250})
+	clock := channeltest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now, Daily: 250})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "7777777770", Steps: []trackingtest.Step{
 		{At: clock.Now(), Status: tracking.StatusInTransit, City: "LEIPZIG", CountryCode: "DE"},
 		{At: clock.Now().Add(20 * time.Hour), Status: tracking.StatusDelivered, City: "BERLIN", CountryCode: "DE"},
 	}})
-	c, err := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := dhl.New(dhl.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,39 +12,10 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
-
-// Clock is a settable clock for tests. Safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time; pass clock.Now as a tracking.Clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // Step is one scripted carrier event. It becomes visible once the fake's
 // clock reaches At, and is reported as having happened at At.
@@ -77,11 +48,11 @@ type Script struct {
 	Service string
 }
 
-// Options configures a fake server. The zero value works: time.Now, default
+// Config configures a fake server. The zero value works: time.Now, default
 // credentials, no limits.
-type Options struct {
+type Config struct {
 	// Clock decides which steps are visible, token expiry and quota days.
-	Clock tracking.Clock
+	Clock channel.Clock
 	// Rate and Burst limit calls per second (0 = unlimited); over it the fake
 	// answers 429 with Retry-After: 1.
 	Rate  rate.Limit
@@ -102,7 +73,7 @@ type fault struct {
 
 // fake is the state every carrier fake shares.
 type fake struct {
-	opts Options
+	opts Config
 
 	mu       sync.Mutex
 	scripts  map[string]Script
@@ -117,7 +88,7 @@ type fake struct {
 
 // serve sets the fake up with o and starts a server answering routes
 // (ServeMux patterns → handlers).
-func (f *fake) serve(o Options, routes map[string]http.HandlerFunc) *httptest.Server {
+func (f *fake) serve(o Config, routes map[string]http.HandlerFunc) *httptest.Server {
 	f.opts, f.scripts, f.issued = o, map[string]Script{}, map[string]time.Time{}
 	if o.Rate > 0 {
 		b := o.Burst

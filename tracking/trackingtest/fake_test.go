@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
 )
@@ -28,8 +29,8 @@ func get(t *testing.T, srv *trackingtest.DHL, number string) *http.Response {
 
 func TestLimitsAndFaults(t *testing.T) {
 	t.Parallel()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now, Rate: 1, Burst: 1, Daily: 3})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now, Rate: 1, Burst: 1, Daily: 3})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "1", Steps: []trackingtest.Step{{At: start, Status: tracking.StatusInTransit}}})
 
@@ -55,8 +56,8 @@ func TestLimitsAndFaults(t *testing.T) {
 
 func TestStepsAppearWithClock(t *testing.T) {
 	t.Parallel()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewDHL(trackingtest.Options{Clock: clock.Now})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewDHL(trackingtest.Config{Clock: clock.Now})
 	defer srv.Close()
 	srv.Add(trackingtest.Script{Number: "1", Steps: []trackingtest.Step{
 		{At: start.Add(time.Hour), Status: tracking.StatusInfoReceived, Description: "first"},
@@ -74,7 +75,7 @@ func TestStepsAppearWithClock(t *testing.T) {
 
 func TestAuthRequired(t *testing.T) {
 	t.Parallel()
-	srv := trackingtest.NewDHL(trackingtest.Options{})
+	srv := trackingtest.NewDHL(trackingtest.Config{})
 	defer srv.Close()
 	resp, err := srv.Client().Get(srv.URL + "/track/shipments?trackingNumber=1")
 	require.NoError(t, err)
@@ -82,7 +83,7 @@ func TestAuthRequired(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Equal(t, 0, srv.Calls(), "refused before counting")
 
-	u := trackingtest.NewUPS(trackingtest.Options{})
+	u := trackingtest.NewUPS(trackingtest.Config{})
 	defer u.Close()
 	resp2, err := u.Client().Get(u.URL + "/api/track/v1/details/1Z999AA10123456784")
 	require.NoError(t, err)

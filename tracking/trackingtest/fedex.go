@@ -23,7 +23,7 @@ type FedEx struct {
 }
 
 // NewFedEx starts a fake FedEx server. Close it when done.
-func NewFedEx(o Options) *FedEx {
+func NewFedEx(o Config) *FedEx {
 	f := &FedEx{ClientID: "test-fedex-id", ClientSecret: "test-fedex-secret"}
 	f.Server = f.serve(o, map[string]http.HandlerFunc{
 		"POST /oauth/token":              f.token,

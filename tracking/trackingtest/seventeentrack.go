@@ -29,7 +29,7 @@ type SeventeenTrack struct {
 }
 
 // NewSeventeenTrack starts a fake 17TRACK server. Close it when done.
-func NewSeventeenTrack(o Options) *SeventeenTrack {
+func NewSeventeenTrack(o Config) *SeventeenTrack {
 	s := &SeventeenTrack{Token: "test-17track-token", registered: map[string]bool{}}
 	s.Server = s.serve(o, map[string]http.HandlerFunc{
 		"POST /track/v2.2/register":     s.register,

@@ -24,7 +24,7 @@ type UPS struct {
 }
 
 // NewUPS starts a fake UPS server. Close it when done.
-func NewUPS(o Options) *UPS {
+func NewUPS(o Config) *UPS {
 	u := &UPS{ClientID: "test-ups-id", ClientSecret: "test-ups-secret"}
 	u.Server = u.serve(o, map[string]http.HandlerFunc{
 		"POST /security/v1/oauth/token":      u.token,

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/adaptertest"
 	"github.com/switchboard-go/switchboard/tracking/trackingtest"
@@ -18,10 +20,10 @@ var start = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 
 const number = "1Z999AA10123456784"
 
-func setup(t *testing.T) (*trackingtest.UPS, *trackingtest.Clock, *ups.Client) {
+func setup(t *testing.T) (*trackingtest.UPS, *channeltest.Clock, *ups.Client) {
 	t.Helper()
-	clock := trackingtest.NewClock(start)
-	srv := trackingtest.NewUPS(trackingtest.Options{Clock: clock.Now, TokenTTL: 4 * time.Hour})
+	clock := channeltest.NewClock(start)
+	srv := trackingtest.NewUPS(trackingtest.Config{Clock: clock.Now, TokenTTL: 4 * time.Hour})
 	t.Cleanup(srv.Close)
 	cst := time.FixedZone("", 8*3600)
 	srv.Add(trackingtest.Script{Number: number, Signer: "FRONT DESK", ETA: start.Add(48 * time.Hour), Steps: []trackingtest.Step{
@@ -30,7 +32,7 @@ func setup(t *testing.T) (*trackingtest.UPS, *trackingtest.Clock, *ups.Client) {
 		{At: start.Add(30 * time.Hour), Status: tracking.StatusOutForDelivery, Description: "Out For Delivery Today", City: "ATLANTA", CountryCode: "US"},
 		{At: start.Add(36 * time.Hour), Status: tracking.StatusDelivered, Description: "DELIVERED", City: "ATLANTA", CountryCode: "US"},
 	}})
-	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: tracking.Retry{MaxAttempts: 1}})
+	c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clock.Now, Retry: channel.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
 	return srv, clock, c
 }
@@ -101,7 +103,7 @@ func TestErrors(t *testing.T) {
 	t.Run("bad credentials", func(t *testing.T) {
 		t.Parallel()
 		srv, _, _ := setup(t)
-		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: tracking.Retry{MaxAttempts: 1}})
+		c, err := ups.New(ups.Config{ClientID: srv.ClientID, ClientSecret: "nope-secret", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
 		require.NoError(t, err)
 		adaptertest.Refused(t, c, number, "nope-secret")
 	})

@@ -13,7 +13,7 @@ import (
 
 func ExampleClient_Track() {
 	now := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	srv := trackingtest.NewUPS(trackingtest.Options{Clock: func() time.Time { return now }})
+	srv := trackingtest.NewUPS(trackingtest.Config{Clock: func() time.Time { return now }})
 	defer srv.Close()
 	est := time.FixedZone("EST", -5*3600)
 	srv.Add(trackingtest.Script{Number: "1Z999AA10123456784", Steps: []trackingtest.Step{

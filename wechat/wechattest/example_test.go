@@ -14,7 +14,7 @@ import (
 // (in the HTTP answer, decrypted here by the fake) and once with a
 // customer-service message the fake records.
 func Example() {
-	srv := wechattest.NewServer(wechattest.Options{SafeMode: true})
+	srv := wechattest.NewServer(wechattest.Config{SafeMode: true})
 	defer srv.Close()
 	client, err := wechat.New(srv.Config())
 	if err != nil {

@@ -17,9 +17,9 @@ import (
 	"github.com/switchboard-go/switchboard/wechat"
 )
 
-// Options configures a Server. Zero fields get working defaults. NewServer
+// Config configures a Server. Zero fields get working defaults. NewServer
 // copies it.
-type Options struct {
+type Config struct {
 	// AppID, AppSecret, Token and EncodingAESKey are the fake account's
 	// credentials; defaults are DefaultAppID, DefaultAppSecret, DefaultToken
 	// and, only when SafeMode is set, DefaultEncodingAESKey.
@@ -66,7 +66,7 @@ type Server struct {
 	// URL is the base URL to put in wechat.Config.BaseURL.
 	URL  string
 	srv  *httptest.Server
-	opts Options
+	opts Config
 
 	mu       sync.Mutex
 	tokens   map[string]time.Time // access token → expiry
@@ -83,7 +83,7 @@ type Server struct {
 }
 
 // NewServer starts a fake WeChat API. Close it when done.
-func NewServer(opts Options) *Server {
+func NewServer(opts Config) *Server {
 	if opts.AppID == "" {
 		opts.AppID = DefaultAppID
 	}
@@ -141,12 +141,7 @@ func (s *Server) Config() wechat.Config {
 	}
 }
 
-func (s *Server) now() time.Time {
-	if s.opts.Clock == nil {
-		return time.Now()
-	}
-	return s.opts.Clock()
-}
+func (s *Server) now() time.Time { return s.opts.Clock.Now() }
 
 // TokenFetches is how many token requests (/cgi-bin/token and
 // /cgi-bin/stable_token) the server answered with a token.

@@ -7,32 +7,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // call makes a raw request and decodes WeChat's JSON answer.
 func call(t *testing.T, srv *wechattest.Server, method, path string, q url.Values, contentType string, body []byte) map[string]any {
@@ -76,8 +59,8 @@ const textBody = `{"touser":"o1","msgtype":"text","text":{"content":"hi"}}`
 
 func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
-	clk := &clock{t: time.Unix(1700000000, 0)}
-	srv := wechattest.NewServer(wechattest.Options{Clock: clk.Now, Grace: 5 * time.Minute})
+	clk := channeltest.NewClock(time.Unix(1700000000, 0))
+	srv := wechattest.NewServer(wechattest.Config{Clock: clk.Now, Grace: 5 * time.Minute})
 	defer srv.Close()
 
 	first := token(t, srv)
@@ -100,7 +83,7 @@ func TestTokenLifecycle(t *testing.T) {
 
 func TestTokenRefreshInvalidatesAtOnceByDefault(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	first := token(t, srv)
 	_ = token(t, srv)
@@ -109,7 +92,7 @@ func TestTokenRefreshInvalidatesAtOnceByDefault(t *testing.T) {
 
 func TestStableToken(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	get := func(force bool) string {
 		body, _ := json.Marshal(map[string]any{"grant_type": "client_credential", "appid": wechattest.DefaultAppID,
@@ -127,7 +110,7 @@ func TestStableToken(t *testing.T) {
 
 func TestSendValidatesAndInjects(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	tok := token(t, srv)
 	cases := map[string]struct {
@@ -154,7 +137,7 @@ func TestSendValidatesAndInjects(t *testing.T) {
 
 func TestUploadChecksFieldAndSize(t *testing.T) {
 	t.Parallel()
-	srv := wechattest.NewServer(wechattest.Options{})
+	srv := wechattest.NewServer(wechattest.Config{})
 	defer srv.Close()
 	tok := token(t, srv)
 	upload := func(typ, field string, size int) map[string]any {

@@ -166,12 +166,7 @@ func (s *Shop) Identity() *identity.Registry { return s.people }
 // Engine returns the rule engine (for its statistics).
 func (s *Shop) Engine() *autoreply.Engine { return s.engine }
 
-func (s *Shop) now() time.Time {
-	if s.cfg.Clock == nil {
-		return time.Now()
-	}
-	return s.cfg.Clock()
-}
+func (s *Shop) now() time.Time { return s.cfg.Clock.Now() }
 
 // HandleEvent implements channel.Handler. It answers customer text messages;
 // other events, and events in standby (another channel owns the chat, LINE

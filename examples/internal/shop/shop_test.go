@@ -48,7 +48,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	rules, replies := loadData(t)
 	clk := channeltest.NewClock(t0)
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	parcel := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusInTransit,
 		RawDescription: "Arrived at the sort facility HONG KONG", LastUpdate: t0.Add(-3 * time.Hour)}
 	s, err := shop.New(shop.Config{
@@ -255,7 +255,7 @@ func TestInvoiceRequestSendsTheFile(t *testing.T) {
 	t.Parallel()
 	rules, replies := loadData(t)
 	clk := channeltest.NewClock(t0)
-	fake := channeltest.New(channeltest.WithClock(clk.Now))
+	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	wa := fake.Customer(channel.WhatsApp, "85298765432")
 	store := files.NewMemoryStore()
 	links, err := files.NewLinks(files.LinksConfig{Key: []byte("0123456789abcdef0123456789abcdef"),

@@ -1,14 +1,21 @@
 // Package inboundtest holds the test doubles the four adapters' webhook
 // tests share: a handler whose first handling of an event is slow and fails,
 // a DedupeStore that reports when a claim is found in flight, and one that
-// always fails. Everything here is safe for concurrent use.
+// always fails, and InFlightRedelivery, the redelivery check of the
+// adapters that answer 503 at once. Everything here is safe for concurrent
+// use.
 package inboundtest
 
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
 )
@@ -174,4 +181,48 @@ func Retry(deliver func() int, attempts int) int {
 		}
 	}
 	return status
+}
+
+// Delivery is one event's webhook deliveries, for InFlightRedelivery.
+type Delivery struct {
+	// ID is the event id the handler sees (what SlowFail.Entered receives).
+	ID string
+	// First is the first delivery, whose answer the platform loses.
+	First func() int
+	// Again is a redelivery of the same event; it returns the status.
+	Again func() int
+}
+
+// InFlightRedelivery checks the adapters' shared promise for a redelivery
+// that arrives while the first delivery is still being handled, over rounds
+// fresh events from next: the platform times out on a slow first delivery
+// (h holds it) and redelivers; the redelivery gets 503, not an
+// acknowledgement that would lose the event; the first handling then fails
+// (500) and a later redelivery succeeds, so every event is handled
+// successfully exactly once, and a still later duplicate is acknowledged
+// without being handled again. h must come from NewSlowFail.
+func InFlightRedelivery(t testing.TB, h *SlowFail, rounds int, next func() Delivery) {
+	t.Helper()
+	once := 0
+	for i := range rounds {
+		d := next()
+		first := make(chan int, 1)
+		go func() { first <- d.First() }() // the platform times out on it
+		require.Equal(t, d.ID, <-h.Entered)
+		status := d.Again()
+		assert.Equal(t, http.StatusServiceUnavailable, status, "round %d: a redelivery during the first is refused, not acknowledged", i)
+		h.Fail(d.ID)
+		assert.Equal(t, http.StatusInternalServerError, <-first, "round %d", i)
+		if status != http.StatusOK {
+			status = Retry(d.Again, 3)
+		}
+		assert.Equal(t, http.StatusOK, status, "round %d", i)
+		if h.Succeeded(d.ID) == 1 {
+			once++
+		}
+		assert.Equal(t, http.StatusOK, d.Again(), "round %d: a later duplicate", i)
+		assert.Equal(t, 1, h.Succeeded(d.ID), "round %d: the duplicate is not handled", i)
+	}
+	assert.Equal(t, rounds, once, "handled successfully exactly once")
+	t.Logf("handled once: %d/%d", once, rounds)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
 )
@@ -37,7 +38,7 @@ const DefaultEarly = 2 * time.Minute
 // Cache holds one token. Safe for concurrent use.
 type Cache struct {
 	fetch FetchFunc
-	clock tracking.Clock
+	clock channel.Clock
 	early time.Duration
 
 	mu       sync.Mutex
@@ -55,7 +56,7 @@ type call struct {
 
 // NewCache returns a cache that calls fetch when it has no token or the token
 // expires within early (0 means DefaultEarly).
-func NewCache(fetch FetchFunc, clock tracking.Clock, early time.Duration) *Cache {
+func NewCache(fetch FetchFunc, clock channel.Clock, early time.Duration) *Cache {
 	if early <= 0 {
 		early = DefaultEarly
 	}
@@ -162,7 +163,7 @@ type ClientCredentials struct {
 	Basic bool
 	// Header is added to the token request (UPS x-merchant-id), may be nil.
 	Header http.Header
-	Clock  tracking.Clock // for expiry; nil means time.Now
+	Clock  channel.Clock // for expiry; nil means time.Now
 }
 
 // NewCache returns a token cache that fetches with cc through hc, renewing

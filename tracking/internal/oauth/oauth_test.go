@@ -11,23 +11,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 )
-
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 func TestCacheSingleflight(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{now: time.Unix(1_800_000_000, 0)}
+	clk := channeltest.NewClock(time.Unix(1_800_000_000, 0))
 	release := make(chan struct{})
 	var fetches atomic.Int32
 	c := NewCache(func(ctx context.Context) (Token, error) {
@@ -65,7 +55,7 @@ func TestCacheSingleflight(t *testing.T) {
 
 func TestCacheRefreshAndErrors(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{now: time.Unix(1_800_000_000, 0)}
+	clk := channeltest.NewClock(time.Unix(1_800_000_000, 0))
 	n := 0
 	fail := false
 	c := NewCache(func(ctx context.Context) (Token, error) {
@@ -80,10 +70,10 @@ func TestCacheRefreshAndErrors(t *testing.T) {
 	v, err := c.Token(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "a", v)
-	clk.add(8 * time.Minute)
+	clk.Advance(8 * time.Minute)
 	v, _ = c.Token(ctx)
 	assert.Equal(t, "a", v, "2 min left, margin 1 min")
-	clk.add(time.Minute + time.Second)
+	clk.Advance(time.Minute + time.Second)
 	v, _ = c.Token(ctx)
 	assert.Equal(t, "b", v, "inside the margin: refreshed")
 

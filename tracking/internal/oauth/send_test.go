@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
 )
@@ -53,7 +54,7 @@ func TestSend(t *testing.T) {
 				fetched++ // fetches are serialized by the cache
 				return Token{Value: fmt.Sprintf("tok%d", fetched), Expiry: now.Add(time.Hour)}, nil
 			}, func() time.Time { return now }, 0)
-			hc := wire.NewClient(srv.Client(), tracking.Retry{MaxAttempts: 1})
+			hc := wire.NewClient(srv.Client(), channel.Retry{MaxAttempts: 1})
 			ctx := context.Background()
 			built := 0
 			resp, err := c.Send(ctx, hc, tracking.UPS, func() (*retryablehttp.Request, error) {
@@ -77,7 +78,7 @@ func TestSend(t *testing.T) {
 func TestSendErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	hc := wire.NewClient(nil, tracking.Retry{MaxAttempts: 1})
+	hc := wire.NewClient(nil, channel.Retry{MaxAttempts: 1})
 	refused := &tracking.APIError{Carrier: tracking.FedEx, Err: tracking.ErrUnauthorized}
 	c := NewCache(func(context.Context) (Token, error) { return Token{}, refused }, nil, 0)
 	_, err := c.Send(ctx, hc, tracking.FedEx, func() (*retryablehttp.Request, error) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/transport"
 	"github.com/switchboard-go/switchboard/tracking"
 )
@@ -81,8 +82,7 @@ func Check(carrier tracking.Carrier, r *Response, errorBody func(body []byte) (c
 // Retry-After is longer than the longest backoff (a daily quota that resets
 // at midnight): waiting inside the call would only block the caller, so it is
 // returned at once as tracking.ErrRateLimited with its RetryAfter.
-func NewClient(hc *http.Client, tr tracking.Retry) *retryablehttp.Client {
-	r := transport.Retry(tr)
+func NewClient(hc *http.Client, r channel.Retry) *retryablehttp.Client {
 	longest := r.MaxBackoff
 	if longest <= 0 {
 		longest = 15 * time.Second // transport's default

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -84,7 +85,7 @@ func TestClip(t *testing.T) {
 
 func TestNewClientDoesNotWaitForLongRetryAfter(t *testing.T) {
 	t.Parallel()
-	c := NewClient(nil, tracking.Retry{MaxBackoff: time.Second})
+	c := NewClient(nil, channel.Retry{MaxBackoff: time.Second})
 	long := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}
 	short := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"1"}}}
 	ctx := context.Background()
