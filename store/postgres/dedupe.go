@@ -8,15 +8,6 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// DedupeStore is a channel.DedupeStore in the switchboard_dedupe table,
-// shared by every instance on the database. Safe for concurrent use.
-type DedupeStore struct{ db *DB }
-
-// Dedupe returns the DedupeStore of d.
-func (d *DB) Dedupe() *DedupeStore { return &DedupeStore{db: d} }
-
-var _ channel.DedupeStore = (*DedupeStore)(nil)
-
 // claimSQL takes a free or expired key and answers 1 (new), 2 (in flight)
 // or 3 (done) in one round trip. A key inserted by a concurrent claim makes
 // the insert wait for it and then do nothing; the statement's snapshot may

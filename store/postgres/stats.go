@@ -10,15 +10,6 @@ import (
 	"github.com/switchboard-go/switchboard/store/internal/statrows"
 )
 
-// StatsStore is an autoreply.StatsStore in the switchboard_rule_stats
-// table, summed over every instance. Safe for concurrent use.
-type StatsStore struct{ db *DB }
-
-// RuleStats returns the StatsStore of d.
-func (d *DB) RuleStats() *StatsStore { return &StatsStore{db: d} }
-
-var _ autoreply.StatsStore = (*StatsStore)(nil)
-
 // AddStats implements autoreply.StatsStore: one batch of upserts in one
 // transaction (one round trip for the batch).
 func (s *StatsStore) AddStats(ctx context.Context, d autoreply.StatsSnapshot) error {
@@ -38,23 +29,4 @@ func (s *StatsStore) AddStats(ctx context.Context, d autoreply.StatsSnapshot) er
 		return fmt.Errorf("postgres: add stats: %w", err)
 	}
 	return nil
-}
-
-// LoadStats implements autoreply.StatsStore.
-func (s *StatsStore) LoadStats(ctx context.Context) (autoreply.StatsSnapshot, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT kind, name, n FROM switchboard_rule_stats`)
-	if err != nil {
-		return autoreply.StatsSnapshot{}, fmt.Errorf("postgres: stats: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (statrows.Row, error) {
-		var row statrows.Row
-		var name []byte
-		err := r.Scan(&row.Kind, &name, &row.N)
-		row.Name = string(name)
-		return row, err
-	})
-	if err != nil {
-		return autoreply.StatsSnapshot{}, fmt.Errorf("postgres: stats: %w", err)
-	}
-	return statrows.Snapshot(out), nil
 }

@@ -10,15 +10,6 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// DedupeStore is a channel.DedupeStore in the switchboard_dedupe table.
-// Claims survive a restart. Safe for concurrent use.
-type DedupeStore struct{ db *DB }
-
-// Dedupe returns the DedupeStore of d.
-func (d *DB) Dedupe() *DedupeStore { return &DedupeStore{db: d} }
-
-var _ channel.DedupeStore = (*DedupeStore)(nil)
-
 // Claim implements channel.DedupeStore: one upsert that takes a free or
 // expired key; when it takes nothing, the key's state says in flight or
 // done.

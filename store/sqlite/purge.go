@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 )
 
 // purges are the statements that forget expired state; each takes now in
@@ -38,16 +39,5 @@ func (d *DB) Purge(ctx context.Context, now time.Time) (int64, error) {
 // cron job outside the program. Errors are passed to onError when it is
 // not nil and the loop goes on.
 func (d *DB) PurgeEvery(ctx context.Context, interval time.Duration, clock channel.Clock, onError func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := d.Purge(ctx, clock.Now()); err != nil && onError != nil && ctx.Err() == nil {
-				onError(err)
-			}
-		}
-	}
+	sqldb.PurgeEvery(ctx, interval, clock, d.Purge, onError)
 }
