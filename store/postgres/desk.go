@@ -13,75 +13,43 @@ import (
 	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 )
 
-// Desk is a desk.Store in PostgreSQL, the source of truth for several
-// instances. Assign raises the agent's load with a conditional UPDATE
-// (load < capacity, online) and claims the conversation with SELECT … FOR
-// UPDATE SKIP LOCKED in the same transaction: two instances never assign one
-// conversation twice nor push an agent over capacity, and an Assign never
-// waits behind another's lock. Safe for concurrent use.
-type Desk struct {
-	deskStore
-	db sqldb.DB
-}
-
-type deskStore = sqldb.Desk
-
-var _ desk.Store = (*Desk)(nil)
-
-// NewDesk returns the desk store of db (its tables come with db's
-// migrations).
-func NewDesk(db *DB) *Desk {
-	d := db.shared()
-	return &Desk{deskStore: sqldb.NewDesk(d, sqldb.DeskDialect{ForUpdate: " FOR UPDATE", Newest: "seq", Unique: isUniqueViolation}), db: d}
-}
-
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// Assign implements desk.Store: the capacity update and the SKIP LOCKED
-// claim commit together or not at all.
-func (s *Desk) Assign(ctx context.Context, convID, agentID string, capacity int, now time.Time) (desk.Conversation, error) {
-	var c desk.Conversation
-	err := s.db.Conn.Tx(ctx, func(tx sqldb.Conn) error {
-		var agent []byte
-		err := tx.QueryRow(ctx, `UPDATE desk_agents SET load = load + 1 WHERE id = $1 AND online AND load < $2 RETURNING data`,
-			agentID, capacity).Scan(&agent)
-		if errors.Is(err, sql.ErrNoRows) {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM desk_agents WHERE id = $1`, agentID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return desk.ErrNotFound
-			}
-			if err := convState(ctx, tx, convID); err != nil {
-				return err
-			}
-			return desk.ErrCapacity
+// claimConv raises the agent's load with a conditional UPDATE (online,
+// load < capacity) and takes the conversation with SELECT … FOR UPDATE SKIP
+// LOCKED, so it never waits behind another instance's lock.
+func claimConv(ctx context.Context, tx sqldb.Conn, convID, agentID string, capacity int) (desk.Conversation, []byte, error) {
+	var agent []byte
+	err := tx.QueryRow(ctx, `UPDATE desk_agents SET load = load + 1 WHERE id = $1 AND online AND load < $2 RETURNING data`,
+		agentID, capacity).Scan(&agent)
+	if errors.Is(err, sql.ErrNoRows) {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM desk_agents WHERE id = $1`, agentID).Scan(&n); err != nil {
+			return desk.Conversation{}, nil, err
 		}
-		if err != nil {
-			return err
+		if n == 0 {
+			return desk.Conversation{}, nil, desk.ErrNotFound
 		}
-		c, err = sqldb.ScanConv(tx.QueryRow(ctx, `SELECT `+sqldb.ConvCols+` FROM desk_conversations WHERE id = $1 AND status = 'queued'
-			FOR UPDATE SKIP LOCKED`, convID))
-		if errors.Is(err, desk.ErrNotFound) {
-			if err := convState(ctx, tx, convID); err != nil {
-				return err
-			}
-			return fmt.Errorf("%w: conversation being changed by another instance", desk.ErrConflict)
+		if err := convState(ctx, tx, convID); err != nil {
+			return desk.Conversation{}, nil, err
 		}
-		if err != nil {
-			return err
-		}
-		c, err = sqldb.Assigned(ctx, tx, c, agentID, agent, now)
-		return err
-	})
-	if err != nil {
-		return desk.Conversation{}, sqldb.DeskErr(s.db, "assign", err)
+		return desk.Conversation{}, nil, desk.ErrCapacity
 	}
-	return c, nil
+	if err != nil {
+		return desk.Conversation{}, nil, err
+	}
+	c, err := sqldb.ScanConv(tx.QueryRow(ctx, `SELECT `+sqldb.ConvCols+` FROM desk_conversations WHERE id = $1 AND status = 'queued'
+		FOR UPDATE SKIP LOCKED`, convID))
+	if errors.Is(err, desk.ErrNotFound) {
+		if err := convState(ctx, tx, convID); err != nil {
+			return c, nil, err
+		}
+		return c, nil, fmt.Errorf("%w: conversation being changed by another instance", desk.ErrConflict)
+	}
+	return c, agent, err
 }
 
 // convState returns ErrNotFound for a missing conversation and ErrConflict

@@ -3,6 +3,7 @@ package postgres
 import (
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/desk"
 	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 	"github.com/switchboard-go/switchboard/tracking"
@@ -12,7 +13,8 @@ import (
 // The stores of a DB, each shared by every instance on the database. Most
 // embed the implementation they share with the SQLite backend
 // (store/internal/sqldb) and add only what PostgreSQL does its own way:
-// DedupeStore in dedupe.go, Take in quota.go, AddStats in stats.go.
+// DedupeStore in dedupe.go, Take in quota.go, AddStats in stats.go,
+// Assign's claim and MarkFired in desk.go.
 
 // DedupeStore is a channel.DedupeStore in the switchboard_dedupe table,
 // shared by every instance on the database. Safe for concurrent use.
@@ -122,6 +124,25 @@ type NoticeCaps struct{ noticeCaps }
 // NoticeCaps returns the database's notice cap store.
 func (d *DB) NoticeCaps() *NoticeCaps { return &NoticeCaps{sqldb.NewNoticeCaps(d.shared())} }
 
+// Desk is a desk.Store in PostgreSQL, the source of truth for several
+// instances. Assign raises the agent's load with a conditional UPDATE
+// (load < capacity, online) and claims the conversation with SELECT … FOR
+// UPDATE SKIP LOCKED in the same transaction: two instances never assign one
+// conversation twice nor push an agent over capacity, and an Assign never
+// waits behind another's lock. Safe for concurrent use.
+type Desk struct {
+	deskStore
+	db sqldb.DB
+}
+
+// NewDesk returns the desk store of db (its tables come with db's
+// migrations).
+func NewDesk(db *DB) *Desk {
+	d := db.shared()
+	return &Desk{deskStore: sqldb.NewDesk(d, sqldb.DeskDialect{
+		ForUpdate: " FOR UPDATE", Newest: "seq", Unique: isUniqueViolation, Claim: claimConv}), db: d}
+}
+
 // The shared implementations, embedded under unexported names so that only
 // their methods join each store's API.
 type (
@@ -134,6 +155,7 @@ type (
 	watches         = sqldb.Watches
 	ruleStats       = sqldb.RuleStats
 	noticeCaps      = sqldb.NoticeCaps
+	deskStore       = sqldb.Desk
 )
 
 var (
@@ -147,4 +169,5 @@ var (
 	_ tracking.WatchStore         = (*WatchStore)(nil)
 	_ autoreply.StatsStore        = (*StatsStore)(nil)
 	_ notify.CapStore             = (*NoticeCaps)(nil)
+	_ desk.Store                  = (*Desk)(nil)
 )

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/desk"
 	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 	"github.com/switchboard-go/switchboard/tracking"
@@ -11,8 +12,8 @@ import (
 
 // The stores of a DB. Most embed the implementation they share with the
 // PostgreSQL backend (store/internal/sqldb) and add only what SQLite does
-// its own way: Claim and Complete in dedupe.go, Take in quota.go, AddStats
-// in stats.go.
+// its own way: DedupeStore in dedupe.go, Take in quota.go, AddStats
+// in stats.go, Assign's claim and MarkFired in desk.go.
 
 // DedupeStore is a channel.DedupeStore in the switchboard_dedupe table.
 // Claims survive a restart. Safe for concurrent use.
@@ -115,6 +116,24 @@ type NoticeCaps struct{ noticeCaps }
 // NoticeCaps returns the database's notice cap store.
 func (d *DB) NoticeCaps() *NoticeCaps { return &NoticeCaps{sqldb.NewNoticeCaps(d.shared())} }
 
+// Desk is a desk.Store in the SQLite file: capacity is checked and claimed
+// in one immediate transaction (BEGIN IMMEDIATE, the DB's single connection),
+// so processes sharing the file never exceed an agent's capacity nor assign a
+// conversation twice. Safe for concurrent use.
+type Desk struct {
+	deskStore
+	db sqldb.DB
+}
+
+// NewDesk returns the desk store of db (its tables come with db's
+// migrations).
+func NewDesk(db *DB) *Desk {
+	d := db.shared()
+	// The immediate transactions serialize creates, so the check before
+	// the insert decides: Unique stays nil.
+	return &Desk{deskStore: sqldb.NewDesk(d, sqldb.DeskDialect{Newest: "rowid", Claim: claimConv}), db: d}
+}
+
 // The shared implementations, embedded under unexported names so that only
 // their methods join each store's API.
 type (
@@ -127,6 +146,7 @@ type (
 	watches         = sqldb.Watches
 	ruleStats       = sqldb.RuleStats
 	noticeCaps      = sqldb.NoticeCaps
+	deskStore       = sqldb.Desk
 )
 
 var (
@@ -140,4 +160,5 @@ var (
 	_ tracking.WatchStore         = (*WatchStore)(nil)
 	_ autoreply.StatsStore        = (*StatsStore)(nil)
 	_ notify.CapStore             = (*NoticeCaps)(nil)
+	_ desk.Store                  = (*Desk)(nil)
 )

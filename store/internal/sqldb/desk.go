@@ -13,15 +13,22 @@ import (
 )
 
 // Desk is what the desk.Store of both backends share over the desk_*
-// tables of migration 0100: the backend adds Assign (each database makes
-// the capacity check and the claim atomic its own way) and MarkFired
-// (desk_fired.at is Unix ns on SQLite, a timestamptz on PostgreSQL).
+// tables of migration 0100: the backend adds MarkFired (desk_fired.at is
+// Unix ns on SQLite, a timestamptz on PostgreSQL).
 type Desk struct {
 	db        DB
 	forUpdate string
 	newest    string
 	unique    func(error) bool
+	claim     ClaimFunc
 }
+
+// ClaimFunc is the part of Assign that each database makes atomic its own
+// way: inside Assign's transaction tx, it raises the load of agentID if the
+// agent is online and below capacity, and takes the queued conversation
+// convID, returning it and the agent's stored JSON. It returns
+// desk.ErrNotFound, desk.ErrConflict or desk.ErrCapacity when it cannot.
+type ClaimFunc func(ctx context.Context, tx Conn, convID, agentID string, capacity int) (c desk.Conversation, agent []byte, err error)
 
 // DeskDialect is how the desk SQL of one backend differs.
 type DeskDialect struct {
@@ -36,10 +43,12 @@ type DeskDialect struct {
 	// a concurrent CreateConversation may cause after the check; nil where
 	// transactions are serialized.
 	Unique func(error) bool
+	// Claim is Assign's check of the capacity and claim.
+	Claim ClaimFunc
 }
 
 // NewDesk returns the Desk of db.
-func NewDesk(db DB, d DeskDialect) Desk { return Desk{db, d.ForUpdate, d.Newest, d.Unique} }
+func NewDesk(db DB, d DeskDialect) Desk { return Desk{db, d.ForUpdate, d.Newest, d.Unique, d.Claim} }
 
 // DeskErr returns err unless it is nil or one of desk's sentinel errors,
 // wrapped as "<backend>: desk <op>: <err>".
@@ -223,31 +232,42 @@ func (s *Desk) Conversations(ctx context.Context, q desk.Query) ([]desk.Conversa
 	return out, DeskErr(s.db, "list", err)
 }
 
-// Assigned records in tx, inside Assign, that agentID took c at now: the
-// agent's IdleSince (agent is its stored JSON) and the conversation's
-// status, agent and version. It returns the assigned conversation.
-func Assigned(ctx context.Context, tx Conn, c desk.Conversation, agentID string, agent []byte, now time.Time) (desk.Conversation, error) {
-	var a desk.Agent
-	if err := json.Unmarshal(agent, &a); err != nil {
-		return c, err
-	}
-	a.IdleSince = now
-	agent, err := json.Marshal(a)
+// Assign implements desk.Store: the claim, the agent's IdleSince and the
+// conversation's new status, agent and version commit together or not at
+// all.
+func (s *Desk) Assign(ctx context.Context, convID, agentID string, capacity int, now time.Time) (desk.Conversation, error) {
+	var c desk.Conversation
+	err := s.db.Conn.Tx(ctx, func(tx Conn) error {
+		var agent []byte
+		var err error
+		if c, agent, err = s.claim(ctx, tx, convID, agentID, capacity); err != nil {
+			return err
+		}
+		var a desk.Agent
+		if err := json.Unmarshal(agent, &a); err != nil {
+			return err
+		}
+		a.IdleSince = now
+		if agent, err = json.Marshal(a); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE desk_agents SET data = $1 WHERE id = $2`, agent, agentID); err != nil {
+			return err
+		}
+		c.Status, c.Agent, c.AssignedAt = desk.StatusAssigned, agentID, now
+		c.Version++
+		data, _, err := encodeConv(c)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE desk_conversations SET status = 'assigned', agent = $1, version = $2, data = $3 WHERE id = $4`,
+			agentID, c.Version, data, convID)
+		return err
+	})
 	if err != nil {
-		return c, err
+		return desk.Conversation{}, DeskErr(s.db, "assign", err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE desk_agents SET data = $1 WHERE id = $2`, agent, agentID); err != nil {
-		return c, err
-	}
-	c.Status, c.Agent, c.AssignedAt = desk.StatusAssigned, agentID, now
-	c.Version++
-	data, _, err := encodeConv(c)
-	if err != nil {
-		return c, err
-	}
-	_, err = tx.Exec(ctx, `UPDATE desk_conversations SET status = 'assigned', agent = $1, version = $2, data = $3 WHERE id = $4`,
-		agentID, c.Version, data, c.ID)
-	return c, err
+	return c, nil
 }
 
 // PutAgent implements desk.Store. The agent's load is kept.
