@@ -6,24 +6,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/insights"
+	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 )
-
-// InsightsLog is an insights.Log in PostgreSQL: table
-// switchboard_insights_events (migration 0021), shared by every instance
-// of the shop. Safe for concurrent use; events appended at the same time
-// by several instances are ordered by a sequence.
-type InsightsLog struct {
-	pool *pgxpool.Pool
-}
-
-// InsightsLog returns the insights event log kept in d.
-func (d *DB) InsightsLog() *InsightsLog { return &InsightsLog{pool: d.pool} }
-
-var _ insights.Log = (*InsightsLog)(nil)
 
 var insightsColumns = []string{"at_ns", "kind", "conversation", "channel", "customer", "language", "team",
 	"agent", "rule", "text", "score", "file_kind"}
@@ -31,23 +18,15 @@ var insightsColumns = []string{"at_ns", "kind", "conversation", "channel", "cust
 // Append implements insights.Log with one COPY: every event of the call
 // or none (ErrInvalidEvent, or the database's error).
 func (l *InsightsLog) Append(ctx context.Context, events ...insights.Event) error {
-	for _, e := range events {
-		if err := insights.Validate(e); err != nil {
-			return err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := sqldb.ValidEvents(ctx, events); err != nil || len(events) == 0 {
 		return err
-	}
-	if len(events) == 0 {
-		return nil
 	}
 	src := pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 		e := events[i]
 		return []any{e.Time.UnixNano(), string(e.Kind), e.Conversation, string(e.Channel), e.Customer,
 			e.Language, e.Team, e.Agent, e.Rule, e.Text, int16(e.Score), e.FileKind}, nil
 	})
-	if _, err := l.pool.CopyFrom(ctx, pgx.Identifier{"switchboard_insights_events"}, insightsColumns, src); err != nil {
+	if _, err := l.db.pool.CopyFrom(ctx, pgx.Identifier{"switchboard_insights_events"}, insightsColumns, src); err != nil {
 		return fmt.Errorf("postgres: insights append: %w", err)
 	}
 	return nil
@@ -56,7 +35,7 @@ func (l *InsightsLog) Append(ctx context.Context, events ...insights.Event) erro
 // Range implements insights.Log, streaming the rows. Times come back in
 // UTC.
 func (l *InsightsLog) Range(ctx context.Context, from, to time.Time, fn func(insights.Event) error) error {
-	rows, err := l.pool.Query(ctx, `SELECT at_ns, kind, conversation, channel, customer, language, team,
+	rows, err := l.db.pool.Query(ctx, `SELECT at_ns, kind, conversation, channel, customer, language, team,
 		agent, rule, text, score, file_kind FROM switchboard_insights_events
 		WHERE at_ns >= $1 AND at_ns < $2 ORDER BY at_ns, seq`, from.UnixNano(), to.UnixNano())
 	if err != nil {

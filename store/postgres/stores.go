@@ -4,6 +4,7 @@ import (
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/desk"
+	"github.com/switchboard-go/switchboard/insights"
 	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 	"github.com/switchboard-go/switchboard/tracking"
@@ -14,7 +15,7 @@ import (
 // embed the implementation they share with the SQLite backend
 // (store/internal/sqldb) and add only what PostgreSQL does its own way:
 // DedupeStore in dedupe.go, Take in quota.go, AddStats in stats.go,
-// Assign's claim and MarkFired in desk.go.
+// Assign's claim and MarkFired in desk.go, InsightsLog in insights.go.
 
 // DedupeStore is a channel.DedupeStore in the switchboard_dedupe table,
 // shared by every instance on the database. Safe for concurrent use.
@@ -143,6 +144,15 @@ func NewDesk(db *DB) *Desk {
 		ForUpdate: " FOR UPDATE", Newest: "seq", Unique: isUniqueViolation, Claim: claimConv}), db: d}
 }
 
+// InsightsLog is an insights.Log in PostgreSQL: table
+// switchboard_insights_events (migration 0021), shared by every instance
+// of the shop. Safe for concurrent use; events appended at the same time
+// by several instances are ordered by a sequence.
+type InsightsLog struct{ db *DB }
+
+// InsightsLog returns the insights event log kept in d.
+func (d *DB) InsightsLog() *InsightsLog { return &InsightsLog{db: d} }
+
 // The shared implementations, embedded under unexported names so that only
 // their methods join each store's API.
 type (
@@ -170,4 +180,5 @@ var (
 	_ autoreply.StatsStore        = (*StatsStore)(nil)
 	_ notify.CapStore             = (*NoticeCaps)(nil)
 	_ desk.Store                  = (*Desk)(nil)
+	_ insights.Log                = (*InsightsLog)(nil)
 )

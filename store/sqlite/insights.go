@@ -9,35 +9,16 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/insights"
+	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 )
-
-// InsightsLog is an insights.Log in the SQLite file: table
-// switchboard_insights_events (migration 0021). Safe for concurrent use;
-// appends are serialized by the database's single connection.
-type InsightsLog struct {
-	db *sql.DB
-}
-
-// InsightsLog returns the insights event log kept in d.
-func (d *DB) InsightsLog() *InsightsLog { return &InsightsLog{db: d.db} }
-
-var _ insights.Log = (*InsightsLog)(nil)
 
 // Append implements insights.Log: every event of the call in one
 // transaction, or none (ErrInvalidEvent, or the database's error).
 func (l *InsightsLog) Append(ctx context.Context, events ...insights.Event) error {
-	for _, e := range events {
-		if err := insights.Validate(e); err != nil {
-			return err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := sqldb.ValidEvents(ctx, events); err != nil || len(events) == 0 {
 		return err
 	}
-	if len(events) == 0 {
-		return nil
-	}
-	tx, err := l.db.BeginTx(ctx, nil)
+	tx, err := l.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: insights append: %w", err)
 	}
@@ -95,7 +76,7 @@ func insertSQL(rows int) string {
 // strings (kinds, channels, languages, teams, agents, rules) are shared
 // between events rather than allocated per row.
 func (l *InsightsLog) Range(ctx context.Context, from, to time.Time, fn func(insights.Event) error) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT at_ns, kind, conversation, channel, customer, language, team,
+	rows, err := l.db.db.QueryContext(ctx, `SELECT at_ns, kind, conversation, channel, customer, language, team,
 		agent, rule, text, score, file_kind FROM switchboard_insights_events
 		WHERE at_ns >= ? AND at_ns < ? ORDER BY at_ns, seq`, from.UnixNano(), to.UnixNano())
 	if err != nil {

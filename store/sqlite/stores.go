@@ -4,6 +4,7 @@ import (
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/desk"
+	"github.com/switchboard-go/switchboard/insights"
 	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 	"github.com/switchboard-go/switchboard/tracking"
@@ -12,8 +13,9 @@ import (
 
 // The stores of a DB. Most embed the implementation they share with the
 // PostgreSQL backend (store/internal/sqldb) and add only what SQLite does
-// its own way: DedupeStore in dedupe.go, Take in quota.go, AddStats
-// in stats.go, Assign's claim and MarkFired in desk.go.
+// its own way: DedupeStore in dedupe.go, Take in quota.go, AddStats in
+// stats.go, Assign's claim and MarkFired in desk.go, InsightsLog in
+// insights.go.
 
 // DedupeStore is a channel.DedupeStore in the switchboard_dedupe table.
 // Claims survive a restart. Safe for concurrent use.
@@ -134,6 +136,14 @@ func NewDesk(db *DB) *Desk {
 	return &Desk{deskStore: sqldb.NewDesk(d, sqldb.DeskDialect{Newest: "rowid", Claim: claimConv}), db: d}
 }
 
+// InsightsLog is an insights.Log in the SQLite file: table
+// switchboard_insights_events (migration 0021). Safe for concurrent use;
+// appends are serialized by the database's single connection.
+type InsightsLog struct{ db *DB }
+
+// InsightsLog returns the insights event log kept in d.
+func (d *DB) InsightsLog() *InsightsLog { return &InsightsLog{db: d} }
+
 // The shared implementations, embedded under unexported names so that only
 // their methods join each store's API.
 type (
@@ -161,4 +171,5 @@ var (
 	_ autoreply.StatsStore        = (*StatsStore)(nil)
 	_ notify.CapStore             = (*NoticeCaps)(nil)
 	_ desk.Store                  = (*Desk)(nil)
+	_ insights.Log                = (*InsightsLog)(nil)
 )

@@ -9,71 +9,86 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/autoreply"
-
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/notify"
 	"github.com/switchboard-go/switchboard/store/storetest"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
-func TestSQLiteDedupe(t *testing.T) {
-	storetest.RunDedupe(t, func(t *testing.T) channel.DedupeStore { return storetest.SQLite(t).Dedupe() })
+// stores are the state stores of one backend, all on one fresh database
+// (or key prefix).
+type stores struct {
+	dedupe          channel.DedupeStore
+	windows         channel.WindowStore
+	recipientLimits channel.RecipientLimitStore
+	tokens          storetest.TokenStore
+	conversations   autoreply.StateStore
+	outbox          channel.Outbox
+	watches         tracking.WatchStore
+	ruleStats       autoreply.StatsStore
+	quota           channel.QuotaStore
+	noticeCaps      notify.CapStore
 }
 
-func TestPostgresDedupe(t *testing.T) {
-	storetest.RunDedupe(t, func(t *testing.T) channel.DedupeStore { return storetest.Postgres(t).Dedupe() })
+// backends opens each backend's stores for a test.
+var backends = []struct {
+	name string
+	open func(t *testing.T) stores
+}{
+	{"SQLite", func(t *testing.T) stores {
+		db := storetest.SQLite(t)
+		return stores{db.Dedupe(), db.Windows(), db.RecipientLimits(), db.WeChatTokens("wx123"), db.Conversations(),
+			db.Outbox(), db.Watches(), db.RuleStats(), db.Quota("wa-tier"), db.NoticeCaps()}
+	}},
+	{"Postgres", func(t *testing.T) stores {
+		db := storetest.Postgres(t)
+		return stores{db.Dedupe(), db.Windows(), db.RecipientLimits(), db.WeChatTokens("wx123"), db.Conversations(),
+			db.Outbox(), db.Watches(), db.RuleStats(), db.Quota("wa-tier"), db.NoticeCaps()}
+	}},
+	{"Redis", func(t *testing.T) stores {
+		s := storetest.Redis(t)
+		return stores{s.Dedupe(), s.Windows(), s.RecipientLimits(), s.WeChatTokens("wx123"), s.Conversations(),
+			s.Outbox(), s.Watches(), s.RuleStats(), s.Quota("wa-tier"), s.NoticeCaps()}
+	}},
 }
 
-func TestRedisDedupe(t *testing.T) {
-	storetest.RunDedupe(t, func(t *testing.T) channel.DedupeStore { return storetest.Redis(t).Dedupe() })
-}
-
-func TestSQLiteWindows(t *testing.T) {
-	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.SQLite(t).Windows() })
-}
-
-func TestPostgresWindows(t *testing.T) {
-	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.Postgres(t).Windows() })
-}
-
-func TestRedisWindows(t *testing.T) {
-	storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return storetest.Redis(t).Windows() })
-}
-
-func TestSQLiteRecipientLimits(t *testing.T) {
-	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.SQLite(t).RecipientLimits() })
-}
-
-func TestPostgresRecipientLimits(t *testing.T) {
-	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.Postgres(t).RecipientLimits() })
-}
-
-func TestRedisRecipientLimits(t *testing.T) {
-	storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return storetest.Redis(t).RecipientLimits() })
-}
-
-func TestSQLiteTokenStore(t *testing.T) {
-	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.SQLite(t).WeChatTokens("wx123") })
-}
-
-func TestPostgresTokenStore(t *testing.T) {
-	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.Postgres(t).WeChatTokens("wx123") })
-}
-
-func TestRedisTokenStore(t *testing.T) {
-	storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return storetest.Redis(t).WeChatTokens("wx123") })
-}
-
-func TestSQLiteConversations(t *testing.T) {
-	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.SQLite(t).Conversations() })
-}
-
-func TestPostgresConversations(t *testing.T) {
-	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.Postgres(t).Conversations() })
-}
-
-func TestRedisConversations(t *testing.T) {
-	storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return storetest.Redis(t).Conversations() })
+// TestConformance runs every conformance suite on every backend, each test
+// on stores of its own.
+func TestConformance(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Run("Dedupe", func(t *testing.T) {
+				storetest.RunDedupe(t, func(t *testing.T) channel.DedupeStore { return b.open(t).dedupe })
+			})
+			t.Run("Windows", func(t *testing.T) {
+				storetest.RunWindows(t, func(t *testing.T) channel.WindowStore { return b.open(t).windows })
+			})
+			t.Run("RecipientLimits", func(t *testing.T) {
+				storetest.RunRecipientLimits(t, func(t *testing.T) channel.RecipientLimitStore { return b.open(t).recipientLimits })
+			})
+			t.Run("TokenStore", func(t *testing.T) {
+				storetest.RunTokenStore(t, func(t *testing.T) storetest.TokenStore { return b.open(t).tokens })
+			})
+			t.Run("Conversations", func(t *testing.T) {
+				storetest.RunConversations(t, func(t *testing.T) autoreply.StateStore { return b.open(t).conversations })
+			})
+			t.Run("Outbox", func(t *testing.T) {
+				storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return b.open(t).outbox })
+			})
+			t.Run("Watches", func(t *testing.T) {
+				storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return b.open(t).watches })
+			})
+			t.Run("RuleStats", func(t *testing.T) {
+				storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return b.open(t).ruleStats })
+			})
+			t.Run("Quota", func(t *testing.T) {
+				storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return b.open(t).quota })
+			})
+			t.Run("NoticeCaps", func(t *testing.T) {
+				storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return b.open(t).noticeCaps })
+			})
+		})
+	}
 }
 
 // purger is the Purge of the SQL backends.
@@ -132,66 +147,6 @@ func TestPurgeForgetsOnlyExpiredState(t *testing.T) {
 			assert.True(t, ok)
 		})
 	}
-}
-
-func TestSQLiteOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.SQLite(t).Outbox() })
-}
-
-func TestPostgresOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.Postgres(t).Outbox() })
-}
-
-func TestRedisOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) channel.Outbox { return storetest.Redis(t).Outbox() })
-}
-
-func TestSQLiteWatches(t *testing.T) {
-	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.SQLite(t).Watches() })
-}
-
-func TestPostgresWatches(t *testing.T) {
-	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.Postgres(t).Watches() })
-}
-
-func TestRedisWatches(t *testing.T) {
-	storetest.RunWatches(t, func(t *testing.T) tracking.WatchStore { return storetest.Redis(t).Watches() })
-}
-
-func TestSQLiteRuleStats(t *testing.T) {
-	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.SQLite(t).RuleStats() })
-}
-
-func TestPostgresRuleStats(t *testing.T) {
-	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.Postgres(t).RuleStats() })
-}
-
-func TestRedisRuleStats(t *testing.T) {
-	storetest.RunRuleStats(t, func(t *testing.T) autoreply.StatsStore { return storetest.Redis(t).RuleStats() })
-}
-
-func TestSQLiteQuota(t *testing.T) {
-	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.SQLite(t).Quota("wa-tier") })
-}
-
-func TestPostgresQuota(t *testing.T) {
-	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.Postgres(t).Quota("wa-tier") })
-}
-
-func TestRedisQuota(t *testing.T) {
-	storetest.RunQuota(t, func(t *testing.T) channel.QuotaStore { return storetest.Redis(t).Quota("wa-tier") })
-}
-
-func TestSQLiteNoticeCaps(t *testing.T) {
-	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.SQLite(t).NoticeCaps() })
-}
-
-func TestPostgresNoticeCaps(t *testing.T) {
-	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.Postgres(t).NoticeCaps() })
-}
-
-func TestRedisNoticeCaps(t *testing.T) {
-	storetest.RunNoticeCaps(t, func(t *testing.T) notify.CapStore { return storetest.Redis(t).NoticeCaps() })
 }
 
 func TestMemoryNoticeCaps(t *testing.T) {

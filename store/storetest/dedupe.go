@@ -22,6 +22,13 @@ var T0 = time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
 func RunDedupe(t *testing.T, newStore func(t *testing.T) channel.DedupeStore) {
 	ctx := context.Background()
 	const lease, ttl = time.Minute, time.Hour
+	// claim claims k at T0+at with the lease.
+	claim := func(t *testing.T, s channel.DedupeStore, k string, at time.Duration) channel.ClaimStatus {
+		t.Helper()
+		st, err := s.Claim(ctx, k, T0.Add(at), lease)
+		require.NoError(t, err)
+		return st
+	}
 	t.Run("ClaimLeaseExpiry", func(t *testing.T) {
 		s := newStore(t)
 		k := channel.DedupeKey(channel.WhatsApp, "wamid.1")
@@ -36,58 +43,40 @@ func RunDedupe(t *testing.T, newStore func(t *testing.T) channel.DedupeStore) {
 			{lease + time.Second, channel.ClaimInFlight},
 		}
 		for _, tt := range tests {
-			st, err := s.Claim(ctx, k, T0.Add(tt.at), lease)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, st, "at +%v", tt.at)
+			assert.Equal(t, tt.want, claim(t, s, k, tt.at), "at +%v", tt.at)
 		}
 	})
 	t.Run("CompleteThenTTL", func(t *testing.T) {
 		s := newStore(t)
 		k := channel.DedupeKey(channel.LINE, "ev")
-		st, err := s.Claim(ctx, k, T0, lease)
-		require.NoError(t, err)
-		require.Equal(t, channel.ClaimNew, st)
+		require.Equal(t, channel.ClaimNew, claim(t, s, k, 0))
 		require.NoError(t, s.Complete(ctx, k, T0.Add(time.Second), ttl))
 		for _, at := range []time.Duration{2 * time.Second, 2 * lease, ttl} {
-			st, err = s.Claim(ctx, k, T0.Add(at), lease)
-			require.NoError(t, err)
-			assert.Equal(t, channel.ClaimDone, st, "at +%v", at)
+			assert.Equal(t, channel.ClaimDone, claim(t, s, k, at), "at +%v", at)
 		}
-		st, err = s.Claim(ctx, k, T0.Add(time.Second+ttl), lease)
-		require.NoError(t, err)
-		assert.Equal(t, channel.ClaimNew, st, "done claims are forgotten after their TTL")
+		assert.Equal(t, channel.ClaimNew, claim(t, s, k, time.Second+ttl), "done claims are forgotten after their TTL")
 	})
 	t.Run("Release", func(t *testing.T) {
 		s := newStore(t)
 		k := channel.DedupeKey(channel.WeChat, "m1")
-		st, err := s.Claim(ctx, k, T0, lease)
-		require.NoError(t, err)
-		require.Equal(t, channel.ClaimNew, st)
+		require.Equal(t, channel.ClaimNew, claim(t, s, k, 0))
 		require.NoError(t, s.Release(ctx, k))
-		st, err = s.Claim(ctx, k, T0.Add(time.Second), lease)
-		require.NoError(t, err)
-		assert.Equal(t, channel.ClaimNew, st, "a released claim is taken again")
+		assert.Equal(t, channel.ClaimNew, claim(t, s, k, time.Second), "a released claim is taken again")
 		require.NoError(t, s.Complete(ctx, k, T0.Add(time.Second), ttl))
 		require.NoError(t, s.Release(ctx, k))
-		st, err = s.Claim(ctx, k, T0.Add(2*time.Second), lease)
-		require.NoError(t, err)
-		assert.Equal(t, channel.ClaimDone, st, "a done claim stays done after Release")
+		assert.Equal(t, channel.ClaimDone, claim(t, s, k, 2*time.Second), "a done claim stays done after Release")
 		require.NoError(t, s.Release(ctx, channel.DedupeKey(channel.WeChat, "never")), "releasing a missing key is not an error")
 	})
 	t.Run("CompleteWithoutClaim", func(t *testing.T) {
 		s := newStore(t)
 		k := channel.DedupeKey(channel.Messenger, "mid")
 		require.NoError(t, s.Complete(ctx, k, T0, ttl))
-		st, err := s.Claim(ctx, k, T0, lease)
-		require.NoError(t, err)
-		assert.Equal(t, channel.ClaimDone, st)
+		assert.Equal(t, channel.ClaimDone, claim(t, s, k, 0))
 	})
 	t.Run("KeysAreDistinct", func(t *testing.T) {
 		s := newStore(t)
 		for _, ch := range []channel.Kind{channel.WhatsApp, channel.Messenger, channel.LINE, channel.WeChat} {
-			st, err := s.Claim(ctx, channel.DedupeKey(ch, "same-id"), T0, lease)
-			require.NoError(t, err)
-			assert.Equal(t, channel.ClaimNew, st, "%s", ch)
+			assert.Equal(t, channel.ClaimNew, claim(t, s, channel.DedupeKey(ch, "same-id"), 0), "%s", ch)
 		}
 	})
 	t.Run("ConcurrentClaimsOneWinner", func(t *testing.T) {
