@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/switchboard-go/switchboard/store/internal/migrate"
+	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -153,14 +154,4 @@ func (d *DB) apply(ctx context.Context, m migrate.Migration) error {
 }
 
 // Versions returns the applied migration versions in order.
-func (d *DB) Versions(ctx context.Context) ([]int, error) {
-	rows, err := d.pool.Query(ctx, `SELECT version FROM `+migrate.Table+` ORDER BY version`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	return vs, nil
-}
+func (d *DB) Versions(ctx context.Context) ([]int, error) { return sqldb.Versions(ctx, d.shared()) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/store/internal/migrate"
+	"github.com/switchboard-go/switchboard/store/internal/sqldb"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -115,19 +116,4 @@ func (d *DB) apply(ctx context.Context, m migrate.Migration) error {
 }
 
 // Versions returns the applied migration versions in order.
-func (d *DB) Versions(ctx context.Context) ([]int, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT version FROM `+migrate.Table+` ORDER BY version`)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("sqlite: %w", err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
+func (d *DB) Versions(ctx context.Context) ([]int, error) { return sqldb.Versions(ctx, d.shared()) }

@@ -19,20 +19,8 @@ func NewConversations(db DB) Conversations { return Conversations{db} }
 // Load implements autoreply.StateStore. A stored state that does not decode
 // is an error (never a silently reset conversation).
 func (s *Conversations) Load(ctx context.Context, a channel.Address, now time.Time) (autoreply.Conversation, bool, error) {
-	var state string
-	err := s.db.Conn.QueryRow(ctx, `SELECT state FROM switchboard_conversations WHERE addr = $1 AND expires_ms > $2`,
-		s.db.Key(a.String()), now.UnixMilli()).Scan(&state)
-	if noRows(err) {
-		return autoreply.Conversation{}, false, nil
-	}
-	if err != nil {
-		return autoreply.Conversation{}, false, s.db.wrap("conversation", err)
-	}
-	var c autoreply.Conversation
-	if err := json.Unmarshal([]byte(state), &c); err != nil {
-		return autoreply.Conversation{}, false, s.db.wrap("conversation", err)
-	}
-	return c, true, nil
+	return getJSON[autoreply.Conversation](ctx, s.db, "conversation",
+		`SELECT state FROM switchboard_conversations WHERE addr = $1 AND expires_ms > $2`, s.db.Key(a.String()), now.UnixMilli())
 }
 
 // Save implements autoreply.StateStore.

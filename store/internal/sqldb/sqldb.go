@@ -9,8 +9,11 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/switchboard-go/switchboard/store/internal/migrate"
 )
 
 // Conn runs statements on one database, or inside one of its transactions.
@@ -69,6 +72,37 @@ func scanAll[T any](rows Rows, scan func(Rows) (T, error)) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// getJSON decodes into a T the JSON column of the row that query finds;
+// ok is false when there is none. A value that does not decode is an
+// error, never a silently reset one.
+func getJSON[T any](ctx context.Context, db DB, op, query string, args ...any) (v T, ok bool, err error) {
+	var text string
+	err = db.Conn.QueryRow(ctx, query, args...).Scan(&text)
+	if noRows(err) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, db.wrap(op, err)
+	}
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		return v, false, db.wrap(op, err)
+	}
+	return v, true, nil
+}
+
+// Versions returns the applied migration versions in order.
+func Versions(ctx context.Context, db DB) ([]int, error) {
+	rows, err := db.Conn.Query(ctx, `SELECT version FROM `+migrate.Table+` ORDER BY version`)
+	if err != nil {
+		return nil, db.wrap("migrations", err)
+	}
+	vs, err := scanAll(rows, func(r Rows) (v int, err error) { return v, r.Scan(&v) })
+	if err != nil {
+		return nil, db.wrap("migrations", err)
+	}
+	return vs, nil
 }
 
 // noRows reports whether err says a QueryRow found nothing.

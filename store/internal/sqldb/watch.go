@@ -39,19 +39,8 @@ func (s *Watches) Save(ctx context.Context, w tracking.Watch) error {
 
 // Load implements tracking.WatchStore.
 func (s *Watches) Load(ctx context.Context, carrier tracking.Carrier, number string) (tracking.Watch, bool, error) {
-	var v string
-	err := s.db.Conn.QueryRow(ctx, `SELECT watch FROM switchboard_watches WHERE carrier = $1 AND number = $2`, string(carrier), number).Scan(&v)
-	if noRows(err) {
-		return tracking.Watch{}, false, nil
-	}
-	if err != nil {
-		return tracking.Watch{}, false, s.db.wrap("watch", err)
-	}
-	var w tracking.Watch
-	if err := json.Unmarshal([]byte(v), &w); err != nil {
-		return tracking.Watch{}, false, s.db.wrap("watch", err)
-	}
-	return w, true, nil
+	return getJSON[tracking.Watch](ctx, s.db, "watch",
+		`SELECT watch FROM switchboard_watches WHERE carrier = $1 AND number = $2`, string(carrier), number)
 }
 
 // Delete implements tracking.WatchStore.
