@@ -3,6 +3,7 @@
 package statrows
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -88,13 +89,7 @@ func Snapshot(rows []Row) autoreply.StatsSnapshot {
 	}
 	slices.SortFunc(s.Rules, func(a, b autoreply.RuleStats) int { return strings.Compare(a.Rule, b.Rule) })
 	slices.SortFunc(s.Misses, func(a, b autoreply.Miss) int {
-		if a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Text, b.Text)
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Text, b.Text))
 	})
 	return s
 }
