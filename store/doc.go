@@ -11,6 +11,10 @@
 //   - store/storetest: helpers that give each test its own database schema,
 //     file or key prefix, and the conformance suite every backend passes.
 //
+// The two SQL backends share their stores' logic through store/internal/sqldb
+// (written once, with $1-style placeholders that both databases accept);
+// each backend keeps only what its database does its own way.
+//
 // Core packages never import a backend; only the user's program, the
 // examples and tests do.
 //
