@@ -3,7 +3,8 @@
 // backend implements over its driver (database/sql, pgx). A statement is
 // written here once when both databases take its text ($1-style
 // placeholders work on both); where the text differs, the backend passes
-// its own statement in a field ending in SQL.
+// its own statement, or the fragment that differs, to the store's
+// constructor (NewWatches, NewRecipientLimits, NewDesk).
 package sqldb
 
 import (
