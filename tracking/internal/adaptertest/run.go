@@ -34,8 +34,8 @@ type Adapter struct {
 	Number, Unknown string
 	// OAuth is set for adapters that fetch client-credentials tokens.
 	OAuth bool
-	// NewEmpty calls the adapter's New with empty credentials and returns
-	// its error.
+	// NewEmpty calls the adapter's New with a required credential left
+	// empty and returns its error.
 	NewEmpty func() error
 	// Start starts the adapter's fake and returns it with a client for it
 	// that does not retry (Retry.MaxAttempts 1).
@@ -52,7 +52,7 @@ type Adapter struct {
 // the batch contract of a tracking.BatchTracker (skipped for other Trackers).
 func Run(t *testing.T, a Adapter) {
 	ctx := context.Background()
-	t.Run("New refuses empty credentials", func(t *testing.T) {
+	t.Run("New refuses a missing credential", func(t *testing.T) {
 		t.Parallel()
 		assert.Error(t, a.NewEmpty())
 	})
