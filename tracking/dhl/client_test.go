@@ -2,7 +2,6 @@ package dhl_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -45,10 +44,22 @@ func fastRetry(n int) channel.Retry {
 	return channel.Retry{MaxAttempts: n, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
 }
 
-func TestNewValidates(t *testing.T) {
+func TestAdapter(t *testing.T) {
 	t.Parallel()
-	_, err := dhl.New(dhl.Config{})
-	assert.Error(t, err)
+	adaptertest.Run(t, adaptertest.Adapter{
+		Carrier: tracking.DHL, Number: "7777777770", Unknown: "1234567890",
+		NewEmpty: func() error { _, err := dhl.New(dhl.Config{}); return err },
+		Start: func(t *testing.T) (adaptertest.Fake, tracking.Tracker) {
+			srv, _, c := setup(t, fastRetry(1))
+			return srv, c
+		},
+		Refused: func(t *testing.T) (tracking.Tracker, string) {
+			srv, _, _ := setup(t, fastRetry(1))
+			c, err := dhl.New(dhl.Config{APIKey: "wrong-key", BaseURL: srv.URL, HTTPClient: srv.Client()})
+			require.NoError(t, err)
+			return c, "wrong-key"
+		},
+	})
 }
 
 func TestTrackAdvancesWithClock(t *testing.T) {
@@ -78,21 +89,14 @@ func TestTrackAdvancesWithClock(t *testing.T) {
 func TestTrackErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	t.Run("not found", func(t *testing.T) {
+	t.Run("not found carries the problem title", func(t *testing.T) {
 		t.Parallel()
 		_, _, c := setup(t, fastRetry(1))
 		_, err := c.Track(ctx, "1234567890")
-		require.ErrorIs(t, err, tracking.ErrNotFound)
 		var ae *tracking.APIError
 		require.ErrorAs(t, err, &ae)
 		assert.Equal(t, http.StatusNotFound, ae.StatusCode)
 		assert.Equal(t, tracking.ErrorCode("No result found"), ae.Code)
-		assert.False(t, ae.Retryable())
-	})
-	t.Run("rate limited", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t, fastRetry(1))
-		adaptertest.RateLimited(t, srv, c, "7777777770", 30*time.Second)
 	})
 	t.Run("5xx retried", func(t *testing.T) {
 		t.Parallel()
@@ -113,31 +117,10 @@ func TestTrackErrors(t *testing.T) {
 		assert.True(t, ae.Retryable())
 		assert.NotErrorIs(t, err, tracking.ErrNotFound)
 	})
-	t.Run("wrong key", func(t *testing.T) {
-		t.Parallel()
-		srv, _, _ := setup(t, fastRetry(1))
-		c, err := dhl.New(dhl.Config{APIKey: "wrong", BaseURL: srv.URL, HTTPClient: srv.Client()})
-		require.NoError(t, err)
-		adaptertest.Refused(t, c, "7777777770", "wrong")
-	})
 	t.Run("wrong service", func(t *testing.T) {
 		t.Parallel()
 		_, _, c := setup(t, fastRetry(1))
 		_, err := c.TrackService(ctx, "7777777770", dhl.ServiceParcelDE)
 		require.ErrorIs(t, err, tracking.ErrNotFound)
-	})
-	t.Run("empty number", func(t *testing.T) {
-		t.Parallel()
-		_, _, c := setup(t, fastRetry(1))
-		_, err := c.Track(ctx, "  ")
-		require.True(t, errors.Is(err, tracking.ErrInvalidNumber))
-	})
-	t.Run("cancelled", func(t *testing.T) {
-		t.Parallel()
-		_, _, c := setup(t, fastRetry(1))
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		_, err := c.Track(cctx, "7777777770")
-		require.ErrorIs(t, err, context.Canceled)
 	})
 }

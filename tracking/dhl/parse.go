@@ -3,7 +3,6 @@ package dhl
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -149,9 +148,9 @@ func (r *rawShipment) shipment() tracking.Shipment {
 		})
 	}
 	if len(s.Events) > 0 {
-		// DHL lists events newest first; sort anyway, stably, so a
-		// differently ordered answer still reads right.
-		slices.SortStableFunc(s.Events, newestFirst)
+		// DHL lists events newest first; sort anyway, so a differently
+		// ordered answer still reads right.
+		wire.NewestFirst(s.Events)
 		if s.Events[0].Time.After(s.LastUpdate) {
 			s.LastUpdate = s.Events[0].Time
 		}
@@ -164,8 +163,6 @@ func (r *rawShipment) shipment() tracking.Shipment {
 	}
 	return s
 }
-
-func newestFirst(a, b tracking.Event) int { return b.Time.Compare(a.Time) }
 
 // problem reads DHL's RFC 7807 error body {"status","title","detail"}:
 // the title is the code, the detail (or the title) the message.

@@ -37,10 +37,22 @@ func setup(t *testing.T) (*trackingtest.FedEx, *channeltest.Clock, *fedex.Client
 	return srv, clock, c
 }
 
-func TestNewValidates(t *testing.T) {
+func TestAdapter(t *testing.T) {
 	t.Parallel()
-	_, err := fedex.New(fedex.Config{ClientID: "x"})
-	assert.Error(t, err)
+	adaptertest.Run(t, adaptertest.Adapter{
+		Carrier: tracking.FedEx, Number: "123456789012", Unknown: "999999999999", OAuth: true,
+		NewEmpty: func() error { _, err := fedex.New(fedex.Config{ClientID: "x"}); return err },
+		Start: func(t *testing.T) (adaptertest.Fake, tracking.Tracker) {
+			srv, _, c := setup(t)
+			return srv, c
+		},
+		Refused: func(t *testing.T) (tracking.Tracker, string) {
+			srv, _, _ := setup(t)
+			c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
+			require.NoError(t, err)
+			return c, "s3cret-value"
+		},
+	})
 }
 
 func TestTrackBatch(t *testing.T) {
@@ -62,72 +74,32 @@ func TestTrackBatch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tracking.StatusDelivered, s.Status)
 	assert.Equal(t, "J.DOE", s.Signer)
-
-	_, err = c.TrackBatch(ctx, make([]string, 31))
-	assert.Error(t, err)
 }
 
-func TestTokenCaching(t *testing.T) {
+func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	t.Parallel()
+	srv, clock, c := setup(t)
 	ctx := context.Background()
-	t.Run("one fetch for concurrent callers", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t)
-		adaptertest.Concurrently(t, 16, c, "123456789012")
-		assert.Equal(t, 1, srv.TokenCalls())
-		assert.Equal(t, 16, srv.Calls())
-	})
-	t.Run("refresh before expiry", func(t *testing.T) {
-		t.Parallel()
-		srv, clock, c := setup(t)
-		_, err := c.Track(ctx, "123456789012")
-		require.NoError(t, err)
-		clock.Advance(50 * time.Minute)
-		_, err = c.Track(ctx, "123456789012")
-		require.NoError(t, err)
-		assert.Equal(t, 1, srv.TokenCalls(), "token still valid")
-		clock.Advance(9 * time.Minute) // 59 min: inside the 2 min refresh margin
-		_, err = c.Track(ctx, "123456789012")
-		require.NoError(t, err)
-		assert.Equal(t, 2, srv.TokenCalls())
-	})
-	t.Run("401 refetches once", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t)
-		_, err := c.Track(ctx, "123456789012")
-		require.NoError(t, err)
-		srv.Expire()
-		_, err = c.Track(ctx, "123456789012")
-		require.NoError(t, err)
-		assert.Equal(t, 2, srv.TokenCalls())
-	})
-	t.Run("bad credentials", func(t *testing.T) {
-		t.Parallel()
-		srv, _, _ := setup(t)
-		c, err := fedex.New(fedex.Config{ClientID: "x", ClientSecret: "s3cret-value", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
-		require.NoError(t, err)
-		adaptertest.Refused(t, c, "123456789012", "s3cret-value")
-	})
+	_, err := c.Track(ctx, "123456789012")
+	require.NoError(t, err)
+	clock.Advance(50 * time.Minute)
+	_, err = c.Track(ctx, "123456789012")
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.TokenCalls(), "token still valid")
+	clock.Advance(9 * time.Minute) // 59 min: inside the 2 min refresh margin
+	_, err = c.Track(ctx, "123456789012")
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.TokenCalls())
 }
 
-func TestTrackErrors(t *testing.T) {
+func TestErrorCarriesTransactionID(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	t.Run("429", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t)
-		adaptertest.RateLimited(t, srv, c, "123456789012", 10*time.Second)
-	})
-	t.Run("503", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t)
-		srv.Fail(http.StatusServiceUnavailable, 1, 0)
-		_, err := c.Track(ctx, "123456789012")
-		var ae *tracking.APIError
-		require.ErrorAs(t, err, &ae)
-		assert.True(t, ae.Retryable())
-		assert.Equal(t, tracking.ErrorCode("SCRIPTED.ERROR"), ae.Code)
-		assert.Equal(t, "fake-transaction", ae.RequestID, "FedEx's transactionId")
-		assert.Contains(t, ae.Error(), "[request fake-transaction]")
-	})
+	srv, _, c := setup(t)
+	srv.Fail(http.StatusServiceUnavailable, 1, 0)
+	_, err := c.Track(context.Background(), "123456789012")
+	var ae *tracking.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, tracking.ErrorCode("SCRIPTED.ERROR"), ae.Code)
+	assert.Equal(t, "fake-transaction", ae.RequestID, "FedEx's transactionId")
+	assert.Contains(t, ae.Error(), "[request fake-transaction]")
 }

@@ -3,7 +3,6 @@ package fedex
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/switchboard-go/switchboard/tracking"
 	"github.com/switchboard-go/switchboard/tracking/internal/wire"
@@ -180,7 +179,7 @@ func convert(number string, tr *trackResult) *tracking.Shipment {
 			RawCode: e.EventType, Description: e.EventDescription,
 		})
 	}
-	slices.SortStableFunc(s.Events, func(a, b tracking.Event) int { return b.Time.Compare(a.Time) })
+	wire.NewestFirst(s.Events)
 	if len(s.Events) > 0 {
 		s.LastUpdate = s.Events[0].Time
 	}

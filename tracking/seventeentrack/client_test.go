@@ -33,10 +33,24 @@ func setup(t *testing.T, auto bool) (*trackingtest.SeventeenTrack, *channeltest.
 	return srv, clock, c
 }
 
-func TestNewValidates(t *testing.T) {
+func TestAdapter(t *testing.T) {
 	t.Parallel()
-	_, err := seventeentrack.New(seventeentrack.Config{})
-	assert.Error(t, err)
+	const number = "RR123456785CN"
+	adaptertest.Run(t, adaptertest.Adapter{
+		Carrier: tracking.SeventeenTrack, Number: number, Unknown: "EE000000006HK",
+		NewEmpty: func() error { _, err := seventeentrack.New(seventeentrack.Config{}); return err },
+		Start: func(t *testing.T) (adaptertest.Fake, tracking.Tracker) {
+			srv, _, c := setup(t, false)
+			require.NoError(t, c.Register(context.Background(), []string{number}))
+			return srv, c
+		},
+		Refused: func(t *testing.T) (tracking.Tracker, string) {
+			srv, _, _ := setup(t, false)
+			c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
+			require.NoError(t, err)
+			return c, "wrong-token-x"
+		},
+	})
 }
 
 func TestUnregisteredIsNotFound(t *testing.T) {
@@ -70,27 +84,4 @@ func TestAutoRegisterAndAdvance(t *testing.T) {
 	assert.Equal(t, 1, srv.Registrations(), "no second registration")
 
 	require.NoError(t, c.Register(ctx, []string{"RR123456785CN"}), "already registered is fine")
-}
-
-func TestErrors(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	t.Run("429", func(t *testing.T) {
-		t.Parallel()
-		srv, _, c := setup(t, true)
-		adaptertest.RateLimited(t, srv, c, "RR123456785CN", 5*time.Second)
-	})
-	t.Run("bad token", func(t *testing.T) {
-		t.Parallel()
-		srv, _, _ := setup(t, true)
-		c, err := seventeentrack.New(seventeentrack.Config{Token: "wrong-token-x", BaseURL: srv.URL, HTTPClient: srv.Client(), Retry: channel.Retry{MaxAttempts: 1}})
-		require.NoError(t, err)
-		adaptertest.Refused(t, c, "RR123456785CN", "wrong-token-x")
-	})
-	t.Run("too many", func(t *testing.T) {
-		t.Parallel()
-		_, _, c := setup(t, true)
-		_, err := c.TrackBatch(ctx, make([]string, 41))
-		assert.Error(t, err)
-	})
 }

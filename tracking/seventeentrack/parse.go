@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -246,7 +245,7 @@ func convert(a *accepted) *tracking.Shipment {
 			s.Events = append(s.Events, p.Events[i].convert())
 		}
 	}
-	slices.SortStableFunc(s.Events, func(a, b tracking.Event) int { return b.Time.Compare(a.Time) })
+	wire.NewestFirst(s.Events)
 	if ti.LatestEvent != nil {
 		le := ti.LatestEvent.convert()
 		s.RawDescription, s.Location, s.LastUpdate = le.Description, le.Location, le.Time

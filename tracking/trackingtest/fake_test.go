@@ -3,6 +3,8 @@ package trackingtest_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,22 +75,40 @@ func TestStepsAppearWithClock(t *testing.T) {
 	assert.NotContains(t, string(body), "second")
 }
 
+// TestAuthRequired sends each fake a tracking call without credentials: it
+// answers 401 and does not count the call.
 func TestAuthRequired(t *testing.T) {
 	t.Parallel()
-	srv := trackingtest.NewDHL(trackingtest.Config{})
-	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/track/shipments?trackingNumber=1")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	assert.Equal(t, 0, srv.Calls(), "refused before counting")
-
-	u := trackingtest.NewUPS(trackingtest.Config{})
-	defer u.Close()
-	resp2, err := u.Client().Get(u.URL + "/api/track/v1/details/1Z999AA10123456784")
-	require.NoError(t, err)
-	defer resp2.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, resp2.StatusCode)
+	dhl := trackingtest.NewDHL(trackingtest.Config{})
+	fedex := trackingtest.NewFedEx(trackingtest.Config{})
+	ups := trackingtest.NewUPS(trackingtest.Config{})
+	seventeen := trackingtest.NewSeventeenTrack(trackingtest.Config{})
+	for _, srv := range []*httptest.Server{dhl.Server, fedex.Server, ups.Server, seventeen.Server} {
+		t.Cleanup(srv.Close)
+	}
+	cases := []struct {
+		name         string
+		srv          *httptest.Server
+		calls        func() int
+		method, path string
+	}{
+		{"DHL", dhl.Server, dhl.Calls, http.MethodGet, "/track/shipments?trackingNumber=1"},
+		{"FedEx", fedex.Server, fedex.Calls, http.MethodPost, "/track/v1/trackingnumbers"},
+		{"UPS", ups.Server, ups.Calls, http.MethodGet, "/api/track/v1/details/1Z999AA10123456784"},
+		{"17TRACK", seventeen.Server, seventeen.Calls, http.MethodPost, "/track/v2.2/gettrackinfo"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequest(tc.method, tc.srv.URL+tc.path, strings.NewReader(`[{"number":"1"}]`))
+			require.NoError(t, err)
+			resp, err := tc.srv.Client().Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			assert.Equal(t, 0, tc.calls(), "refused before counting")
+		})
+	}
 }
 
 func TestCarrierCodes(t *testing.T) {

@@ -3,7 +3,6 @@ package ups
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/switchboard-go/switchboard/tracking"
@@ -135,7 +134,7 @@ func convert(number string, p *pkg) *tracking.Shipment {
 			Description: a.Status.Description,
 		})
 	}
-	slices.SortStableFunc(s.Events, func(a, b tracking.Event) int { return b.Time.Compare(a.Time) })
+	wire.NewestFirst(s.Events)
 	cur := p.CurrentStatus
 	s.RawCode, s.RawDescription = cur.Type, cur.Description
 	if len(s.Events) > 0 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -158,6 +159,13 @@ func ParseTime(s string) (t time.Time, ok bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// NewestFirst sorts events newest first. The sort is stable, so events at
+// the same time keep the carrier's order, and an answer listed oldest first
+// reads the same as one listed newest first.
+func NewestFirst(events []tracking.Event) {
+	slices.SortStableFunc(events, func(a, b tracking.Event) int { return b.Time.Compare(a.Time) })
 }
 
 // transactionID reads the top-level "transactionId" that FedEx puts in its

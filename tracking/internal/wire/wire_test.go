@@ -127,3 +127,20 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, "gone", ae.Message)
 	assert.Empty(t, ae.RequestID, "no transactionId in the body")
 }
+
+func TestNewestFirst(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	events := []tracking.Event{
+		{Time: t0, Description: "a"},
+		{Time: t0.Add(time.Hour), Description: "b"},
+		{Time: t0, Description: "c"},
+		{Time: t0.Add(-time.Hour), Description: "d"},
+	}
+	NewestFirst(events)
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Description)
+	}
+	assert.Equal(t, []string{"b", "a", "c", "d"}, got, "newest first, ties in the carrier's order")
+}
