@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
@@ -143,65 +142,30 @@ func newClient(t *testing.T, srv *messengertest.Server, edit func(*messenger.Con
 
 func TestWebhookHTTP(t *testing.T) {
 	t.Parallel()
-	body := readFile(t, "text.json")
-	secret := []byte("test-app-secret")
-	tests := []struct {
-		name, method, target string
-		body                 []byte
-		signature            string
-		maxBody              int64
-		status, handled      int
-	}{
-		{"handshake", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=CHALLENGE_ACCEPTED", nil, "", 0, 200, 0},
-		{"handshake wrong token", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", nil, "", 0, 403, 0},
-		{"valid", http.MethodPost, "/", body, meta.Sign(body, secret), 0, 200, 1},
-		{"no signature", http.MethodPost, "/", body, "", 0, 401, 0},
-		{"bad signature", http.MethodPost, "/", body, "sha256=" + strings.Repeat("0", 64), 0, 401, 0},
-		{"too large", http.MethodPost, "/", body, meta.Sign(body, secret), 64, 413, 0},
-		{"malformed", http.MethodPost, "/", []byte("{"), meta.Sign([]byte("{"), secret), 0, 400, 0},
-		{"delete", http.MethodDelete, "/", nil, "", 0, 405, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+	metatest.WebhookHTTP(t, metatest.Webhook{
+		New: func(t *testing.T, maxBody int64, h channel.Handler) http.Handler {
 			srv := messengertest.NewServer(messengertest.Config{})
-			defer srv.Close()
-			rec := &metatest.Recorder{}
-			h := newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
-			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(string(tt.body)))
-			if tt.signature != "" {
-				req.Header.Set(meta.SignatureHeader, tt.signature)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.IDs(), tt.handled)
-			if tt.name == "handshake" {
-				assert.Equal(t, "CHALLENGE_ACCEPTED", w.Body.String())
-			}
-		})
-	}
+			t.Cleanup(srv.Close)
+			return newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = maxBody }).Webhook(h)
+		},
+		Body: readFile(t, "text.json"), AppSecret: "test-app-secret", VerifyToken: "test-verify-token",
+	})
 }
 
 func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	t.Parallel()
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
-	ctx := context.Background()
 	rec := &metatest.Recorder{FailOn: map[string]int{"m_b1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
 	body := readFile(t, "multi.json")
-
-	status, err := srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusInternalServerError, status)
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"}, rec.IDs())
+	deliver := func() int {
+		status, err := srv.Deliver(context.Background(), h, body)
+		require.NoError(t, err)
+		return status
+	}
+	metatest.Redelivery(t, deliver, rec, "m_b1",
+		[]string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"})
 }
 
 func TestWebhookFakeBuilders(t *testing.T) {

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
@@ -195,99 +194,32 @@ func newClient(t *testing.T, srv *whatsapptest.Server, edit func(*whatsapp.Confi
 	return c
 }
 
-func TestWebhookHandshake(t *testing.T) {
+func TestWebhookHTTP(t *testing.T) {
 	t.Parallel()
-	srv := whatsapptest.NewServer(whatsapptest.Config{})
-	t.Cleanup(srv.Close)
-	h := newClient(t, srv, nil).Webhook(&metatest.Recorder{})
-	tests := []struct {
-		name, query string
-		status      int
-		body        string
-	}{
-		{"ok", "hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444", 200, "1158201444"},
-		{"wrong token", "hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444", 403, ""},
-		{"wrong mode", "hub.mode=unsubscribe&hub.verify_token=test-verify-token&hub.challenge=1", 403, ""},
-		{"no token", "hub.mode=subscribe&hub.challenge=1", 403, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/webhook?"+tt.query, nil))
-			assert.Equal(t, tt.status, rec.Code)
-			if tt.body != "" {
-				assert.Equal(t, tt.body, rec.Body.String())
-			}
-		})
-	}
-}
-
-func TestWebhookPost(t *testing.T) {
-	t.Parallel()
-	body := readFile(t, "text.json")
-	secret := []byte("test-app-secret")
-	tests := []struct {
-		name      string
-		body      []byte
-		signature string
-		method    string
-		maxBody   int64
-		status    int
-		handled   int
-	}{
-		{"valid", body, meta.Sign(body, secret), http.MethodPost, 0, 200, 1},
-		{"missing signature", body, "", http.MethodPost, 0, 401, 0},
-		{"wrong signature", body, meta.Sign(body, []byte("other")), http.MethodPost, 0, 401, 0},
-		{"signature of another body", body, meta.Sign([]byte("{}"), secret), http.MethodPost, 0, 401, 0},
-		{"sha1 header form", body, "sha1=abc", http.MethodPost, 0, 401, 0},
-		{"too large", body, meta.Sign(body, secret), http.MethodPost, 100, 413, 0},
-		{"malformed json", []byte(`{"object":`), meta.Sign([]byte(`{"object":`), secret), http.MethodPost, 0, 400, 0},
-		{"put", body, meta.Sign(body, secret), http.MethodPut, 0, 405, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+	metatest.WebhookHTTP(t, metatest.Webhook{
+		New: func(t *testing.T, maxBody int64, h channel.Handler) http.Handler {
 			srv := whatsapptest.NewServer(whatsapptest.Config{})
-			defer srv.Close()
-			rec := &metatest.Recorder{}
-			h := newClient(t, srv, func(c *whatsapp.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
-			req := httptest.NewRequest(tt.method, "/webhook", strings.NewReader(string(tt.body)))
-			if tt.signature != "" {
-				req.Header.Set(meta.SignatureHeader, tt.signature)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.IDs(), tt.handled)
-		})
-	}
+			t.Cleanup(srv.Close)
+			return newClient(t, srv, func(c *whatsapp.Config) { c.MaxBodyBytes = maxBody }).Webhook(h)
+		},
+		Body: readFile(t, "text.json"), AppSecret: "test-app-secret", VerifyToken: "test-verify-token",
+	})
 }
 
 func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	t.Parallel()
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
-	ctx := context.Background()
 	rec := &metatest.Recorder{FailOn: map[string]int{"wamid.B1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
 	body := readFile(t, "multi.json")
-
-	status, err := srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusInternalServerError, status, "a failing handler makes Meta redeliver")
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1"}, rec.IDs(), "handling stops at the failure")
-
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"}, rec.IDs(),
-		"A1 is not handled twice; B1 is retried")
-
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Len(t, rec.IDs(), 5, "a third delivery reaches the handler not at all")
+	deliver := func() int {
+		status, err := srv.Deliver(context.Background(), h, body)
+		require.NoError(t, err)
+		return status
+	}
+	metatest.Redelivery(t, deliver, rec, "wamid.B1",
+		[]string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"})
 }
 
 func TestWebhookSharedDedupeStore(t *testing.T) {
