@@ -28,13 +28,16 @@ type Message struct {
 	Title string `json:"title,omitempty"`
 	// Address is a location message's address (at most 100 characters).
 	Address string `json:"address,omitempty"`
-	// Latitude and Longitude are a location message's coordinates in
-	// degrees; nil for other types (a pointer, so 0 is a position).
-	Latitude  *float64 `json:"latitude,omitempty"`
+	// Latitude is a location message's latitude in degrees; nil for other
+	// types (a pointer, so 0 is a position).
+	Latitude *float64 `json:"latitude,omitempty"`
+	// Longitude is a location message's longitude in degrees; nil for
+	// other types.
 	Longitude *float64 `json:"longitude,omitempty"`
-	// PackageID and StickerID name a sticker message's sticker in LINE's
-	// sticker list.
+	// PackageID is a sticker message's sticker package (LINE's sticker
+	// list).
 	PackageID string `json:"packageId,omitempty"`
+	// StickerID is the sticker's id within PackageID.
 	StickerID string `json:"stickerId,omitempty"`
 	// QuickReply holds the quick reply buttons shown under the message;
 	// nil when there are none.

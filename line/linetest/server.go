@@ -90,9 +90,10 @@ type content struct {
 // Request is one request the server received, as received, with the status
 // it answered.
 type Request struct {
-	// Method and Path are the request's HTTP method and URL path.
+	// Method is the HTTP method.
 	Method string
-	Path   string
+	// Path is the URL path, e.g. "/v2/bot/message/push".
+	Path string
 	// Header is a copy of the request's header, Authorization included.
 	Header http.Header
 	// Body is the raw request body.

@@ -79,19 +79,21 @@ type EventMessage struct {
 	// ContentProvider says where an image's, video's or audio's content
 	// is; nil for other types.
 	ContentProvider *ContentProvider `json:"contentProvider,omitempty"`
-	// FileName and FileSize (in bytes) describe a file message's file.
+	// FileName is a file message's file name.
 	FileName string `json:"fileName,omitempty"`
-	FileSize int64  `json:"fileSize,omitempty"`
-	// Title and Address describe a location message's place; either may
-	// be empty.
-	Title   string `json:"title,omitempty"`
+	// FileSize is a file message's size in bytes.
+	FileSize int64 `json:"fileSize,omitempty"`
+	// Title is a location message's place name; may be empty.
+	Title string `json:"title,omitempty"`
+	// Address is a location message's address; may be empty.
 	Address string `json:"address,omitempty"`
-	// Latitude and Longitude are a location message's coordinates in
-	// degrees.
-	Latitude  float64 `json:"latitude,omitempty"`
+	// Latitude is a location message's latitude in degrees.
+	Latitude float64 `json:"latitude,omitempty"`
+	// Longitude is a location message's longitude in degrees.
 	Longitude float64 `json:"longitude,omitempty"`
-	// PackageID and StickerID name a sticker message's sticker.
+	// PackageID is a sticker message's sticker package.
 	PackageID string `json:"packageId,omitempty"`
+	// StickerID is the sticker's id within PackageID.
 	StickerID string `json:"stickerId,omitempty"`
 }
 

@@ -48,9 +48,10 @@ type Server struct {
 // Request is one request the server received. The Authorization header is
 // replaced by "Bearer [redacted]" so records can be printed safely.
 type Request struct {
-	// Method and Path are the request's HTTP method and URL path.
+	// Method is the HTTP method.
 	Method string
-	Path   string
+	// Path is the URL path, e.g. "/v26.0/106540352242922/messages".
+	Path string
 	// Query is the URL query, access_token redacted.
 	Query url.Values
 	// Header is a copy of the request's header, Authorization redacted.
