@@ -1,8 +1,9 @@
 // Package inboundtest holds the test doubles the four adapters' webhook
 // tests share: a handler whose first handling of an event is slow and fails,
 // a DedupeStore that reports when a claim is found in flight, and one that
-// always fails, and InFlightRedelivery, the redelivery check of the
-// adapters that answer 503 at once. Everything here is safe for concurrent
+// always fails, InFlightRedelivery, the redelivery check of the adapters
+// that answer 503 at once, and RefuseFlood, the too-many-events check of
+// the JSON adapters. Everything here is safe for concurrent
 // use.
 package inboundtest
 
@@ -10,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +228,28 @@ func InFlightRedelivery(t testing.TB, h *SlowFail, rounds int, next func() Deliv
 	}
 	assert.Equal(t, rounds, once, "handled successfully exactly once")
 	t.Logf("handled once: %d/%d", once, rounds)
+}
+
+// RefuseFlood builds a 1 MiB webhook body of the given shape, with as many
+// empty JSON objects as fit where shape has "...", and checks that parse
+// refuses it with an error wrapping tooMany (the adapter's
+// ErrTooManyEvents) for under 1 MiB of allocation: the body's array
+// elements are counted before it is decoded. It returns the body, for the
+// caller to deliver too. Do not call it from a parallel test: it measures
+// allocation process-wide.
+func RefuseFlood(t *testing.T, shape string, parse func([]byte) ([]channel.Event, error), tooMany error) []byte {
+	t.Helper()
+	prefix, suffix, ok := strings.Cut(shape, "...")
+	require.True(t, ok, "shape has no ...")
+	n := (1<<20 - len(prefix) - len(suffix)) / 3
+	flood := []byte(prefix + strings.Repeat("{},", n) + "{}" + suffix)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := parse(flood)
+	runtime.ReadMemStats(&after)
+	assert.ErrorIs(t, err, tooMany)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, alloc, uint64(1<<20), "refusing the flood allocates under 1 MiB")
+	t.Logf("1 MiB flood: refused after %d bytes of allocation", alloc)
+	return flood
 }
