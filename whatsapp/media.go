@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -80,7 +81,7 @@ func (c *Client) UploadMedia(ctx context.Context, r io.Reader, filename, mimeTyp
 	_ = w.WriteField("type", mimeType)
 	h := make(textproto.MIMEHeader)
 	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{
-		"name": "file", "filename": cmpOr(filename, "file"),
+		"name": "file", "filename": cmp.Or(filename, "file"),
 	}))
 	h.Set("Content-Type", mimeType)
 	part, _ := w.CreatePart(h) // writes to a bytes.Buffer: cannot fail

@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,7 +224,7 @@ func unixSeconds(s string) time.Time {
 }
 
 func messageEvent(im *inMessage, contacts []inContact, business channel.Address, body []byte) channel.Event {
-	from := channel.Address{Channel: channel.WhatsApp, ID: cmpOr(im.From, im.FromUserID)}
+	from := channel.Address{Channel: channel.WhatsApp, ID: cmp.Or(im.From, im.FromUserID)}
 	t := unixSeconds(im.Timestamp)
 	e := channel.Event{
 		Type: channel.EventMessage, Channel: channel.WhatsApp, ID: im.ID,
@@ -327,7 +328,7 @@ func media(t channel.MediaType, im *inMedia) *channel.Media {
 }
 
 func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Event {
-	to := channel.Address{Channel: channel.WhatsApp, ID: cmpOr(s.RecipientID, s.RecipientUserID)}
+	to := channel.Address{Channel: channel.WhatsApp, ID: cmp.Or(s.RecipientID, s.RecipientUserID)}
 	t := unixSeconds(s.Timestamp)
 	e := channel.Event{
 		Type: channel.EventStatus, Channel: channel.WhatsApp, ID: s.ID + ":" + s.Status,
@@ -346,7 +347,7 @@ func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Eve
 		st.Err = &APIError{Message: "message failed"}
 		if len(s.Errors) > 0 {
 			x := s.Errors[0]
-			st.Err = &APIError{Code: x.Code, Message: cmpOr(x.Message, x.Title), Details: x.ErrorData.Details}
+			st.Err = &APIError{Code: x.Code, Message: cmp.Or(x.Message, x.Title), Details: x.ErrorData.Details}
 		}
 	default:
 		e.Type = channel.EventUnknown

@@ -1,6 +1,7 @@
 package wechattest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -228,16 +229,9 @@ func (f Fault) answer(w http.ResponseWriter) bool {
 		code = -1
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(cmpOr(f.Status, http.StatusOK))
+	w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 	_ = json.NewEncoder(w).Encode(map[string]any{"errcode": code, "errmsg": fmt.Sprintf("%s rid: fake-%d", errmsg(code), code)})
 	return true
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // Sent is one accepted customer-service message (a copy: safe to keep).

@@ -2,6 +2,7 @@ package whatsapptest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -88,7 +89,7 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	if req.To == "" {
 		input, waID, userID = req.Recipient, "", req.Recipient
 	}
-	id := meta.WAMID(cmpOr(waID, userID))
+	id := meta.WAMID(cmp.Or(waID, userID))
 	s.sent.Add(summarize(&req, id, input, body))
 	meta.WriteJSON(w, map[string]any{
 		"messaging_product": "whatsapp",
@@ -106,13 +107,6 @@ func contactOf(input, waID, userID string) map[string]string {
 		c["user_id"] = userID
 	}
 	return c
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func decodeProblem(err error) string {
