@@ -18,12 +18,11 @@ import (
 const maxRequestBody = 110 << 20 // the largest upload (100 MB document) and its form
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, ok := meta.ReadRequest(w, r, maxRequestBody)
+	rec, ok := meta.Receive(w, r, maxRequestBody)
 	if !ok {
 		return
 	}
-	h, q := meta.Redacted(r)
-	s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
+	s.requests.Add(Request(rec))
 	parts := meta.PathParts(r)
 	if len(parts) == 2 && parts[0] == "whatsapp_business" && parts[1] == "attachments" {
 		s.download(w, r)
@@ -33,10 +32,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		meta.UnknownPath(w, parts)
 		return
 	}
-	if !meta.Authorized(w, r, s.cfg.AccessToken) {
-		return
-	}
-	s.faults.Serve(w, r, func(w http.ResponseWriter) { s.route(w, r, parts, body) })
+	s.faults.ServeAuthorized(w, r, s.cfg.AccessToken, func(w http.ResponseWriter) { s.route(w, r, parts, rec.Body) })
 }
 
 // route answers an authorized API request.
