@@ -74,6 +74,8 @@ func (c *Client) QuotaConsumption(ctx context.Context) (int64, error) {
 // Content is a file a user sent (image, video, audio, file message), as
 // downloaded from the data host. The caller must close Body.
 type Content struct {
+	// Body streams the content's bytes from LINE's data host; the caller
+	// must close it.
 	Body io.ReadCloser
 	// Type is the Content-Type LINE reported.
 	Type string

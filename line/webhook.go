@@ -10,7 +10,6 @@ import (
 	"hash"
 	"net/http"
 	"time"
-	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/inbound"
@@ -221,17 +220,9 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 // parseWebhook is ParseWebhook with at most maxEvents events (0: the
 // default).
 func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
-	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
-	// bytes into U+FFFD and hand the bot text the user never wrote.
-	if !utf8.Valid(body) {
-		return nil, fmt.Errorf("%w: not valid UTF-8", ErrMalformedWebhook)
-	}
-	if err := inbound.CheckItems(body, maxEvents); err != nil {
-		return nil, fmt.Errorf("line: %w", err)
-	}
 	var wb webhookBody
-	if err := json.Unmarshal(body, &wb); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedWebhook, inbound.JSONErrorKind(err))
+	if err := inbound.DecodeJSON(body, maxEvents, &wb, "line", ErrMalformedWebhook); err != nil {
+		return nil, err
 	}
 	if err := inbound.CheckEvents(len(wb.Events), maxEvents); err != nil {
 		return nil, fmt.Errorf("line: %w", err)

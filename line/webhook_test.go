@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/line/linetest"
 )
@@ -53,13 +54,6 @@ func newWebhookClient(t *testing.T) *line.Client {
 		Dedupe: channel.NewMemoryDedupeStore(1024)})
 	require.NoError(t, err)
 	return lc
-}
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
 }
 
 func post(t *testing.T, h http.Handler, body []byte, sig string) int {
@@ -173,7 +167,7 @@ func TestWebhookPayloads(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
-			body := readTestdata(t, tt.file)
+			body := inboundtest.Testdata(t, tt.file)
 			rec := &recorder{}
 			code := post(t, newWebhookClient(t).Webhook(rec), body, linetest.Sign(testSecret, body))
 			assert.Equal(t, http.StatusOK, code)
@@ -184,7 +178,7 @@ func TestWebhookPayloads(t *testing.T) {
 
 func TestWebhookRejects(t *testing.T) {
 	t.Parallel()
-	body := readTestdata(t, "text.json")
+	body := inboundtest.Testdata(t, "text.json")
 	good := linetest.Sign(testSecret, body)
 	tests := []struct {
 		name   string

@@ -45,8 +45,11 @@ type APIError struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
 	// Code is Meta's error.code (the package's Code constants name the
-	// ones it maps); Subcode is error.error_subcode, or 0.
-	Code    int
+	// ones it maps).
+	Code int
+	// Subcode is error.error_subcode, which narrows Code (10 with
+	// SubcodeOutsideWindow: the 24-hour window is closed); 0 when Meta
+	// sent none.
 	Subcode int
 	// Type is error.type, e.g. "OAuthException".
 	Type string

@@ -162,88 +162,46 @@ func TestTaggedSendOutsideWindow(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestSendRetries(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		fault messengertest.Fault
-	}{
-		{"429 then 200", messengertest.TooManyRequests(0)},
-		{"613 in a 400 body", messengertest.Throttle(messenger.CodeRateLimit, 0)},
-		{"app limit 4", messengertest.Throttle(messenger.CodeAppRateLimit, 0)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := messengertest.NewServer(messengertest.Config{})
-			defer srv.Close()
-			srv.FailNext(tt.fault)
-			r, err := newClient(t, srv, nil).Send(context.Background(), &channel.Message{To: person, Text: "hi"})
-			require.NoError(t, err)
-			assert.Len(t, srv.Requests(), 2)
-			require.Len(t, srv.Sent(), 1, "exactly one message delivered")
-			assert.Equal(t, srv.Sent()[0].ID, r.MessageID)
-		})
-	}
-}
-
-// TestSendNotRetried: the Send API has no idempotency key, so only refusals
+// TestSendFaults: the Send API has no idempotency key, so only refusals
 // are retried. A 5xx or codes 1 and 2 leave delivery open
-// (channel.ErrDeliveryUnknown); 1200 says the send failed and is returned.
-func TestSendNotRetried(t *testing.T) {
+// (channel.ErrDeliveryUnknown); 1200 says the send failed and is returned;
+// a permanent error and a context that ends during the backoff end the
+// send at once.
+func TestSendFaults(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		fault   messengertest.Fault
-		unknown bool
-	}{
-		{"500", messengertest.ServerError(), true},
-		{"code 1 unknown", messengertest.Fault{Code: messenger.CodeUnknown}, true},
-		{"code 2 temporary", messengertest.Fault{Code: messenger.CodeTemporary}, true},
-		{"temporary send failure 1200", messengertest.Fault{Code: messenger.CodeTemporarySendFailure}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := messengertest.NewServer(messengertest.Config{})
-			defer srv.Close()
-			srv.FailNext(tt.fault)
-			m := &channel.Message{To: person, Text: "hi"}
-			_, err := newClient(t, srv, nil).Send(context.Background(), m)
-			require.Error(t, err)
-			assert.Equal(t, tt.unknown, errors.Is(err, channel.ErrDeliveryUnknown), "%v", err)
-			var de *channel.DeliveryError
-			if tt.unknown {
-				require.ErrorAs(t, err, &de)
-				assert.Same(t, m, de.Message)
+	start := func(t *testing.T, f messengertest.Fault, maxBackoff time.Duration) metatest.SendTarget {
+		srv := messengertest.NewServer(messengertest.Config{})
+		t.Cleanup(srv.Close)
+		srv.FailNext(f)
+		c := newClient(t, srv, func(c *messenger.Config) {
+			if maxBackoff > 0 {
+				c.Retry.MaxBackoff = maxBackoff
 			}
-			assert.Len(t, srv.Requests(), 1, "not retried")
-			assert.Empty(t, srv.Sent())
 		})
+		return metatest.SendTarget{
+			Send:     c.Send,
+			Requests: func() int { return len(srv.Requests()) },
+			SentIDs: func() (ids []string) {
+				for _, s := range srv.Sent() {
+					ids = append(ids, s.ID)
+				}
+				return ids
+			},
+		}
 	}
-}
-
-func TestSendNoRetryOnPermanentError(t *testing.T) {
-	t.Parallel()
-	srv := messengertest.NewServer(messengertest.Config{})
-	defer srv.Close()
-	srv.FailNext(messengertest.Fault{Status: http.StatusBadRequest, Code: messenger.CodeInvalidParameter})
-	_, err := newClient(t, srv, nil).Send(context.Background(), &channel.Message{To: person, Text: "hi"})
-	require.ErrorIs(t, err, channel.ErrInvalidMessage)
-	assert.Len(t, srv.Requests(), 1)
-}
-
-func TestSendContextCancelledDuringBackoff(t *testing.T) {
-	t.Parallel()
-	srv := messengertest.NewServer(messengertest.Config{})
-	defer srv.Close()
-	srv.FailNext(messengertest.Throttle(messenger.CodeRateLimit, 30*time.Second))
-	c := newClient(t, srv, func(c *messenger.Config) { c.Retry.MaxBackoff = time.Minute })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Send(ctx, &channel.Message{To: person, Text: "hi"})
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Len(t, srv.Requests(), 1)
+	metatest.SendFaults(t, person, start, []metatest.SendFault[messengertest.Fault]{
+		{Name: "429 then 200", Fault: messengertest.TooManyRequests(0), Retried: true},
+		{Name: "613 in a 400 body", Fault: messengertest.Throttle(messenger.CodeRateLimit, 0), Retried: true},
+		{Name: "app limit 4", Fault: messengertest.Throttle(messenger.CodeAppRateLimit, 0), Retried: true},
+		{Name: "500", Fault: messengertest.ServerError(), Unknown: true},
+		{Name: "code 1 unknown", Fault: messengertest.Fault{Code: messenger.CodeUnknown}, Unknown: true},
+		{Name: "code 2 temporary", Fault: messengertest.Fault{Code: messenger.CodeTemporary}, Unknown: true},
+		{Name: "temporary send failure 1200", Fault: messengertest.Fault{Code: messenger.CodeTemporarySendFailure}, Retryable: true},
+		{Name: "permanent error", Fault: messengertest.Fault{Status: http.StatusBadRequest, Code: messenger.CodeInvalidParameter},
+			Err: channel.ErrInvalidMessage},
+		{Name: "context ends while backing off", Fault: messengertest.Throttle(messenger.CodeRateLimit, 30*time.Second),
+			MaxBackoff: time.Minute, Timeout: 100 * time.Millisecond, Err: context.DeadlineExceeded},
+	})
 }
 
 func TestSenderAction(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/inbound"
@@ -97,17 +96,9 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 // parseWebhook is ParseWebhook with at most maxEvents events (0: the
 // default).
 func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
-	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
-	// bytes into U+FFFD and hand the bot text the person never wrote.
-	if !utf8.Valid(body) {
-		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformedWebhook)
-	}
-	if err := inbound.CheckItems(body, maxEvents); err != nil {
-		return nil, fmt.Errorf("messenger: %w", err)
-	}
 	var p webhookBody
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
+	if err := inbound.DecodeJSON(body, maxEvents, &p, "messenger", ErrMalformedWebhook); err != nil {
+		return nil, err
 	}
 	if p.Object != "page" {
 		return []channel.Event{{Type: channel.EventUnknown, Channel: channel.Messenger, Raw: body}}, nil

@@ -4,9 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/messenger"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
@@ -53,59 +50,37 @@ func summarize(t *testing.T, e channel.Event) got {
 	return g
 }
 
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
-
 func TestParseWebhook(t *testing.T) {
 	t.Parallel()
 	const page, psid = "110912345678901", "6789012345678901"
-	tests := []struct {
-		file string
-		want []got
-	}{
-		{"text.json", []got{{Type: channel.EventMessage, ID: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P",
+	inboundtest.ParseFiles(t, messenger.ParseWebhook, summarize, []inboundtest.ParseCase[got]{
+		{File: "text.json", Want: []got{{Type: channel.EventMessage, ID: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P",
 			From: psid, To: page, Text: "Where is my parcel?", ReplyTo: "m_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU"}}},
-		{"attachments.json", []got{
+		{File: "attachments.json", Want: []got{
 			{Type: channel.EventMessage, ID: "m_photos1", From: psid, To: page, Media: "image:https://scontent.xx.fbcdn.net/v/t1.15752-9/box1.jpg"},
 			{Type: channel.EventMessage, ID: "m_photos1#2", From: psid, To: page, Media: "image:https://scontent.xx.fbcdn.net/v/t1.15752-9/box2.jpg"},
 			{Type: channel.EventMessage, ID: "m_photos1#3", From: psid, To: page, Media: "document:https://cdn.fbsbx.com/v/t59.2708-21/receipt.pdf"},
 		}},
-		{"quick_reply.json", []got{{Type: channel.EventMessage, ID: "m_qr1", From: psid, To: page, Text: "Track parcel", Payload: "TRACK_PARCEL"}}},
-		{"postback.json", []got{{Type: channel.EventPostback, ID: "m_pb1", From: psid, To: page, Postback: "Talk to an agent/HANDOFF"}}},
-		{"delivery_read.json", []got{
+		{File: "quick_reply.json", Want: []got{{Type: channel.EventMessage, ID: "m_qr1", From: psid, To: page, Text: "Track parcel", Payload: "TRACK_PARCEL"}}},
+		{File: "postback.json", Want: []got{{Type: channel.EventPostback, ID: "m_pb1", From: psid, To: page, Postback: "Talk to an agent/HANDOFF"}}},
+		{File: "delivery_read.json", Want: []got{
 			{Type: channel.EventStatus, ID: "delivery:m_out1", From: page, To: psid, State: channel.StateDelivered, StatusMID: "m_out1"},
 			{Type: channel.EventStatus, ID: "delivery:m_out2", From: page, To: psid, State: channel.StateDelivered, StatusMID: "m_out2"},
 			{Type: channel.EventStatus, ID: "read:6789012345678901:1750300004000", From: page, To: psid, State: channel.StateRead},
 		}},
-		{"echo.json", nil},
-		{"multi.json", []got{
+		{File: "echo.json"},
+		{File: "multi.json", Want: []got{
 			{Type: channel.EventMessage, ID: "m_a1", From: "1111111111111111", To: page, Text: "hello"},
 			{Type: channel.EventMessage, ID: "m_b1", From: "2222222222222222", To: page, Text: "สวัสดีครับ"},
 			{Type: channel.EventPostback, ID: "postback:3333333333333333:1750300005003", From: "3333333333333333", To: "110912345678902", Postback: "Get Started/GET_STARTED"},
 		}},
-		{"unknown.json", []got{{Type: channel.EventUnknown, From: psid, To: page}}},
-	}
-	for _, tt := range tests {
-		t.Run(strings.TrimSuffix(tt.file, ".json"), func(t *testing.T) {
-			t.Parallel()
-			events, err := messenger.ParseWebhook(readFile(t, tt.file))
-			require.NoError(t, err)
-			var gots []got
-			for _, e := range events {
-				gots = append(gots, summarize(t, e))
-			}
-			assert.Equal(t, tt.want, gots)
-		})
-	}
+		{File: "unknown.json", Want: []got{{Type: channel.EventUnknown, From: psid, To: page}}},
+	})
 }
 
 func TestParseWebhookUnknownCarriesItem(t *testing.T) {
 	t.Parallel()
-	events, err := messenger.ParseWebhook(readFile(t, "unknown.json"))
+	events, err := messenger.ParseWebhook(inboundtest.Testdata(t, "unknown.json"))
 	require.NoError(t, err)
 	require.Len(t, events, 1)
 	assert.Contains(t, string(events[0].Raw), `"reaction"`)
@@ -115,19 +90,13 @@ func TestParseWebhookUnknownCarriesItem(t *testing.T) {
 
 func TestParseWebhookMalformed(t *testing.T) {
 	t.Parallel()
-	for name, body := range map[string]string{
+	inboundtest.Malformed(t, messenger.ParseWebhook, messenger.ErrMalformedWebhook, map[string]string{
 		"empty":          "",
 		"not json":       "<xml/>",
 		"truncated":      `{"object":"page","entry":[{"messaging":[{`,
 		"item not array": `{"object":"page","entry":[{"messaging":{}}]}`,
 		"bad item":       `{"object":"page","entry":[{"messaging":[{"timestamp":"soon"}]}]}`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			_, err := messenger.ParseWebhook([]byte(body))
-			assert.ErrorIs(t, err, messenger.ErrMalformedWebhook)
-		})
-	}
+	})
 }
 
 func newClient(t *testing.T, srv *messengertest.Server, edit func(*messenger.Config)) *messenger.Client {
@@ -143,65 +112,30 @@ func newClient(t *testing.T, srv *messengertest.Server, edit func(*messenger.Con
 
 func TestWebhookHTTP(t *testing.T) {
 	t.Parallel()
-	body := readFile(t, "text.json")
-	secret := []byte("test-app-secret")
-	tests := []struct {
-		name, method, target string
-		body                 []byte
-		signature            string
-		maxBody              int64
-		status, handled      int
-	}{
-		{"handshake", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=CHALLENGE_ACCEPTED", nil, "", 0, 200, 0},
-		{"handshake wrong token", http.MethodGet, "/?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", nil, "", 0, 403, 0},
-		{"valid", http.MethodPost, "/", body, meta.Sign(body, secret), 0, 200, 1},
-		{"no signature", http.MethodPost, "/", body, "", 0, 401, 0},
-		{"bad signature", http.MethodPost, "/", body, "sha256=" + strings.Repeat("0", 64), 0, 401, 0},
-		{"too large", http.MethodPost, "/", body, meta.Sign(body, secret), 64, 413, 0},
-		{"malformed", http.MethodPost, "/", []byte("{"), meta.Sign([]byte("{"), secret), 0, 400, 0},
-		{"delete", http.MethodDelete, "/", nil, "", 0, 405, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+	metatest.WebhookHTTP(t, metatest.Webhook{
+		New: func(t *testing.T, maxBody int64, h channel.Handler) http.Handler {
 			srv := messengertest.NewServer(messengertest.Config{})
-			defer srv.Close()
-			rec := &metatest.Recorder{}
-			h := newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
-			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(string(tt.body)))
-			if tt.signature != "" {
-				req.Header.Set(meta.SignatureHeader, tt.signature)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.IDs(), tt.handled)
-			if tt.name == "handshake" {
-				assert.Equal(t, "CHALLENGE_ACCEPTED", w.Body.String())
-			}
-		})
-	}
+			t.Cleanup(srv.Close)
+			return newClient(t, srv, func(c *messenger.Config) { c.MaxBodyBytes = maxBody }).Webhook(h)
+		},
+		Body: inboundtest.Testdata(t, "text.json"), AppSecret: "test-app-secret", VerifyToken: "test-verify-token",
+	})
 }
 
 func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	t.Parallel()
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
-	ctx := context.Background()
 	rec := &metatest.Recorder{FailOn: map[string]int{"m_b1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
-	body := readFile(t, "multi.json")
-
-	status, err := srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusInternalServerError, status)
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"}, rec.IDs())
+	body := inboundtest.Testdata(t, "multi.json")
+	deliver := func() int {
+		status, err := srv.Deliver(context.Background(), h, body)
+		require.NoError(t, err)
+		return status
+	}
+	metatest.Redelivery(t, deliver, rec, "m_b1",
+		[]string{"m_a1", "m_b1", "m_b1", "postback:3333333333333333:1750300005003"})
 }
 
 func TestWebhookFakeBuilders(t *testing.T) {
@@ -226,11 +160,7 @@ func TestWebhookFakeBuilders(t *testing.T) {
 
 func FuzzParseWebhook(f *testing.F) {
 	for _, name := range []string{"text.json", "attachments.json", "quick_reply.json", "postback.json", "delivery_read.json", "echo.json", "multi.json", "unknown.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(inboundtest.Testdata(f, name))
 	}
 	f.Add([]byte(`{"object":"page","entry":[{"messaging":[{"message":null,"delivery":{"mids":null}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 )
 
 // safeModeRequest builds what WeChat posts in safe mode for the text.xml
@@ -20,7 +22,7 @@ func safeModeRequest(tb testing.TB) (c *Client, sig, msgSig, ts, nonce string, b
 		Clock: func() time.Time { return now }})
 	require.NoError(tb, err)
 	ts, nonce = strconv.FormatInt(now.Unix(), 10), "1320562132"
-	enc := c.box.seal(readTestdata(tb, "text.xml"))
+	enc := c.box.seal(inboundtest.Testdata(tb, "text.xml"))
 	body = []byte("<xml><ToUserName><![CDATA[gh_fake]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>")
 	return c, signature("tok", ts, nonce), signature("tok", ts, nonce, enc), ts, nonce, body
 }
@@ -40,7 +42,7 @@ func TestSafeModeRequestOpens(t *testing.T) {
 // yield exactly what ParseWebhook makes of the plaintext.
 func FuzzSafeModeWebhook(f *testing.F) {
 	for _, name := range []string{"text.xml", "click.xml", "location.xml"} {
-		f.Add(readTestdata(f, name))
+		f.Add(inboundtest.Testdata(f, name))
 	}
 	f.Add([]byte("<xml><Content>&#0;</Content></xml>"))
 	c, _, _, ts, nonce, _ := safeModeRequest(f)
@@ -82,7 +84,7 @@ func BenchmarkSafeModeText(b *testing.B) {
 // encoding/xml.Unmarshal of the same (already decrypted) text message into a
 // struct, with no signature, decryption or normalization.
 func BenchmarkXMLUnmarshalBaseline(b *testing.B) {
-	raw := readTestdata(b, "text.xml")
+	raw := inboundtest.Testdata(b, "text.xml")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {
@@ -99,7 +101,7 @@ func BenchmarkXMLUnmarshalBaseline(b *testing.B) {
 // BenchmarkParseWebhookPlain is ParseWebhook alone on the plaintext message, to
 // set against the baseline.
 func BenchmarkParseWebhookPlain(b *testing.B) {
-	raw := readTestdata(b, "text.xml")
+	raw := inboundtest.Testdata(b, "text.xml")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {

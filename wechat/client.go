@@ -42,8 +42,11 @@ const maxResponseBytes = 1 << 20
 // Config configures a Client. AppID, AppSecret and Token are required. New
 // copies it; changing a Config afterwards does not affect the Client.
 type Config struct {
-	// AppID and AppSecret identify the Official Account (开发者ID/密码).
-	AppID     string
+	// AppID identifies the Official Account (开发者ID, "wx" and 16
+	// characters).
+	AppID string
+	// AppSecret (开发者密码) is the secret exchanged with AppID for access
+	// tokens; keep it out of logs (Config's String redacts it).
 	AppSecret string
 	// Token is the server-URL token (服务器配置 Token) that signs webhooks.
 	Token string

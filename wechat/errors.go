@@ -70,9 +70,11 @@ type APIError struct {
 	Op string
 	// StatusCode is the HTTP status (200 for errcode answers).
 	StatusCode int
-	// Code and Message are WeChat's errcode and errmsg (errmsg ends with a
-	// "rid: ..." request id WeChat support asks for).
-	Code    int
+	// Code is WeChat's errcode (the package's Code constants name the ones
+	// it maps); 0 for a failure that was only an HTTP status.
+	Code int
+	// Message is WeChat's errmsg; it ends with a "rid: ..." request id
+	// WeChat support asks for.
 	Message string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration

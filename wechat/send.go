@@ -81,10 +81,15 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 // Article is a news card (图文消息) of a customer-service message: a title,
 // a description, the page it opens and a picture. A plain value.
 type Article struct {
-	Title       string `json:"title"`
+	// Title is the card's headline.
+	Title string `json:"title"`
+	// Description is the text under the title; empty shows none.
 	Description string `json:"description,omitempty"`
-	URL         string `json:"url"`
-	PictureURL  string `json:"picurl,omitempty"`
+	// URL is the page the card opens when tapped.
+	URL string `json:"url"`
+	// PictureURL is the card's picture (JPG or PNG; WeChat suggests 1068×455
+	// for the large card); empty shows none.
+	PictureURL string `json:"picurl,omitempty"`
 }
 
 // SendNews sends a news card to the openid to. WeChat shows one article per
@@ -274,6 +279,7 @@ func (k MediaKind) MaxSize() int64 {
 
 // Upload is what WeChat answered to a media upload. A plain value.
 type Upload struct {
+	// Kind is the media type WeChat stored the upload as.
 	Kind MediaKind
 	// MediaID is the id to send the media by (an image, voice or video
 	// message) until ExpiresAt().

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,14 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 )
-
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
 
 func TestParseWebhookToEvent(t *testing.T) {
 	t.Parallel()
@@ -98,7 +91,7 @@ func TestParseWebhookToEvent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
-			raw := readTestdata(t, tc.file)
+			raw := inboundtest.Testdata(t, tc.file)
 			in, err := ParseWebhook(raw)
 			require.NoError(t, err)
 			e, err := in.ChannelEvent(raw)
@@ -178,7 +171,7 @@ func FuzzParseWebhook(f *testing.F) {
 	require.NoError(f, err)
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".xml") {
-			f.Add(readTestdata(f, e.Name()))
+			f.Add(inboundtest.Testdata(f, e.Name()))
 		}
 	}
 	f.Add([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><xml>&a;</xml>`))
@@ -233,7 +226,7 @@ func TestParseWebhookRegression(t *testing.T) {
 		assert.Equal(t, tc.want, got, tc.in)
 	}
 	for _, name := range xmlTestdata(t) {
-		_, err := ParseWebhook(readTestdata(t, name))
+		_, err := ParseWebhook(inboundtest.Testdata(t, name))
 		assert.NoError(t, err, name)
 	}
 }

@@ -48,8 +48,10 @@ type APIError struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
 	// Code is Meta's error.code (the package's Code constants name the
-	// ones it maps); Subcode is error.error_subcode, or 0.
-	Code    int
+	// ones it maps).
+	Code int
+	// Subcode is error.error_subcode; the Cloud API rarely sends one (its
+	// codes are specific already), so it is usually 0.
 	Subcode int
 	// Type is error.type, e.g. "OAuthException".
 	Type string

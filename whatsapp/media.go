@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -23,11 +24,17 @@ import (
 // MediaInfo is what GET /{media-id} answers: a short-lived download URL
 // (about 5 minutes) and the file's type, hash and size.
 type MediaInfo struct {
-	ID       string `json:"id"`
-	URL      string `json:"url"`
+	// ID is the media id that was looked up.
+	ID string `json:"id"`
+	// URL is where to download the file, with the access token as bearer;
+	// it expires about 5 minutes after the lookup.
+	URL string `json:"url"`
+	// MIMEType is the file's type, e.g. "image/jpeg".
 	MIMEType string `json:"mime_type"`
-	SHA256   string `json:"sha256"`
-	FileSize int64  `json:"file_size"`
+	// SHA256 is the hex SHA-256 of the file, to check a download against.
+	SHA256 string `json:"sha256"`
+	// FileSize is the file's size in bytes.
+	FileSize int64 `json:"file_size"`
 }
 
 // mediaTypeOf maps a MIME type onto the channel media type whose size limit
@@ -74,7 +81,7 @@ func (c *Client) UploadMedia(ctx context.Context, r io.Reader, filename, mimeTyp
 	_ = w.WriteField("type", mimeType)
 	h := make(textproto.MIMEHeader)
 	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{
-		"name": "file", "filename": cmpOr(filename, "file"),
+		"name": "file", "filename": cmp.Or(filename, "file"),
 	}))
 	h.Set("Content-Type", mimeType)
 	part, _ := w.CreatePart(h) // writes to a bytes.Buffer: cannot fail

@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,13 +69,11 @@ type outbound struct {
 	Context          *replyContext `json:"context,omitempty"`
 	Type             string        `json:"type,omitempty"`
 	Text             *textBody     `json:"text,omitempty"`
-	Image            *mediaBody    `json:"image,omitempty"`
-	Audio            *mediaBody    `json:"audio,omitempty"`
-	Video            *mediaBody    `json:"video,omitempty"`
-	Document         *mediaBody    `json:"document,omitempty"`
-	Sticker          *mediaBody    `json:"sticker,omitempty"`
-	Template         *templateBody `json:"template,omitempty"`
-	Interactive      *interactive  `json:"interactive,omitempty"`
+	visualMedia
+	Audio       *mediaBody    `json:"audio,omitempty"`
+	Sticker     *mediaBody    `json:"sticker,omitempty"`
+	Template    *templateBody `json:"template,omitempty"`
+	Interactive *interactive  `json:"interactive,omitempty"`
 
 	// mark as read
 	Status          string           `json:"status,omitempty"`
@@ -98,6 +97,31 @@ type mediaBody struct {
 	Filename string `json:"filename,omitempty"`
 }
 
+// visualMedia holds the image, video or document object of a message, an
+// interactive header or a template header parameter: the Cloud API names
+// the field after the media type.
+type visualMedia struct {
+	Image    *mediaBody `json:"image,omitempty"`
+	Video    *mediaBody `json:"video,omitempty"`
+	Document *mediaBody `json:"document,omitempty"`
+}
+
+// set puts b in the field of media type t and reports whether t is an
+// image, video or document.
+func (v *visualMedia) set(t channel.MediaType, b *mediaBody) bool {
+	switch t {
+	case channel.MediaImage:
+		v.Image = b
+	case channel.MediaVideo:
+		v.Video = b
+	case channel.MediaDocument:
+		v.Document = b
+	default:
+		return false
+	}
+	return true
+}
+
 type interactive struct {
 	Type   string            `json:"type"`
 	Header *interactiveHead  `json:"header,omitempty"`
@@ -106,10 +130,8 @@ type interactive struct {
 }
 
 type interactiveHead struct {
-	Type     string     `json:"type"`
-	Image    *mediaBody `json:"image,omitempty"`
-	Video    *mediaBody `json:"video,omitempty"`
-	Document *mediaBody `json:"document,omitempty"`
+	Type string `json:"type"`
+	visualMedia
 }
 
 type textOnly struct {
@@ -341,16 +363,11 @@ func setMedia(out *outbound, md *channel.Media) error {
 		return err
 	}
 	out.Type = string(md.Type)
-	switch md.Type {
-	case channel.MediaImage:
-		out.Image = b
-	case channel.MediaAudio:
+	switch {
+	case out.set(md.Type, b):
+	case md.Type == channel.MediaAudio:
 		out.Audio = b
-	case channel.MediaVideo:
-		out.Video = b
-	case channel.MediaDocument:
-		out.Document = b
-	case channel.MediaSticker:
+	case md.Type == channel.MediaSticker:
 		out.Sticker = b
 	}
 	return nil
@@ -384,7 +401,7 @@ func (c *Client) buildInteractive(m *channel.Message) (*interactive, error) {
 	if !list {
 		it.Type = interactiveButton
 		for i, b := range m.Buttons {
-			id := cmpOr(b.Payload, b.Title)
+			id := cmp.Or(b.Payload, b.Title)
 			if err := checkLen("button", i, b.Title, MaxButtonTitle, id, MaxButtonID, seen); err != nil {
 				return nil, err
 			}
@@ -399,7 +416,7 @@ func (c *Client) buildInteractive(m *channel.Message) (*interactive, error) {
 	it.Action.Button = c.listBtn
 	rows := make([]listRow, 0, len(m.Buttons))
 	for i, b := range m.Buttons {
-		id := cmpOr(b.Payload, b.Title)
+		id := cmp.Or(b.Payload, b.Title)
 		if err := checkLen("list row", i, b.Title, MaxRowTitle, id, MaxRowID, seen); err != nil {
 			return nil, err
 		}
@@ -433,24 +450,10 @@ func header(md *channel.Media) (*interactiveHead, error) {
 	}
 	b.Caption = "" // headers have no caption
 	h := &interactiveHead{Type: string(md.Type)}
-	switch md.Type {
-	case channel.MediaImage:
-		h.Image = b
-	case channel.MediaVideo:
-		h.Video = b
-	case channel.MediaDocument:
-		h.Document = b
-	default:
+	if !h.set(md.Type, b) {
 		return nil, fmt.Errorf("%w: WhatsApp interactive headers take an image, video or document, not %s", channel.ErrUnsupported, md.Type)
 	}
 	return h, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // MarkRead marks an inbound message (and every earlier one in the chat) as

@@ -250,76 +250,49 @@ func TestSendErrors(t *testing.T) {
 	}
 }
 
-func TestSendRetries(t *testing.T) {
+// TestSendFaults: throttling refusals are retried and deliver once; an
+// answer that does not say the message was refused is never retried
+// (WhatsApp has no idempotency key) and comes back as a
+// *channel.DeliveryError naming the message; a permanent error and a
+// context that ends during the backoff end the send at once.
+func TestSendFaults(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		fault whatsapptest.Fault
-	}{
-		{"429 then 200", whatsapptest.TooManyRequests(0)},
-		{"throughput code in a 400 body", whatsapptest.Throttle(whatsapp.CodeThroughput, 0)},
-		{"account rate limit", whatsapptest.Throttle(whatsapp.CodeAccountRateLimit, 0)},
-		{"spam rate limit", whatsapptest.Throttle(whatsapp.CodeSpamRateLimit, 0)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := whatsapptest.NewServer(whatsapptest.Config{})
-			defer srv.Close()
-			srv.FailNext(tt.fault)
-			r, err := newClient(t, srv, nil).Send(context.Background(), &channel.Message{To: customer, Text: "hi"})
-			require.NoError(t, err)
-			assert.Len(t, srv.Requests(), 2)
-			sent := srv.Sent()
-			require.Len(t, sent, 1, "exactly one message delivered")
-			assert.Equal(t, sent[0].ID, r.MessageID)
+	start := func(t *testing.T, f whatsapptest.Fault, maxBackoff time.Duration) metatest.SendTarget {
+		srv := whatsapptest.NewServer(whatsapptest.Config{})
+		t.Cleanup(srv.Close)
+		srv.FailNext(f)
+		c := newClient(t, srv, func(c *whatsapp.Config) {
+			if maxBackoff > 0 {
+				c.Retry.MaxBackoff = maxBackoff
+			}
 		})
+		return metatest.SendTarget{
+			Send:     c.Send,
+			Requests: func() int { return len(srv.Requests()) },
+			SentIDs: func() (ids []string) {
+				for _, s := range srv.Sent() {
+					ids = append(ids, s.ID)
+				}
+				return ids
+			},
+		}
 	}
-}
-
-// TestSendAmbiguousNotRetried: an answer that does not say the message was
-// refused is never retried (WhatsApp has no idempotency key) and comes back
-// as a *channel.DeliveryError naming the message.
-func TestSendAmbiguousNotRetried(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		fault whatsapptest.Fault
-	}{
-		{"500", whatsapptest.ServerError()},
-		{"503 without a body", whatsapptest.Fault{Status: http.StatusServiceUnavailable}},
-		{"400 code 1 unknown", whatsapptest.Fault{Code: whatsapp.CodeUnknown}},
-		{"400 code 131016 service unavailable", whatsapptest.Fault{Code: whatsapp.CodeServiceUnavailable}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			srv := whatsapptest.NewServer(whatsapptest.Config{})
-			defer srv.Close()
-			srv.FailNext(tt.fault)
-			m := &channel.Message{To: customer, Text: "hi"}
-			_, err := newClient(t, srv, nil).Send(context.Background(), m)
-			require.ErrorIs(t, err, channel.ErrDeliveryUnknown)
-			var de *channel.DeliveryError
-			require.ErrorAs(t, err, &de)
-			assert.Same(t, m, de.Message)
-			assert.Equal(t, 1, de.Attempts)
-			assert.False(t, de.Attempted.IsZero())
-			assert.False(t, channel.IsRetryable(err))
-			assert.Len(t, srv.Requests(), 1, "not retried")
-		})
-	}
-}
-
-func TestSendNoRetryOnPermanentError(t *testing.T) {
-	t.Parallel()
-	srv := whatsapptest.NewServer(whatsapptest.Config{})
-	defer srv.Close()
-	srv.FailNext(whatsapptest.Fault{Status: http.StatusBadRequest, Code: whatsapp.CodeInvalidParameter})
-	_, err := newClient(t, srv, nil).Send(context.Background(), &channel.Message{To: customer, Text: "hi"})
-	require.ErrorIs(t, err, channel.ErrInvalidMessage)
-	assert.False(t, channel.IsRetryable(err))
-	assert.Len(t, srv.Requests(), 1, "a permanent error is not retried")
+	metatest.SendFaults(t, customer, start, []metatest.SendFault[whatsapptest.Fault]{
+		{Name: "429 then 200", Fault: whatsapptest.TooManyRequests(0), Retried: true},
+		{Name: "throughput code in a 400 body", Fault: whatsapptest.Throttle(whatsapp.CodeThroughput, 0), Retried: true},
+		{Name: "account rate limit", Fault: whatsapptest.Throttle(whatsapp.CodeAccountRateLimit, 0), Retried: true},
+		{Name: "spam rate limit", Fault: whatsapptest.Throttle(whatsapp.CodeSpamRateLimit, 0), Retried: true},
+		{Name: "500", Fault: whatsapptest.ServerError(), Unknown: true},
+		{Name: "503 without a body", Fault: whatsapptest.Fault{Status: http.StatusServiceUnavailable}, Unknown: true},
+		{Name: "400 code 1 unknown", Fault: whatsapptest.Fault{Code: whatsapp.CodeUnknown}, Unknown: true},
+		{Name: "400 code 131016 service unavailable", Fault: whatsapptest.Fault{Code: whatsapp.CodeServiceUnavailable}, Unknown: true},
+		{Name: "permanent error", Fault: whatsapptest.Fault{Status: http.StatusBadRequest, Code: whatsapp.CodeInvalidParameter},
+			Err: channel.ErrInvalidMessage},
+		// Refused with throttling, then cancelled while waiting to retry:
+		// certainly not delivered, so a plain error.
+		{Name: "context ends while backing off", Fault: whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second),
+			MaxBackoff: time.Minute, Timeout: 100 * time.Millisecond, Err: context.DeadlineExceeded},
+	})
 }
 
 func TestSendHonoursRetryAfter(t *testing.T) {
@@ -332,21 +305,6 @@ func TestSendHonoursRetryAfter(t *testing.T) {
 	_, err := c.Send(context.Background(), &channel.Message{To: customer, Text: "hi"})
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, time.Since(start), time.Second)
-}
-
-func TestSendStopsWhenContextEnds(t *testing.T) {
-	t.Parallel()
-	srv := whatsapptest.NewServer(whatsapptest.Config{})
-	defer srv.Close()
-	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MaxBackoff = time.Minute })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
-	require.Error(t, err)
-	assert.True(t, errors.Is(err, context.DeadlineExceeded), err)
-	assert.Len(t, srv.Requests(), 1)
-	assert.Empty(t, srv.Sent())
 }
 
 func TestSendSlowServer(t *testing.T) {
@@ -407,21 +365,4 @@ func TestAPIErrorIs(t *testing.T) {
 		}
 		assert.Equal(t, tt.retry, e.Retryable(), "code %d", tt.code)
 	}
-}
-
-// TestSendCancelledWhileBackingOff: a send refused with throttling and then
-// cancelled while waiting to retry was certainly not delivered: a plain
-// error, not channel.ErrDeliveryUnknown.
-func TestSendCancelledWhileBackingOff(t *testing.T) {
-	t.Parallel()
-	srv := whatsapptest.NewServer(whatsapptest.Config{})
-	defer srv.Close()
-	srv.FailNext(whatsapptest.Throttle(whatsapp.CodeThroughput, 30*time.Second))
-	c := newClient(t, srv, func(c *whatsapp.Config) { c.Retry.MinBackoff, c.Retry.MaxBackoff = 30*time.Second, 30*time.Second })
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "hi"})
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.NotErrorIs(t, err, channel.ErrDeliveryUnknown)
-	assert.Empty(t, srv.Sent())
 }

@@ -26,12 +26,10 @@ type templateComponent struct {
 }
 
 type templateParam struct {
-	Type          string     `json:"type"`
-	ParameterName string     `json:"parameter_name,omitempty"`
-	Text          string     `json:"text,omitempty"`
-	Image         *mediaBody `json:"image,omitempty"`
-	Video         *mediaBody `json:"video,omitempty"`
-	Document      *mediaBody `json:"document,omitempty"`
+	Type          string `json:"type"`
+	ParameterName string `json:"parameter_name,omitempty"`
+	Text          string `json:"text,omitempty"`
+	visualMedia
 }
 
 // CheckTemplateParam reports why Meta would reject p as a text parameter of
@@ -91,14 +89,7 @@ func buildTemplate(t *channel.Template, md *channel.Media) (*templateBody, error
 		}
 		b.Caption = ""
 		p := templateParam{Type: string(md.Type)}
-		switch md.Type {
-		case channel.MediaImage:
-			p.Image = b
-		case channel.MediaVideo:
-			p.Video = b
-		case channel.MediaDocument:
-			p.Document = b
-		default:
+		if !p.set(md.Type, b) {
 			return nil, fmt.Errorf("%w: template headers take an image, video or document, not %s", channel.ErrUnsupported, md.Type)
 		}
 		tb.Components = append(tb.Components, templateComponent{Type: "header", Parameters: []templateParam{p}})

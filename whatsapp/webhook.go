@@ -1,13 +1,13 @@
 package whatsapp
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/inbound"
@@ -162,17 +162,9 @@ func ParseWebhook(body []byte) ([]channel.Event, error) {
 // parseWebhook is ParseWebhook with at most maxEvents events (0: the
 // default).
 func parseWebhook(body []byte, maxEvents int) ([]channel.Event, error) {
-	// JSON is UTF-8 (RFC 8259 §8.1); encoding/json would silently turn bad
-	// bytes into U+FFFD and hand the bot text the customer never wrote.
-	if !utf8.Valid(body) {
-		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformedWebhook)
-	}
-	if err := inbound.CheckItems(body, maxEvents); err != nil {
-		return nil, fmt.Errorf("whatsapp: %w", err)
-	}
 	var p webhookBody
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedWebhook, inbound.JSONErrorKind(err))
+	if err := inbound.DecodeJSON(body, maxEvents, &p, "whatsapp", ErrMalformedWebhook); err != nil {
+		return nil, err
 	}
 	events := normalize(p, body)
 	if err := inbound.CheckEvents(len(events), maxEvents); err != nil {
@@ -232,7 +224,7 @@ func unixSeconds(s string) time.Time {
 }
 
 func messageEvent(im *inMessage, contacts []inContact, business channel.Address, body []byte) channel.Event {
-	from := channel.Address{Channel: channel.WhatsApp, ID: cmpOr(im.From, im.FromUserID)}
+	from := channel.Address{Channel: channel.WhatsApp, ID: cmp.Or(im.From, im.FromUserID)}
 	t := unixSeconds(im.Timestamp)
 	e := channel.Event{
 		Type: channel.EventMessage, Channel: channel.WhatsApp, ID: im.ID,
@@ -336,7 +328,7 @@ func media(t channel.MediaType, im *inMedia) *channel.Media {
 }
 
 func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Event {
-	to := channel.Address{Channel: channel.WhatsApp, ID: cmpOr(s.RecipientID, s.RecipientUserID)}
+	to := channel.Address{Channel: channel.WhatsApp, ID: cmp.Or(s.RecipientID, s.RecipientUserID)}
 	t := unixSeconds(s.Timestamp)
 	e := channel.Event{
 		Type: channel.EventStatus, Channel: channel.WhatsApp, ID: s.ID + ":" + s.Status,
@@ -355,7 +347,7 @@ func statusEvent(s *inStatus, business channel.Address, body []byte) channel.Eve
 		st.Err = &APIError{Message: "message failed"}
 		if len(s.Errors) > 0 {
 			x := s.Errors[0]
-			st.Err = &APIError{Code: x.Code, Message: cmpOr(x.Message, x.Title), Details: x.ErrorData.Details}
+			st.Err = &APIError{Code: x.Code, Message: cmp.Or(x.Message, x.Title), Details: x.ErrorData.Details}
 		}
 	default:
 		e.Type = channel.EventUnknown

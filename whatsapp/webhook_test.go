@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/meta"
+	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/whatsapp"
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
@@ -64,94 +62,72 @@ func summarize(t *testing.T, e channel.Event) got {
 	return g
 }
 
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
-
 func TestParseWebhook(t *testing.T) {
 	t.Parallel()
 	const biz = "106540352242922"
-	tests := []struct {
-		file string
-		want []got
-	}{
-		{"text.json", []got{{
+	inboundtest.ParseFiles(t, whatsapp.ParseWebhook, summarize, []inboundtest.ParseCase[got]{
+		{File: "text.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=",
 			From: "16505551234", To: biz, Text: "Does it come in another color?", Raw: true,
 			Contact: channel.Contact{Name: "Sheena Nelson", Phone: "16505551234", ScopedID: "US.13491208655302741918"},
 		}}},
-		{"image.json", []got{{
+		{File: "image.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=",
 			From: "16505551234", To: biz, Raw: true,
 			Media:   "image:1003383421387256:image/jpeg:The box arrived crushed",
 			Contact: channel.Contact{Name: "Sheena Nelson", Phone: "16505551234"},
 		}}},
-		{"interactive_button.json", []got{{
+		{File: "interactive_button.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBMEMzRkU2QzZDMkJFQjVCQTk3AA==",
 			From: "5215512345678", To: biz, Text: "Track my order", Payload: "track_order", Raw: true,
 			ReplyTo: "wamid.HBgLMTU1MDc4Mzg4MTEVAgARGBI1QjE0OUJFQzRCM0U1RkE3NEYA",
 			Contact: channel.Contact{Name: "Pablo Morales", Phone: "5215512345678"},
 		}}},
-		{"interactive_list.json", []got{{
+		{File: "interactive_list.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBMjQwQjU1RjkwN0ZFOEQ4MTA0AA==",
 			From: "5215512345678", To: biz, Text: "Returns", Payload: "returns", Raw: true,
 			ReplyTo: "wamid.HBgLMTU1MDc4Mzg4MTEVAgARGBI2QjE0OUJFQzRCM0U1RkE3NEYA",
 			Contact: channel.Contact{Name: "Pablo Morales", Phone: "5215512345678"},
 		}}},
-		{"button.json", []got{{
+		{File: "button.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgMODE5MDEyMzQ1Njc4FQIAEhgUM0E4Q0Q2MzM2NjQzNDI3RkRBQUYA",
 			From: "819012345678", To: biz, Text: "Stop promotions", Payload: "STOP_PROMOTIONS", Raw: true,
 			ReplyTo: "wamid.HBgLODE5MDEyMzQ1Njc4FQIAERgSQzREMjg1RjM2RjI1MjJDNTNBAA==",
 			Contact: channel.Contact{Name: "Aiko Tanaka", Phone: "819012345678"},
 		}}},
-		{"location.json", []got{{
+		{File: "location.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgLNjY4MTIzNDU2NzgVAgASGBQzQUQ3QjM1NzA3RTk1NjM5OEE2MwA=",
 			From: "66812345678", To: biz, Location: "Siam Paragon", Raw: true,
 			Contact: channel.Contact{Name: "Somchai P.", Phone: "66812345678"},
 		}}},
-		{"statuses.json", []got{
+		{File: "statuses.json", Want: []got{
 			{Type: channel.EventStatus, ID: "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA:sent", From: biz, To: "16505551234", State: channel.StateSent, Raw: true},
 			{Type: channel.EventStatus, ID: "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA:delivered", From: biz, To: "16505551234", State: channel.StateDelivered, Raw: true},
 			{Type: channel.EventStatus, ID: "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA:read", From: biz, To: "16505551234", State: channel.StateRead, Raw: true},
 			{Type: channel.EventStatus, ID: "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBJCQ0Y5NUFBRkQ3QjQ5ODYzRTAA:failed", From: biz, To: "16505551234", State: channel.StateFailed, ErrCode: 131047, Raw: true},
 		}},
-		{"multi.json", []got{
+		{File: "multi.json", Want: []got{
 			{Type: channel.EventMessage, ID: "wamid.A1", From: "5511987654321", To: biz, Text: "Oi", Raw: true, Contact: channel.Contact{Name: "Ana", Phone: "5511987654321"}},
 			{Type: channel.EventMessage, ID: "wamid.B1", From: "5511912345678", To: biz, Text: "Cadê meu pedido?", Raw: true, Contact: channel.Contact{Name: "Bruno", Phone: "5511912345678"}},
 			{Type: channel.EventStatus, ID: "wamid.OUT1:delivered", From: biz, To: "5511987654321", State: channel.StateDelivered, Raw: true},
 			{Type: channel.EventMessage, ID: "wamid.C1", From: "8613800138000", To: "106540352242923", Text: "你好", Raw: true, Contact: channel.Contact{Name: "Chen", Phone: "8613800138000"}},
 		}},
-		{"unknown.json", []got{{
+		{File: "unknown.json", Want: []got{{
 			Type: channel.EventUnknown, ID: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUVGQTJBNkI3NkZBMEI3NTYzRQA=",
 			From: "16505551234", To: biz, Raw: true,
 		}}},
-		{"user_id_only.json", []got{{
+		{File: "user_id_only.json", Want: []got{{
 			Type: channel.EventMessage, ID: "wamid.HBgVVVMuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQTk4QjQ3MjE3QzE0NUQ2OTI4NQA=",
 			From: "US.13491208655302741918", To: biz, Text: "Is this available in size M?", Raw: true,
 			Contact: channel.Contact{Name: "quiet.shopper", ScopedID: "US.13491208655302741918"},
 		}}},
-		{"echo_and_other_field.json", []got{{Type: channel.EventUnknown, Raw: true}}},
-	}
-	for _, tt := range tests {
-		t.Run(strings.TrimSuffix(tt.file, ".json"), func(t *testing.T) {
-			t.Parallel()
-			events, err := whatsapp.ParseWebhook(readFile(t, tt.file))
-			require.NoError(t, err)
-			var gots []got
-			for _, e := range events {
-				gots = append(gots, summarize(t, e))
-			}
-			assert.Equal(t, tt.want, gots)
-		})
-	}
+		{File: "echo_and_other_field.json", Want: []got{{Type: channel.EventUnknown, Raw: true}}},
+	})
 }
 
 func TestParseWebhookStatusErrorMapsToSentinel(t *testing.T) {
 	t.Parallel()
-	events, err := whatsapp.ParseWebhook(readFile(t, "statuses.json"))
+	events, err := whatsapp.ParseWebhook(inboundtest.Testdata(t, "statuses.json"))
 	require.NoError(t, err)
 	failed := events[3].Status
 	require.Equal(t, channel.StateFailed, failed.State)
@@ -161,7 +137,7 @@ func TestParseWebhookStatusErrorMapsToSentinel(t *testing.T) {
 
 func TestParseWebhookUnknownCarriesItem(t *testing.T) {
 	t.Parallel()
-	events, err := whatsapp.ParseWebhook(readFile(t, "unknown.json"))
+	events, err := whatsapp.ParseWebhook(inboundtest.Testdata(t, "unknown.json"))
 	require.NoError(t, err)
 	require.Len(t, events, 1)
 	assert.Contains(t, string(events[0].Raw), `"unsupported"`)
@@ -170,18 +146,12 @@ func TestParseWebhookUnknownCarriesItem(t *testing.T) {
 
 func TestParseWebhookMalformed(t *testing.T) {
 	t.Parallel()
-	for name, body := range map[string]string{
+	inboundtest.Malformed(t, whatsapp.ParseWebhook, whatsapp.ErrMalformedWebhook, map[string]string{
 		"empty":       "",
 		"not json":    "hello",
 		"truncated":   `{"object":"whatsapp_business_account","entry":[`,
 		"wrong types": `{"object":"whatsapp_business_account","entry":{"id":1}}`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			_, err := whatsapp.ParseWebhook([]byte(body))
-			assert.ErrorIs(t, err, whatsapp.ErrMalformedWebhook)
-		})
-	}
+	})
 }
 
 func newClient(t *testing.T, srv *whatsapptest.Server, edit func(*whatsapp.Config)) *whatsapp.Client {
@@ -195,99 +165,32 @@ func newClient(t *testing.T, srv *whatsapptest.Server, edit func(*whatsapp.Confi
 	return c
 }
 
-func TestWebhookHandshake(t *testing.T) {
+func TestWebhookHTTP(t *testing.T) {
 	t.Parallel()
-	srv := whatsapptest.NewServer(whatsapptest.Config{})
-	t.Cleanup(srv.Close)
-	h := newClient(t, srv, nil).Webhook(&metatest.Recorder{})
-	tests := []struct {
-		name, query string
-		status      int
-		body        string
-	}{
-		{"ok", "hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444", 200, "1158201444"},
-		{"wrong token", "hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444", 403, ""},
-		{"wrong mode", "hub.mode=unsubscribe&hub.verify_token=test-verify-token&hub.challenge=1", 403, ""},
-		{"no token", "hub.mode=subscribe&hub.challenge=1", 403, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/webhook?"+tt.query, nil))
-			assert.Equal(t, tt.status, rec.Code)
-			if tt.body != "" {
-				assert.Equal(t, tt.body, rec.Body.String())
-			}
-		})
-	}
-}
-
-func TestWebhookPost(t *testing.T) {
-	t.Parallel()
-	body := readFile(t, "text.json")
-	secret := []byte("test-app-secret")
-	tests := []struct {
-		name      string
-		body      []byte
-		signature string
-		method    string
-		maxBody   int64
-		status    int
-		handled   int
-	}{
-		{"valid", body, meta.Sign(body, secret), http.MethodPost, 0, 200, 1},
-		{"missing signature", body, "", http.MethodPost, 0, 401, 0},
-		{"wrong signature", body, meta.Sign(body, []byte("other")), http.MethodPost, 0, 401, 0},
-		{"signature of another body", body, meta.Sign([]byte("{}"), secret), http.MethodPost, 0, 401, 0},
-		{"sha1 header form", body, "sha1=abc", http.MethodPost, 0, 401, 0},
-		{"too large", body, meta.Sign(body, secret), http.MethodPost, 100, 413, 0},
-		{"malformed json", []byte(`{"object":`), meta.Sign([]byte(`{"object":`), secret), http.MethodPost, 0, 400, 0},
-		{"put", body, meta.Sign(body, secret), http.MethodPut, 0, 405, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+	metatest.WebhookHTTP(t, metatest.Webhook{
+		New: func(t *testing.T, maxBody int64, h channel.Handler) http.Handler {
 			srv := whatsapptest.NewServer(whatsapptest.Config{})
-			defer srv.Close()
-			rec := &metatest.Recorder{}
-			h := newClient(t, srv, func(c *whatsapp.Config) { c.MaxBodyBytes = tt.maxBody }).Webhook(rec)
-			req := httptest.NewRequest(tt.method, "/webhook", strings.NewReader(string(tt.body)))
-			if tt.signature != "" {
-				req.Header.Set(meta.SignatureHeader, tt.signature)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			assert.Equal(t, tt.status, w.Code)
-			assert.Len(t, rec.IDs(), tt.handled)
-		})
-	}
+			t.Cleanup(srv.Close)
+			return newClient(t, srv, func(c *whatsapp.Config) { c.MaxBodyBytes = maxBody }).Webhook(h)
+		},
+		Body: inboundtest.Testdata(t, "text.json"), AppSecret: "test-app-secret", VerifyToken: "test-verify-token",
+	})
 }
 
 func TestWebhookRedeliveryAndHandlerFailure(t *testing.T) {
 	t.Parallel()
 	srv := whatsapptest.NewServer(whatsapptest.Config{})
 	defer srv.Close()
-	ctx := context.Background()
 	rec := &metatest.Recorder{FailOn: map[string]int{"wamid.B1": 1}}
 	h := newClient(t, srv, nil).Webhook(rec)
-	body := readFile(t, "multi.json")
-
-	status, err := srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusInternalServerError, status, "a failing handler makes Meta redeliver")
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1"}, rec.IDs(), "handling stops at the failure")
-
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"}, rec.IDs(),
-		"A1 is not handled twice; B1 is retried")
-
-	status, err = srv.Deliver(ctx, h, body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, status)
-	assert.Len(t, rec.IDs(), 5, "a third delivery reaches the handler not at all")
+	body := inboundtest.Testdata(t, "multi.json")
+	deliver := func() int {
+		status, err := srv.Deliver(context.Background(), h, body)
+		require.NoError(t, err)
+		return status
+	}
+	metatest.Redelivery(t, deliver, rec, "wamid.B1",
+		[]string{"wamid.A1", "wamid.B1", "wamid.B1", "wamid.OUT1:delivered", "wamid.C1"})
 }
 
 func TestWebhookSharedDedupeStore(t *testing.T) {
@@ -324,11 +227,7 @@ func TestWebhookDeliverURL(t *testing.T) {
 
 func FuzzParseWebhook(f *testing.F) {
 	for _, name := range []string{"text.json", "image.json", "interactive_button.json", "statuses.json", "multi.json", "unknown.json", "user_id_only.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(inboundtest.Testdata(f, name))
 	}
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"type":"interactive","interactive":null}]}}]}]}`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":[{"status":"failed","errors":[]}]}}]}]}`))

@@ -54,6 +54,23 @@ type fault struct {
 	after bool // the platform accepted and recorded the message first
 }
 
+// wire returns what f does on the wire in the fields every fake's Fault
+// shares: the status of a 429 or a 500, a reset, a delay. A throttle is
+// left to the caller: each platform throttles in its own way.
+func (f fault) wire() (status int, closed bool, delay time.Duration) {
+	switch f.kind {
+	case tooMany:
+		status = http.StatusTooManyRequests
+	case status500:
+		status = http.StatusInternalServerError
+	case reset:
+		closed = true
+	case slow:
+		delay = slowDelay
+	}
+	return status, closed, delay
+}
+
 // certain reports whether the client can tell the platform did not take
 // the message (so the adapter retries it at once).
 func (f fault) certain() bool { return !f.after && f.kind <= throttle }
@@ -177,17 +194,14 @@ func messengerPlatform(t *testing.T, hc *http.Client) platform {
 // metaFault maps a row onto a Graph fault (both Meta fakes share the shape).
 func metaFault(f fault, throttleCode int) whatsapptest.Fault {
 	mf := whatsapptest.Fault{Path: "/messages", AfterAccept: f.after}
+	mf.Status, mf.Reset, mf.Delay = f.wire()
 	switch f.kind {
 	case tooMany:
-		mf.Status, mf.Code = http.StatusTooManyRequests, 4
+		mf.Code = 4
 	case throttle:
 		mf.Status, mf.Code = http.StatusBadRequest, throttleCode
 	case status500:
-		mf.Status, mf.Code = http.StatusInternalServerError, 1
-	case reset:
-		mf.Reset = true
-	case slow:
-		mf.Delay = slowDelay
+		mf.Code = 1
 	}
 	return mf
 }
@@ -227,15 +241,9 @@ func linePlatform(t *testing.T, hc *http.Client, reply bool) platform {
 		},
 		inject: func(f fault) {
 			lf := linetest.Fault{Path: path, AfterAccept: f.after}
-			switch f.kind {
-			case tooMany, throttle: // LINE throttles with 429 only
+			lf.Status, lf.Reset, lf.Delay = f.wire()
+			if f.kind == throttle { // LINE throttles with 429 only
 				lf.Status = http.StatusTooManyRequests
-			case status500:
-				lf.Status = http.StatusInternalServerError
-			case reset:
-				lf.Reset = true
-			case slow:
-				lf.Delay = slowDelay
 			}
 			srv.Inject(lf)
 		},
@@ -258,17 +266,9 @@ func wechatPlatform(t *testing.T, hc *http.Client) platform {
 		},
 		inject: func(f fault) {
 			wf := wechattest.Fault{Path: "/cgi-bin/message/custom/send", AfterAccept: f.after}
-			switch f.kind {
-			case tooMany:
-				wf.Status = http.StatusTooManyRequests
-			case throttle:
+			wf.Status, wf.Reset, wf.Delay = f.wire()
+			if f.kind == throttle {
 				wf.ErrCode = wechat.CodeAPIFrequency
-			case status500:
-				wf.Status = http.StatusInternalServerError
-			case reset:
-				wf.Reset = true
-			case slow:
-				wf.Delay = slowDelay
 			}
 			srv.Inject(wf)
 		},

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/switchboard-go/switchboard/channel"
 )
@@ -76,6 +77,26 @@ func CheckItems(body []byte, maxEvents int) error {
 			inArray = append(inArray, delim == '[')
 		}
 	}
+}
+
+// DecodeJSON is the first step of the JSON adapters' webhook parsers. It
+// refuses a body that is not UTF-8 (JSON is UTF-8, RFC 8259 §8.1, and
+// encoding/json would silently turn bad bytes into U+FFFD and hand the bot
+// text the customer never wrote) or that holds too many array elements
+// (CheckItems, before anything is decoded), then unmarshals body into v.
+// Its errors wrap malformed, with the kind of JSON error but never the
+// input, or ErrTooManyEvents, prefixed with "name: ".
+func DecodeJSON(body []byte, maxEvents int, v any, name string, malformed error) error {
+	if !utf8.Valid(body) {
+		return fmt.Errorf("%w: body is not valid UTF-8", malformed)
+	}
+	if err := CheckItems(body, maxEvents); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%w: %s", malformed, JSONErrorKind(err))
+	}
+	return nil
 }
 
 // CheckEvents returns an error wrapping ErrTooManyEvents when n > maxEvents

@@ -46,16 +46,43 @@ func Default(p *string, v string) {
 	}
 }
 
-// ReadRequest reads the body of a request to a fake server through a cap of
-// limit bytes. Over the cap or on a read error it answers code 100 and
-// reports false; the caller just returns.
-func ReadRequest(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+// Recorded is a request a fake server received, access token redacted. It
+// has the fields of the fakes' exported Request types, which convert from
+// it.
+type Recorded struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the URL path.
+	Path string
+	// Query is the URL query, access_token redacted.
+	Query url.Values
+	// Header is a copy of the header, Authorization redacted.
+	Header http.Header
+	// Body is the raw request body.
+	Body []byte
+}
+
+// Receive reads the body of a request to a fake server through a cap of
+// limit bytes and returns the request's record, redacted (Redacted). Over
+// the cap or on a read error it answers code 100 and reports false; the
+// caller just returns.
+func Receive(w http.ResponseWriter, r *http.Request, limit int64) (Recorded, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		InvalidParameter(w, "request body too large or unreadable")
-		return nil, false
+		return Recorded{}, false
 	}
-	return body, true
+	h, q := Redacted(r)
+	return Recorded{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body}, true
+}
+
+// ServeAuthorized answers an API request to a fake: 401 with code 190 when
+// r does not carry token (Authorized), else under the next queued fault
+// matching r's path (Serve), else with route.
+func (fs *Faults) ServeAuthorized(w http.ResponseWriter, r *http.Request, token string, route func(http.ResponseWriter)) {
+	if Authorized(w, r, token) {
+		fs.Serve(w, r, route)
+	}
 }
 
 // Redacted returns copies of r's header and query with the access token

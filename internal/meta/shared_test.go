@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -225,9 +226,15 @@ func TestFakeRequestPlumbing(t *testing.T) {
 	}
 
 	w := httptest.NewRecorder()
-	body, ok := ReadRequest(w, r, 4)
+	rec, ok := Receive(w, r, 4)
 	assert.False(t, ok)
-	assert.Nil(t, body)
+	assert.Nil(t, rec.Body)
+
+	r = httptest.NewRequest(http.MethodPost, "/v26.0/me/messages?access_token=tok", strings.NewReader("{}"))
+	rec, ok = Receive(httptest.NewRecorder(), r, 4)
+	require.True(t, ok)
+	assert.Equal(t, Recorded{Method: http.MethodPost, Path: "/v26.0/me/messages",
+		Query: url.Values{"access_token": {"[redacted]"}}, Header: http.Header{}, Body: []byte("{}")}, rec)
 	g, ok := ParseError(w.Body.Bytes())
 	require.True(t, ok)
 	assert.Equal(t, 100, g.Code)

@@ -13,36 +13,66 @@ import (
 // accepts the types the line adapter sends: text, image, video, location and
 // sticker; any other type is refused as LINE refuses unknown types.
 type Message struct {
-	Type               string      `json:"type"`
-	Text               string      `json:"text,omitempty"`
-	OriginalContentURL string      `json:"originalContentUrl,omitempty"`
-	PreviewImageURL    string      `json:"previewImageUrl,omitempty"`
-	Title              string      `json:"title,omitempty"`
-	Address            string      `json:"address,omitempty"`
-	Latitude           *float64    `json:"latitude,omitempty"`
-	Longitude          *float64    `json:"longitude,omitempty"`
-	PackageID          string      `json:"packageId,omitempty"`
-	StickerID          string      `json:"stickerId,omitempty"`
-	QuickReply         *QuickReply `json:"quickReply,omitempty"`
+	// Type is the message type: "text", "image", "video", "location" or
+	// "sticker".
+	Type string `json:"type"`
+	// Text is the body of a text message (at most 5,000 characters).
+	Text string `json:"text,omitempty"`
+	// OriginalContentURL is the HTTPS URL of an image's or video's file
+	// (at most 2,000 characters); empty for other types.
+	OriginalContentURL string `json:"originalContentUrl,omitempty"`
+	// PreviewImageURL is the HTTPS URL of the preview image of an image or
+	// video message.
+	PreviewImageURL string `json:"previewImageUrl,omitempty"`
+	// Title is a location message's title (at most 100 characters).
+	Title string `json:"title,omitempty"`
+	// Address is a location message's address (at most 100 characters).
+	Address string `json:"address,omitempty"`
+	// Latitude is a location message's latitude in degrees; nil for other
+	// types (a pointer, so 0 is a position).
+	Latitude *float64 `json:"latitude,omitempty"`
+	// Longitude is a location message's longitude in degrees; nil for
+	// other types.
+	Longitude *float64 `json:"longitude,omitempty"`
+	// PackageID is a sticker message's sticker package (LINE's sticker
+	// list).
+	PackageID string `json:"packageId,omitempty"`
+	// StickerID is the sticker's id within PackageID.
+	StickerID string `json:"stickerId,omitempty"`
+	// QuickReply holds the quick reply buttons shown under the message;
+	// nil when there are none.
+	QuickReply *QuickReply `json:"quickReply,omitempty"`
 }
 
 // QuickReply is a message's quick reply buttons.
 type QuickReply struct {
+	// Items are the buttons, at most 13.
 	Items []QuickReplyItem `json:"items"`
 }
 
 // QuickReplyItem is one quick reply button.
 type QuickReplyItem struct {
-	Type   string `json:"type"`
+	// Type is always "action".
+	Type string `json:"type"`
+	// Action is what tapping the button does.
 	Action Action `json:"action"`
 }
 
 // Action is a quick reply action (message or postback).
 type Action struct {
-	Type        string `json:"type"`
-	Label       string `json:"label"`
-	Text        string `json:"text,omitempty"`
-	Data        string `json:"data,omitempty"`
+	// Type is "message" (the user sends Text) or "postback" (LINE sends a
+	// postback event carrying Data).
+	Type string `json:"type"`
+	// Label is the button's text (at most 20 characters).
+	Label string `json:"label"`
+	// Text is what a message action sends as the user's message (at most
+	// 300 characters).
+	Text string `json:"text,omitempty"`
+	// Data is what a postback action returns in the postback event (at
+	// most 300 characters).
+	Data string `json:"data,omitempty"`
+	// DisplayText is what a postback action shows in the chat as the
+	// user's message; empty shows nothing.
 	DisplayText string `json:"displayText,omitempty"`
 }
 

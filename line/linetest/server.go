@@ -90,11 +90,17 @@ type content struct {
 // Request is one request the server received, as received, with the status
 // it answered.
 type Request struct {
-	Method   string
-	Path     string
-	Header   http.Header
-	Body     []byte
-	Status   int
+	// Method is the HTTP method.
+	Method string
+	// Path is the URL path, e.g. "/v2/bot/message/push".
+	Path string
+	// Header is a copy of the request's header, Authorization included.
+	Header http.Header
+	// Body is the raw request body.
+	Body []byte
+	// Status is the HTTP status the server answered.
+	Status int
+	// RetryKey is the X-Line-Retry-Key header; empty when none was sent.
 	RetryKey string
 }
 
@@ -103,11 +109,16 @@ type Sent struct {
 	// Kind is "reply", "push", "multicast" or "broadcast".
 	Kind string
 	// To holds the chat ids the messages went to (none for a broadcast).
-	To         []string
+	To []string
+	// ReplyToken is the reply token a reply used; empty for other kinds.
 	ReplyToken string
-	RetryKey   string
-	RequestID  string
-	Messages   []Message
+	// RetryKey is the X-Line-Retry-Key of the request; empty when none
+	// was sent (a reply never takes one).
+	RetryKey string
+	// RequestID is the X-Line-Request-Id the server answered.
+	RequestID string
+	// Messages are the message objects sent, in order (at most 5).
+	Messages []Message
 	// IDs are the message ids the server returned, one per message (reply
 	// and push only: LINE returns none for multicast and broadcast).
 	IDs []string

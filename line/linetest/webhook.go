@@ -18,56 +18,99 @@ import (
 // event objects"). The constructors on Server fill it in; change any field
 // before delivering it.
 type Event struct {
-	Type            string          `json:"type"`
-	Mode            string          `json:"mode"`
-	Timestamp       int64           `json:"timestamp"`
-	Source          Source          `json:"source"`
-	WebhookEventID  string          `json:"webhookEventId"`
+	// Type is the event type: "message", "follow", "unfollow", "postback"
+	// and others the line adapter passes on as unknown.
+	Type string `json:"type"`
+	// Mode is the channel state: "active", or "standby" when another
+	// module owns the chat and the bot should not answer.
+	Mode string `json:"mode"`
+	// Timestamp is when the event happened, in milliseconds since the Unix
+	// epoch.
+	Timestamp int64 `json:"timestamp"`
+	// Source is the chat the event happened in.
+	Source Source `json:"source"`
+	// WebhookEventID identifies the event (a ULID in LINE's deliveries); a
+	// redelivery carries the same id.
+	WebhookEventID string `json:"webhookEventId"`
+	// DeliveryContext says whether this is a redelivery.
 	DeliveryContext DeliveryContext `json:"deliveryContext"`
-	ReplyToken      string          `json:"replyToken,omitempty"`
-	Message         *EventMessage   `json:"message,omitempty"`
-	Postback        *Postback       `json:"postback,omitempty"`
+	// ReplyToken lets the bot answer this event once with a reply message;
+	// empty for events that cannot be replied to (unfollow).
+	ReplyToken string `json:"replyToken,omitempty"`
+	// Message is the message of a message event; nil otherwise.
+	Message *EventMessage `json:"message,omitempty"`
+	// Postback is the data of a postback event; nil otherwise.
+	Postback *Postback `json:"postback,omitempty"`
 }
 
 // Source is where an event happened.
 type Source struct {
-	Type    string `json:"type"` // user, group, room
-	UserID  string `json:"userId,omitempty"`
+	// Type is "user" (a one-on-one chat), "group" or "room".
+	Type string `json:"type"`
+	// UserID is the user who caused the event ("U" and 32 hex digits);
+	// in a group or room LINE omits it when the user has not agreed to
+	// share it.
+	UserID string `json:"userId,omitempty"`
+	// GroupID is the group chat's id; set only when Type is "group".
 	GroupID string `json:"groupId,omitempty"`
-	RoomID  string `json:"roomId,omitempty"`
+	// RoomID is the multi-person chat's id; set only when Type is "room".
+	RoomID string `json:"roomId,omitempty"`
 }
 
 // DeliveryContext says whether the event is a redelivery.
 type DeliveryContext struct {
+	// IsRedelivery is true when LINE sends the event again because an
+	// earlier delivery was not acknowledged.
 	IsRedelivery bool `json:"isRedelivery"`
 }
 
 // EventMessage is the message of a message event.
 type EventMessage struct {
-	ID              string           `json:"id"`
-	Type            string           `json:"type"`
-	QuoteToken      string           `json:"quoteToken,omitempty"`
-	Text            string           `json:"text,omitempty"`
+	// ID is the message id; for media it is also the id to download the
+	// content with.
+	ID string `json:"id"`
+	// Type is "text", "image", "video", "audio", "file", "location" or
+	// "sticker".
+	Type string `json:"type"`
+	// QuoteToken lets the bot quote this message in a reply or push.
+	QuoteToken string `json:"quoteToken,omitempty"`
+	// Text is a text message's body.
+	Text string `json:"text,omitempty"`
+	// ContentProvider says where an image's, video's or audio's content
+	// is; nil for other types.
 	ContentProvider *ContentProvider `json:"contentProvider,omitempty"`
-	FileName        string           `json:"fileName,omitempty"`
-	FileSize        int64            `json:"fileSize,omitempty"`
-	Title           string           `json:"title,omitempty"`
-	Address         string           `json:"address,omitempty"`
-	Latitude        float64          `json:"latitude,omitempty"`
-	Longitude       float64          `json:"longitude,omitempty"`
-	PackageID       string           `json:"packageId,omitempty"`
-	StickerID       string           `json:"stickerId,omitempty"`
+	// FileName is a file message's file name.
+	FileName string `json:"fileName,omitempty"`
+	// FileSize is a file message's size in bytes.
+	FileSize int64 `json:"fileSize,omitempty"`
+	// Title is a location message's place name; may be empty.
+	Title string `json:"title,omitempty"`
+	// Address is a location message's address; may be empty.
+	Address string `json:"address,omitempty"`
+	// Latitude is a location message's latitude in degrees.
+	Latitude float64 `json:"latitude,omitempty"`
+	// Longitude is a location message's longitude in degrees.
+	Longitude float64 `json:"longitude,omitempty"`
+	// PackageID is a sticker message's sticker package.
+	PackageID string `json:"packageId,omitempty"`
+	// StickerID is the sticker's id within PackageID.
+	StickerID string `json:"stickerId,omitempty"`
 }
 
 // ContentProvider says where the content of an image, video or audio is.
 type ContentProvider struct {
-	Type               string `json:"type"` // line, external
+	// Type is "line" (download the content from LINE by message id) or
+	// "external" (the URLs below hold it).
+	Type string `json:"type"`
+	// OriginalContentURL is the content's URL when Type is "external".
 	OriginalContentURL string `json:"originalContentUrl,omitempty"`
-	PreviewImageURL    string `json:"previewImageUrl,omitempty"`
+	// PreviewImageURL is the preview image's URL when Type is "external".
+	PreviewImageURL string `json:"previewImageUrl,omitempty"`
 }
 
 // Postback is the data of a postback event.
 type Postback struct {
+	// Data is the postback action's data, as the bot set it on the button.
 	Data string `json:"data"`
 }
 

@@ -52,21 +52,17 @@ type message struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, ok := meta.ReadRequest(w, r, maxRequestBody)
+	rec, ok := meta.Receive(w, r, maxRequestBody)
 	if !ok {
 		return
 	}
-	h, q := meta.Redacted(r)
-	s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
+	s.requests.Add(Request(rec))
 	parts := meta.PathParts(r)
 	if len(parts) != 3 || !meta.PathVersion(parts[0]) || parts[1] != "me" {
 		meta.UnknownPath(w, parts)
 		return
 	}
-	if !meta.Authorized(w, r, s.cfg.PageAccessToken) {
-		return
-	}
-	s.faults.Serve(w, r, func(w http.ResponseWriter) { s.route(w, r, parts, body) })
+	s.faults.ServeAuthorized(w, r, s.cfg.PageAccessToken, func(w http.ResponseWriter) { s.route(w, r, parts, rec.Body) })
 }
 
 // route answers an authorized API request.

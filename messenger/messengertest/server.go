@@ -44,25 +44,35 @@ type Server struct {
 
 // Request is one request the server received, with the token redacted.
 type Request struct {
+	// Method is the HTTP method.
 	Method string
-	Path   string
-	Query  url.Values
+	// Path is the URL path, e.g. "/v26.0/me/messages".
+	Path string
+	// Query is the URL query, access_token redacted.
+	Query url.Values
+	// Header is a copy of the request's header, Authorization redacted.
 	Header http.Header
-	Body   []byte
+	// Body is the raw request body.
+	Body []byte
 }
 
 // Sent is a message the server accepted.
 type Sent struct {
-	ID            string // the mid it answered
-	To            string // PSID
+	ID string // the mid it answered
+	To string // PSID
+	// MessagingType is "RESPONSE", "UPDATE" or "MESSAGE_TAG".
 	MessagingType string
-	Tag           string
-	Text          string
+	// Tag is the message tag of a MESSAGE_TAG send (e.g.
+	// "POST_PURCHASE_UPDATE"), else empty.
+	Tag string
+	// Text is the message text; empty for an attachment.
+	Text string
 	// Attachment is "type:url" or "type:#attachment_id" for an attachment.
 	Attachment string
 	// QuickReplies are the quick-reply titles.
 	QuickReplies []string
-	Body         []byte
+	// Body is the raw JSON request body.
+	Body []byte
 }
 
 // NewServer starts a fake server; call Close when done.

@@ -9,6 +9,7 @@ import (
 // Inbound describes what a person sent the Page, for a webhook payload.
 type Inbound struct {
 	PSID string // the person's page-scoped id
+	// Text is the message text; empty for an attachment alone.
 	Text string
 	// QuickReply is the payload of the quick reply the person tapped.
 	QuickReply string

@@ -1,6 +1,7 @@
 package wechattest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,9 +24,13 @@ type Config struct {
 	// AppID, AppSecret, Token and EncodingAESKey are the fake account's
 	// credentials; defaults are DefaultAppID, DefaultAppSecret, DefaultToken
 	// and, only when SafeMode is set, DefaultEncodingAESKey.
-	AppID          string
-	AppSecret      string
-	Token          string
+	AppID string
+	// AppSecret is the secret the token endpoint checks.
+	AppSecret string
+	// Token signs webhook deliveries (signature, msg_signature).
+	Token string
+	// EncodingAESKey (43 base64 characters) encrypts safe-mode deliveries
+	// and replies.
 	EncodingAESKey string
 	// SafeMode delivers webhooks encrypted (encrypt_type=aes).
 	SafeMode bool
@@ -224,21 +229,17 @@ func (f Fault) answer(w http.ResponseWriter) bool {
 		code = -1
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(cmpOr(f.Status, http.StatusOK))
+	w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 	_ = json.NewEncoder(w).Encode(map[string]any{"errcode": code, "errmsg": fmt.Sprintf("%s rid: fake-%d", errmsg(code), code)})
 	return true
 }
 
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
-}
-
 // Sent is one accepted customer-service message (a copy: safe to keep).
 type Sent struct {
-	ToUser  string
+	// ToUser is the recipient's openid (touser).
+	ToUser string
+	// MsgType is msgtype: "text", "image", "voice", "video", "news",
+	// "msgmenu", ...
 	MsgType string
 	// Text is text.content, or msgmenu.head_content.
 	Text string
@@ -257,6 +258,7 @@ func (s *Server) Sent() []Sent {
 
 // Typing is one accepted typing command (a plain value).
 type Typing struct {
+	// ToUser is the openid the indicator was shown to.
 	ToUser  string
 	Command string // Typing or CancelTyping
 }
@@ -270,10 +272,15 @@ func (s *Server) Typings() []Typing {
 
 // Uploaded is one accepted media upload (a plain value).
 type Uploaded struct {
-	Type     string
-	MediaID  string
+	// Type is the type query parameter: "image", "voice", "video" or
+	// "thumb".
+	Type string
+	// MediaID is the id the server answered ("FAKE_MEDIA_" and a number).
+	MediaID string
+	// Filename is the multipart file name the client sent.
 	Filename string
-	Size     int
+	// Size is the file's size in bytes.
+	Size int
 }
 
 // Uploads returns the accepted uploads, oldest first.

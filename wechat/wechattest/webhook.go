@@ -106,6 +106,7 @@ func (s *Server) NewRequest(msg []byte) *http.Request {
 
 // Delivery is what the webhook answered (a plain value).
 type Delivery struct {
+	// Status is the HTTP status the webhook answered.
 	Status int
 	// Body is the raw answer ("success", a reply envelope, an error text).
 	Body []byte
@@ -116,11 +117,16 @@ type Delivery struct {
 
 // Reply is a passive reply (被动回复消息) as the fake read it (a plain value).
 type Reply struct {
-	ToUserName   string `xml:"ToUserName"`
+	// ToUserName is the customer's openid the reply goes to.
+	ToUserName string `xml:"ToUserName"`
+	// FromUserName is the official account's original id ("gh_...").
 	FromUserName string `xml:"FromUserName"`
-	CreateTime   int64  `xml:"CreateTime"`
-	MsgType      string `xml:"MsgType"`
-	Content      string `xml:"Content"`
+	// CreateTime is when the reply was made, in Unix seconds.
+	CreateTime int64 `xml:"CreateTime"`
+	// MsgType is the reply's type; the wechat adapter answers "text".
+	MsgType string `xml:"MsgType"`
+	// Content is a text reply's body.
+	Content string `xml:"Content"`
 	// XML is the reply's plaintext XML.
 	XML []byte `xml:"-"`
 }

@@ -2,6 +2,7 @@ package whatsapptest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,12 +18,11 @@ import (
 const maxRequestBody = 110 << 20 // the largest upload (100 MB document) and its form
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, ok := meta.ReadRequest(w, r, maxRequestBody)
+	rec, ok := meta.Receive(w, r, maxRequestBody)
 	if !ok {
 		return
 	}
-	h, q := meta.Redacted(r)
-	s.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body})
+	s.requests.Add(Request(rec))
 	parts := meta.PathParts(r)
 	if len(parts) == 2 && parts[0] == "whatsapp_business" && parts[1] == "attachments" {
 		s.download(w, r)
@@ -32,10 +32,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		meta.UnknownPath(w, parts)
 		return
 	}
-	if !meta.Authorized(w, r, s.cfg.AccessToken) {
-		return
-	}
-	s.faults.Serve(w, r, func(w http.ResponseWriter) { s.route(w, r, parts, body) })
+	s.faults.ServeAuthorized(w, r, s.cfg.AccessToken, func(w http.ResponseWriter) { s.route(w, r, parts, rec.Body) })
 }
 
 // route answers an authorized API request.
@@ -88,7 +85,7 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	if req.To == "" {
 		input, waID, userID = req.Recipient, "", req.Recipient
 	}
-	id := meta.WAMID(cmpOr(waID, userID))
+	id := meta.WAMID(cmp.Or(waID, userID))
 	s.sent.Add(summarize(&req, id, input, body))
 	meta.WriteJSON(w, map[string]any{
 		"messaging_product": "whatsapp",
@@ -106,13 +103,6 @@ func contactOf(input, waID, userID string) map[string]string {
 		c["user_id"] = userID
 	}
 	return c
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func decodeProblem(err error) string {

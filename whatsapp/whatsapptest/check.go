@@ -1,6 +1,7 @@
 package whatsapptest
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -162,7 +163,7 @@ func (s *Server) check(r *msgRequest) *meta.GraphError {
 	}
 	if r.Type != "template" {
 		s.mu.Lock()
-		closed := s.closed[strings.TrimPrefix(cmpOr(r.To, r.Recipient), "+")]
+		closed := s.closed[strings.TrimPrefix(cmp.Or(r.To, r.Recipient), "+")]
 		s.mu.Unlock()
 		if closed {
 			return &meta.GraphError{

@@ -48,11 +48,16 @@ type Server struct {
 // Request is one request the server received. The Authorization header is
 // replaced by "Bearer [redacted]" so records can be printed safely.
 type Request struct {
+	// Method is the HTTP method.
 	Method string
-	Path   string
-	Query  url.Values
+	// Path is the URL path, e.g. "/v26.0/106540352242922/messages".
+	Path string
+	// Query is the URL query, access_token redacted.
+	Query url.Values
+	// Header is a copy of the request's header, Authorization redacted.
 	Header http.Header
-	Body   []byte
+	// Body is the raw request body.
+	Body []byte
 }
 
 // Sent is a message the server accepted.

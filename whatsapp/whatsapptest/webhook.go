@@ -1,6 +1,7 @@
 package whatsapptest
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
 
@@ -33,7 +34,7 @@ type Inbound struct {
 // MessageWebhook returns a webhook body (a JSON string in the documented
 // shape) carrying one customer message, and the message's id.
 func (s *Server) MessageWebhook(in Inbound) (body []byte, messageID string) {
-	id := cmpOr(in.ID, meta.WAMID(cmpOr(in.From, in.UserID)))
+	id := cmp.Or(in.ID, meta.WAMID(cmp.Or(in.From, in.UserID)))
 	msg := map[string]any{
 		"id":        id,
 		"timestamp": strconv.FormatInt(s.now().Unix(), 10),

@@ -1,8 +1,10 @@
 // Package inboundtest holds the test doubles the four adapters' webhook
 // tests share: a handler whose first handling of an event is slow and fails,
 // a DedupeStore that reports when a claim is found in flight, and one that
-// always fails, and InFlightRedelivery, the redelivery check of the
-// adapters that answer 503 at once. Everything here is safe for concurrent
+// always fails, InFlightRedelivery, the redelivery check of the adapters
+// that answer 503 at once, RefuseFlood, the too-many-events check of the
+// JSON adapters, and the table runners of their parser tests (ParseFiles,
+// Malformed). Everything here is safe for concurrent
 // use.
 package inboundtest
 
@@ -10,6 +12,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +231,79 @@ func InFlightRedelivery(t testing.TB, h *SlowFail, rounds int, next func() Deliv
 	}
 	assert.Equal(t, rounds, once, "handled successfully exactly once")
 	t.Logf("handled once: %d/%d", once, rounds)
+}
+
+// RefuseFlood builds a 1 MiB webhook body of the given shape, with as many
+// empty JSON objects as fit where shape has "...", and checks that parse
+// refuses it with an error wrapping tooMany (the adapter's
+// ErrTooManyEvents) for under 1 MiB of allocation: the body's array
+// elements are counted before it is decoded. It returns the body, for the
+// caller to deliver too. Do not call it from a parallel test: it measures
+// allocation process-wide.
+func RefuseFlood(t *testing.T, shape string, parse func([]byte) ([]channel.Event, error), tooMany error) []byte {
+	t.Helper()
+	prefix, suffix, ok := strings.Cut(shape, "...")
+	require.True(t, ok, "shape has no ...")
+	n := (1<<20 - len(prefix) - len(suffix)) / 3
+	flood := []byte(prefix + strings.Repeat("{},", n) + "{}" + suffix)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := parse(flood)
+	runtime.ReadMemStats(&after)
+	assert.ErrorIs(t, err, tooMany)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, alloc, uint64(1<<20), "refusing the flood allocates under 1 MiB")
+	t.Logf("1 MiB flood: refused after %d bytes of allocation", alloc)
+	return flood
+}
+
+// Testdata returns the content of testdata/name, failing t when it cannot
+// be read.
+func Testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// ParseCase is one row of ParseFiles: a file under testdata/ and the
+// summaries of the events a webhook parser must return for it, in order
+// (nil: no event).
+type ParseCase[G any] struct {
+	// File is the payload's name under testdata/.
+	File string
+	// Want are the summaries, one per event.
+	Want []G
+}
+
+// ParseFiles runs parse on each case's file, in a subtest named after it,
+// and compares the summary of every event (summarize, which may assert
+// what all events share) with the case's Want.
+func ParseFiles[G any](t *testing.T, parse func([]byte) ([]channel.Event, error), summarize func(*testing.T, channel.Event) G, cases []ParseCase[G]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(strings.TrimSuffix(tt.File, filepath.Ext(tt.File)), func(t *testing.T) {
+			t.Parallel()
+			events, err := parse(Testdata(t, tt.File))
+			require.NoError(t, err)
+			var got []G
+			for _, e := range events {
+				got = append(got, summarize(t, e))
+			}
+			assert.Equal(t, tt.Want, got)
+		})
+	}
+}
+
+// Malformed checks that parse refuses each named body with an error
+// wrapping malformed (the adapter's ErrMalformedWebhook).
+func Malformed(t *testing.T, parse func([]byte) ([]channel.Event, error), malformed error, bodies map[string]string) {
+	t.Helper()
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parse([]byte(body))
+			assert.ErrorIs(t, err, malformed)
+		})
+	}
 }
