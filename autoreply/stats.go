@@ -16,7 +16,7 @@ const (
 
 // RuleStats are the counters of one rule. A plain value.
 type RuleStats struct {
-	Rule string
+	Rule string // the rule's Name
 	// Triggered counts the messages that triggered the rule by its
 	// keywords (a two-step rule's Ask and its final Reply count once).
 	Triggered int64
@@ -54,7 +54,8 @@ type StatsSnapshot struct {
 	// Misses holds the most frequent miss texts first (ties by text); at
 	// most 1,000 distinct texts are kept, later new ones are only counted
 	// in MissesTotal.
-	Misses      []Miss
+	Misses []Miss
+	// MissesTotal counts every missed message, kept in Misses or not.
 	MissesTotal int64
 	// Hand-offs by reason.
 	HandoffsRequested, HandoffsRepeated, HandoffsMisses int64
