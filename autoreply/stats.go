@@ -1,6 +1,7 @@
 package autoreply
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -116,13 +117,7 @@ func (s *stats) snapshot(rules []compiledRule) StatsSnapshot {
 	}
 	s.mu.Unlock()
 	slices.SortFunc(snap.Misses, func(a, b Miss) int {
-		if a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Text, b.Text)
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Text, b.Text)) // most frequent first
 	})
 	return snap
 }
