@@ -74,6 +74,8 @@ func (r HandoffReason) String() string {
 // Each Decision is the caller's own (its Vars and Hits are not shared), so
 // it may be used from any goroutine.
 type Decision struct {
+	// Action is what the caller should do: send Template (Reply, Ask),
+	// hand the conversation to a person (Handoff) or send nothing.
 	Action Action
 	// Rule is the name of the rule that answered or asked ("" otherwise).
 	Rule string

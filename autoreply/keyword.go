@@ -57,9 +57,9 @@ func (m Mode) String() string {
 // is not normalized; the Engine normalizes it when it compiles the rules).
 // A plain value: safe to share between goroutines while nobody writes it.
 type Keyword struct {
-	Text string
+	Text string // the pattern, without the rule-file syntax ("~", "=", "*")
 	Lang string // BCP 47 tag the keyword was listed under; informative only
-	Mode Mode
+	Mode Mode   // how the pattern must sit in the message (zero: Auto)
 }
 
 // String returns k in the rule-file syntax understood by ParseKeyword. Word

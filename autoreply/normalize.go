@@ -257,17 +257,13 @@ func appendNormalized(dst []byte, s string, foldDiacritics bool) []byte {
 			w.space()
 			i += size
 			continue
-		case r == 0x0E33: // THAI CHARACTER SARA AM ≡ NIKHAHIT + SARA AA
+		case r == 0x0E33 || r == 0x0EB3:
+			// THAI CHARACTER SARA AM ≡ NIKHAHIT (U+0E4D) + SARA AA (U+0E32),
+			// LAO VOWEL SIGN AM ≡ NIGGAHITA (U+0ECD) + AA (U+0EB2): the
+			// same offsets in both blocks.
 			cp = w.save(i)
-			w.write(0x0E4D)
-			w.write(0x0E32)
-			w.prevLatin = false
-			i += size
-			continue
-		case r == 0x0EB3: // LAO VOWEL SIGN AM ≡ NIGGAHITA + AA
-			cp = w.save(i)
-			w.write(0x0ECD)
-			w.write(0x0EB2)
+			w.write(r + 0x1A)
+			w.write(r - 1)
 			w.prevLatin = false
 			i += size
 			continue

@@ -84,7 +84,7 @@ func TestNormalizeMatchesReference(t *testing.T) {
 	t.Parallel()
 	inputs := []string{
 		"e\u0301\u0323", "\u1100\u1161\u11a8", "가\u11a8", "ｶﾞｷﾞ", "ＡＢ\u0301", "x\u0300\u0301y", "ǅ", "ΐΰ",
-		"ﬃ ﬄ", "㈱㌔", "①②", "½", "\u0e01\u0e33\u0e48", "น้ำ", "ǰ", "ẞ", "\u0345", "Ω", "Å",
+		"ﬃ ﬄ", "㈱㌔", "①②", "½", "\u0e01\u0e33\u0e48", "น้ำ", "\u0e81\u0eb3\u0ec8", "ນ້ຳ", "ǰ", "ẞ", "\u0345", "Ω", "Å",
 		"\u00a8\u0301", " \u0301", "\u0301start", "İI", "ꭰꭱ", "ᏸ", "…", "‼",
 	}
 	if msgs, ok := corpusMessages(); ok {

@@ -47,6 +47,8 @@ type Step struct {
 // changed or reused afterwards (not while New runs). Not safe for concurrent
 // mutation.
 type RuleSet struct {
+	// Rules are the automatic answers, in the order that breaks ties
+	// between rules that match equally well.
 	Rules []Rule
 	// Handoff keywords make the engine hand the conversation to a person.
 	Handoff []Keyword

@@ -1,6 +1,7 @@
 package autoreply
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +17,7 @@ const (
 
 // RuleStats are the counters of one rule. A plain value.
 type RuleStats struct {
-	Rule string
+	Rule string // the rule's Name
 	// Triggered counts the messages that triggered the rule by its
 	// keywords (a two-step rule's Ask and its final Reply count once).
 	Triggered int64
@@ -54,7 +55,8 @@ type StatsSnapshot struct {
 	// Misses holds the most frequent miss texts first (ties by text); at
 	// most 1,000 distinct texts are kept, later new ones are only counted
 	// in MissesTotal.
-	Misses      []Miss
+	Misses []Miss
+	// MissesTotal counts every missed message, kept in Misses or not.
 	MissesTotal int64
 	// Hand-offs by reason.
 	HandoffsRequested, HandoffsRepeated, HandoffsMisses int64
@@ -115,13 +117,7 @@ func (s *stats) snapshot(rules []compiledRule) StatsSnapshot {
 	}
 	s.mu.Unlock()
 	slices.SortFunc(snap.Misses, func(a, b Miss) int {
-		if a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Text, b.Text)
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Text, b.Text)) // most frequent first
 	})
 	return snap
 }

@@ -28,5 +28,6 @@ func TestMissTextsBounded(t *testing.T) {
 	snap := s.snapshot(nil)
 	assert.Len(t, snap.Misses, maxMissTexts)
 	assert.Equal(t, int64(maxMissTexts+11), snap.MissesTotal)
-	assert.Equal(t, Miss{Text: "miss 0", Count: 2}, snap.Misses[0])
+	assert.Equal(t, Miss{Text: "miss 0", Count: 2}, snap.Misses[0], "most frequent first")
+	assert.Equal(t, []Miss{{"miss 1", 1}, {"miss 10", 1}}, snap.Misses[1:3], "ties by text")
 }

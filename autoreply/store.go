@@ -12,9 +12,9 @@ import (
 // Conversation is the engine's state for one customer on one channel. A
 // plain value; stores must copy Triggered rather than share it.
 type Conversation struct {
-	// Await is the extractor whose value the engine asked for ("" = none);
-	// AwaitRule is the rule that asked.
-	Await     string
+	// Await is the extractor whose value the engine asked for ("" = none).
+	Await string
+	// AwaitRule is the name of the rule that asked ("" = none).
 	AwaitRule string
 	// LastQuestion is a hash (64-bit FNV-1a) of the previous message's
 	// normalized text without surrounding punctuation (0 = none), to spot

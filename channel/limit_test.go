@@ -25,6 +25,16 @@ func to(id string) *channel.Message {
 	return &channel.Message{To: channel.Address{Channel: channel.WhatsApp, ID: id}, Text: "x"}
 }
 
+// requireLimited asserts that err is a rate-limit refusal asking to wait
+// wait before the next try.
+func requireLimited(t *testing.T, err error, wait time.Duration, msgAndArgs ...any) {
+	t.Helper()
+	require.ErrorIs(t, err, channel.ErrRateLimited, msgAndArgs...)
+	got, ok := channel.RetryAfter(err)
+	require.True(t, ok, "the refusal says when to retry")
+	assert.Equal(t, wait, got, msgAndArgs...)
+}
+
 func TestRateLimitBurstThenRefuseWithinDeadline(t *testing.T) {
 	t.Parallel()
 	clk := channeltest.NewClock(t0)
@@ -40,10 +50,7 @@ func TestRateLimitBurstThenRefuseWithinDeadline(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	_, err := s.Send(short, to("a"))
-	require.ErrorIs(t, err, channel.ErrRateLimited)
-	wait, ok := channel.RetryAfter(err)
-	require.True(t, ok)
-	assert.Equal(t, 100*time.Millisecond, wait)
+	requireLimited(t, err, 100*time.Millisecond)
 	// Time passes: a token is back, no wait.
 	clk.Advance(100 * time.Millisecond)
 	_, err = s.Send(ctx, to("a"))
@@ -88,9 +95,7 @@ func TestPerRecipient(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := s.Send(ctx, to("alice"))
-	require.ErrorIs(t, err, channel.ErrRateLimited, "third message inside the burst window")
-	wait, _ := channel.RetryAfter(err)
-	assert.Equal(t, 6*time.Second, wait)
+	requireLimited(t, err, 6*time.Second, "third message inside the burst window")
 	_, err = s.Send(ctx, to("bob"))
 	require.NoError(t, err, "other recipients are independent")
 
@@ -101,9 +106,7 @@ func TestPerRecipient(t *testing.T) {
 	require.ErrorIs(t, err, channel.ErrRateLimited)
 	clk.Advance(3 * time.Second)
 	_, err = s.Send(ctx, to("alice"))
-	require.ErrorIs(t, err, channel.ErrRateLimited)
-	wait, _ = channel.RetryAfter(err)
-	assert.Equal(t, 3*time.Second, wait)
+	requireLimited(t, err, 3*time.Second)
 	assert.EqualValues(t, 4, n.Load())
 }
 
@@ -154,11 +157,8 @@ func TestQuotaMessages(t *testing.T) {
 	_, err := s.Send(ctx, to("b"))
 	require.NoError(t, err)
 	_, err = s.Send(ctx, to("c"))
-	require.ErrorIs(t, err, channel.ErrRateLimited)
-	wait, ok := channel.RetryAfter(err)
-	require.True(t, ok)
 	// Sends at 0h, 1h, 3h, 6h, 10h; now 10h: the first leaves at 24h.
-	assert.Equal(t, 14*time.Hour, wait)
+	requireLimited(t, err, 14*time.Hour)
 	clk.Advance(14 * time.Hour)
 	_, err = s.Send(ctx, to("c"))
 	require.NoError(t, err)
@@ -177,7 +177,7 @@ func TestQuotaUniqueRecipients(t *testing.T) {
 		require.NoError(t, err, "a counted recipient costs nothing")
 	}
 	_, err := s.Send(ctx, to("c"))
-	require.ErrorIs(t, err, channel.ErrRateLimited)
+	requireLimited(t, err, 24*time.Hour, "until the first counted recipient leaves the window")
 	assert.Equal(t, channel.QuotaUsage{Used: 2, Limit: 2, Fraction: 1}, q.Usage())
 	clk.Advance(24 * time.Hour)
 	_, err = s.Send(ctx, to("c"))

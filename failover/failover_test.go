@@ -86,75 +86,88 @@ func call(t *testing.T, c *http.Client, u string) string {
 	return string(b)
 }
 
+// pool is a Transport over a fake primary and backup that share one clock,
+// with a client sending through it.
+type pool struct {
+	clk             *channeltest.Clock
+	primary, backup *api
+	tr              *failover.Transport
+	c               *http.Client
+}
+
+func newPool(t *testing.T, mod func(*failover.Config)) *pool {
+	t.Helper()
+	clk := channeltest.NewClock(t0)
+	p := &pool{clk: clk, primary: newAPI(t, clk), backup: newAPI(t, clk)}
+	p.tr = newTransport(t, clk, p.primary, p.backup, mod)
+	p.c = &http.Client{Transport: p.tr}
+	return p
+}
+
+// get sends a GET for path on the primary's host through the transport and
+// returns the path the answering endpoint saw.
+func (p *pool) get(t *testing.T, path string) string {
+	t.Helper()
+	return call(t, p.c, p.primary.srv.URL+path)
+}
+
 func TestSwitchAfterExactlyTheThirdSlowCall(t *testing.T) {
 	t.Parallel()
-	clk := channeltest.NewClock(t0)
-	primary, backup := newAPI(t, clk), newAPI(t, clk)
 	var switches []string
-	tr := newTransport(t, clk, primary, backup, func(c *failover.Config) {
+	p := newPool(t, func(c *failover.Config) {
 		c.OnSwitch = func(from, to, why string) { switches = append(switches, from+"→"+to) }
 	})
-	c := &http.Client{Transport: tr}
-	primary.set(1600*time.Millisecond, http.StatusOK)
+	p.primary.set(1600*time.Millisecond, http.StatusOK)
 	for i := range 3 {
-		assert.Equal(t, "primary", tr.Active(), "before call %d", i+1)
-		assert.Equal(t, "/v21.0/123/messages", call(t, c, primary.srv.URL+"/v21.0/123/messages"))
+		assert.Equal(t, "primary", p.tr.Active(), "before call %d", i+1)
+		assert.Equal(t, "/v21.0/123/messages", p.get(t, "/v21.0/123/messages"))
 	}
-	assert.Equal(t, "backup", tr.Active(), "switched after exactly the 3rd")
+	assert.Equal(t, "backup", p.tr.Active(), "switched after exactly the 3rd")
 	assert.Equal(t, []string{"primary→backup"}, switches)
-	assert.Equal(t, "/proxy/v21.0/123/messages", call(t, c, primary.srv.URL+"/v21.0/123/messages"), "sent under the backup's base")
-	assert.Equal(t, "Bearer backup-token", backup.auth.Load(), "the backup's own credentials")
-	assert.EqualValues(t, 3, primary.calls.Load())
+	assert.Equal(t, "/proxy/v21.0/123/messages", p.get(t, "/v21.0/123/messages"), "sent under the backup's base")
+	assert.Equal(t, "Bearer backup-token", p.backup.auth.Load(), "the backup's own credentials")
+	assert.EqualValues(t, 3, p.primary.calls.Load())
 }
 
 func TestFailuresTripButClientErrorsDoNot(t *testing.T) {
 	t.Parallel()
-	clk := channeltest.NewClock(t0)
-	primary, backup := newAPI(t, clk), newAPI(t, clk)
-	tr := newTransport(t, clk, primary, backup, nil)
-	c := &http.Client{Transport: tr}
-	primary.set(0, http.StatusBadRequest)
+	p := newPool(t, nil)
+	p.primary.set(0, http.StatusBadRequest)
 	for range 10 {
-		call(t, c, primary.srv.URL+"/v21.0/x")
+		p.get(t, "/v21.0/x")
 	}
-	assert.Equal(t, "primary", tr.Active(), "a 4xx is the platform answering")
-	primary.set(0, http.StatusBadGateway)
+	assert.Equal(t, "primary", p.tr.Active(), "a 4xx is the platform answering")
+	p.primary.set(0, http.StatusBadGateway)
 	for range 3 {
-		call(t, c, primary.srv.URL+"/v21.0/x")
+		p.get(t, "/v21.0/x")
 	}
-	assert.Equal(t, "backup", tr.Active())
+	assert.Equal(t, "backup", p.tr.Active())
 
 	// A transport error counts too.
-	clk2 := channeltest.NewClock(t0)
-	p2, b2 := newAPI(t, clk2), newAPI(t, clk2)
-	tr2 := newTransport(t, clk2, p2, b2, nil)
-	p2.srv.CloseClientConnections()
-	p2.srv.Close()
-	c2 := &http.Client{Transport: tr2}
+	p2 := newPool(t, nil)
+	p2.primary.srv.CloseClientConnections()
+	p2.primary.srv.Close()
 	for range 3 {
-		_, err := c2.Get(p2.srv.URL + "/v21.0/x")
+		_, err := p2.c.Get(p2.primary.srv.URL + "/v21.0/x")
 		require.Error(t, err, "never retried on the backup by the transport")
 	}
-	assert.Equal(t, "backup", tr2.Active())
+	assert.Equal(t, "backup", p2.tr.Active())
 }
 
 func TestNoFlappingUnderAlternatingAnswers(t *testing.T) {
 	t.Parallel()
-	clk := channeltest.NewClock(t0)
-	primary, backup := newAPI(t, clk), newAPI(t, clk)
-	tr := newTransport(t, clk, primary, backup, nil)
-	c := &http.Client{Transport: tr}
+	p := newPool(t, nil)
 	for i := range 200 {
 		if i%2 == 0 {
-			primary.set(2*time.Second, http.StatusOK)
+			p.primary.set(2*time.Second, http.StatusOK)
 		} else {
-			primary.set(100*time.Millisecond, http.StatusOK)
+			p.primary.set(100*time.Millisecond, http.StatusOK)
 		}
-		call(t, c, primary.srv.URL+"/v21.0/x")
+		p.get(t, "/v21.0/x")
 	}
-	assert.Equal(t, "primary", tr.Active())
-	assert.Zero(t, backup.calls.Load())
-	days := tr.Stats("primary", t0)
+	assert.Equal(t, "primary", p.tr.Active())
+	assert.Zero(t, p.backup.calls.Load())
+	days := p.tr.Stats("primary", t0)
 	require.Len(t, days, 1)
 	assert.Equal(t, 200, days[0].Calls)
 	assert.Equal(t, 100, days[0].Slow)
@@ -163,14 +176,12 @@ func TestNoFlappingUnderAlternatingAnswers(t *testing.T) {
 
 func TestFailbackAfterHoldAndHealthyProbes(t *testing.T) {
 	t.Parallel()
-	clk := channeltest.NewClock(t0)
-	primary, backup := newAPI(t, clk), newAPI(t, clk)
-	tr := newTransport(t, clk, primary, backup, nil)
-	c := &http.Client{Transport: tr}
+	p := newPool(t, nil)
+	tr := p.tr
 	trip := func() {
-		primary.set(0, http.StatusServiceUnavailable)
+		p.primary.set(0, http.StatusServiceUnavailable)
 		for range 3 {
-			call(t, c, primary.srv.URL+"/v21.0/x")
+			p.get(t, "/v21.0/x")
 		}
 		require.Equal(t, "backup", tr.Active())
 	}
@@ -189,11 +200,11 @@ func TestFailbackAfterHoldAndHealthyProbes(t *testing.T) {
 		tr.Probe(context.Background(), probe)
 	}
 	assert.Equal(t, "backup", tr.Active(), "healthy, but the 30 s hold has not passed")
-	clk.Advance(29 * time.Second)
+	p.clk.Advance(29 * time.Second)
 	tr.Probe(context.Background(), probe)
 	assert.Equal(t, "backup", tr.Active())
 	failing = true
-	clk.Advance(time.Second)
+	p.clk.Advance(time.Second)
 	tr.Probe(context.Background(), probe)
 	assert.Equal(t, "backup", tr.Active(), "a failed probe starts the count again")
 	failing = false
@@ -208,22 +219,20 @@ func TestFailbackAfterHoldAndHealthyProbes(t *testing.T) {
 	for range 3 {
 		tr.Probe(context.Background(), probe)
 	}
-	clk.Advance(59 * time.Second)
+	p.clk.Advance(59 * time.Second)
 	tr.Probe(context.Background(), probe)
 	assert.Equal(t, "backup", tr.Active(), "the hold doubled")
-	clk.Advance(time.Second)
+	p.clk.Advance(time.Second)
 	tr.Probe(context.Background(), probe)
 	assert.Equal(t, "primary", tr.Active())
 }
 
 func TestOtherHostsPassThrough(t *testing.T) {
 	t.Parallel()
-	clk := channeltest.NewClock(t0)
-	primary, backup, media := newAPI(t, clk), newAPI(t, clk), newAPI(t, clk)
-	tr := newTransport(t, clk, primary, backup, nil)
-	c := &http.Client{Transport: tr}
-	assert.Equal(t, "/media/1", call(t, c, media.srv.URL+"/media/1"))
-	assert.Equal(t, "/v2/x", call(t, c, primary.srv.URL+"/v2/x"), "outside the primary's path: untouched")
+	p := newPool(t, nil)
+	media := newAPI(t, p.clk)
+	assert.Equal(t, "/media/1", call(t, p.c, media.srv.URL+"/media/1"))
+	assert.Equal(t, "/v2/x", p.get(t, "/v2/x"), "outside the primary's path: untouched")
 	assert.EqualValues(t, 1, media.calls.Load())
 }
 

@@ -52,7 +52,7 @@ const MaxNameOnly = 3
 
 // Evidence is one reason a pair is a candidate.
 type Evidence struct {
-	Rule   Rule
+	Rule   Rule    // which rule found the pair
 	Score  float64 // the name similarity for RuleName and RuleNameNear, else 1
 	Detail string  // e.g. the SKU; never a phone number, an email or an address
 }

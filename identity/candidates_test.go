@@ -312,8 +312,7 @@ func TestQueueDuplicate(t *testing.T) {
 	f := newFixture(t, Config{})
 	p := Pair{A: "a", B: "b", Score: 1, Class: ClassNameOnly, Evidence: []Evidence{{Rule: RuleName, Score: 1}}}
 	require.NoError(t, f.reg.QueueDuplicate(ctx, p))
-	rs, err := f.reg.Reviews(ctx)
-	require.NoError(t, err)
+	rs := f.reviews(t)
 	require.Len(t, rs, 1)
 	assert.Equal(t, ReviewPossibleDuplicate, rs[0].Kind)
 	assert.Equal(t, []string{"a", "b"}, rs[0].Profiles)

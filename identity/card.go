@@ -65,14 +65,14 @@ func TierTag(tier string) string {
 // letter, phones their country code and last four digits, emails their
 // first letter and domain, order numbers their last four characters.
 type Card struct {
-	ProfileID string
+	ProfileID string    // the profile the card shows
 	Revealed  bool      // false: identifiers are masked
 	At        time.Time // when the card was built
 
 	Names        []string // masked unless Revealed
 	Phones       []string // E.164, masked unless Revealed
 	Emails       []string // masked unless Revealed
-	Tier         string
+	Tier         string   // Profile.Tier; empty means none
 	Language     string   // BCP 47
 	ContactPrefs []string // e.g. "no contact at weekends"
 	// Tags: TierTag(Tier), TagRepeatBuyer, TagPriority when they apply,
@@ -85,9 +85,11 @@ type Card struct {
 	// summary, newest first (at most 5).
 	PastIssues []Interaction
 	// Complaints90d counts the history entries marked Complaint in the
-	// last 90 days; Returns90d the orders returned in the last 90 days.
+	// last 90 days.
 	Complaints90d int
-	Returns90d    int
+	// Returns90d counts the orders returned (OrderInfo.ReturnedAt) in the
+	// last 90 days.
+	Returns90d int
 	// Spend180d sums the orders of the last 180 days, per currency.
 	Spend180d []Money
 }

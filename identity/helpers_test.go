@@ -72,6 +72,24 @@ func (f fixture) raw(t *testing.T, id string) *Profile {
 	return p
 }
 
+// reviews returns the review queue.
+func (f fixture) reviews(t *testing.T) []Review {
+	t.Helper()
+	rs, err := f.reg.Reviews(ctx)
+	require.NoError(t, err)
+	return rs
+}
+
+// reviewKinds returns the kind of each item of the review queue.
+func (f fixture) reviewKinds(t *testing.T) []ReviewKind {
+	t.Helper()
+	var kinds []ReviewKind
+	for _, r := range f.reviews(t) {
+		kinds = append(kinds, r.Kind)
+	}
+	return kinds
+}
+
 func wa(id string) channel.Address   { return channel.Address{Channel: channel.WhatsApp, ID: id} }
 func line(id string) channel.Address { return channel.Address{Channel: channel.LINE, ID: id} }
 func fb(id string) channel.Address   { return channel.Address{Channel: channel.Messenger, ID: id} }

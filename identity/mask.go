@@ -73,14 +73,7 @@ func (r *Registry) maskValue(field, v string) string {
 	return v
 }
 
+// isDigits reports whether s is a non-empty run of ASCII digits.
 func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

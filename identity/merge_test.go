@@ -22,6 +22,18 @@ func twoCustomers(t *testing.T, f fixture) (keep, dup string) {
 	return keep, dup
 }
 
+// assertDupLeadsTo asserts that the identifiers twoCustomers gave dup, its
+// LINE address and its order SO-2, lead to profile want.
+func assertDupLeadsTo(t *testing.T, f fixture, want string) {
+	t.Helper()
+	p, err := f.reg.Resolve(ctx, line("U1"), Hints{})
+	require.NoError(t, err)
+	assert.Equal(t, want, p.ID, "by LINE address")
+	hits, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []Hit{{ID: want}}, hits, "by order")
+}
+
 func withoutMergeHistory(p *Profile) *Profile {
 	c := p.Clone()
 	c.Merges = nil
@@ -56,12 +68,7 @@ func TestMergeMovesEverything(t *testing.T) {
 	assert.Empty(t, gone.Links)
 
 	// Every identifier of dup now finds keep.
-	r, err := f.reg.Resolve(ctx, line("U1"), Hints{})
-	require.NoError(t, err)
-	assert.Equal(t, keep, r.ID)
-	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"}, 0)
-	require.NoError(t, err)
-	assert.Equal(t, []Hit{{ID: keep}}, ids)
+	assertDupLeadsTo(t, f, keep)
 	g, err := f.reg.Get(ctx, dup)
 	require.NoError(t, err)
 	assert.Equal(t, keep, g.ID, "Get follows the merge")
@@ -101,8 +108,7 @@ func TestMergeFieldConflicts(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, tt.want, got.Value)
 			assert.Equal(t, tt.wantKeepSrc, got.Source)
-			rs, err := f.reg.Reviews(ctx)
-			require.NoError(t, err)
+			rs := f.reviews(t)
 			if !tt.wantReview {
 				assert.Empty(t, rs)
 				return
@@ -123,8 +129,7 @@ func TestMergeFieldConflicts(t *testing.T) {
 		require.NoError(t, f.reg.SetField(ctx, dup, Field{Name: "card", Value: "5555", Modified: 2, Sensitive: true}))
 		_, err := f.reg.Merge(ctx, keep, dup)
 		require.NoError(t, err)
-		rs, err := f.reg.Reviews(ctx)
-		require.NoError(t, err)
+		rs := f.reviews(t)
 		require.Len(t, rs, 2)
 		for _, r := range rs {
 			assert.Equal(t, []string{"****", "****"}, r.Values, r.Field)
@@ -167,12 +172,7 @@ func TestUnmergeRestoresExactly(t *testing.T) {
 	assert.True(t, afterDup.Merges[0].Undone)
 
 	// The index follows: each address resolves to its own profile again.
-	p, err := f.reg.Resolve(ctx, line("U1"), Hints{})
-	require.NoError(t, err)
-	assert.Equal(t, dup, p.ID)
-	ids, err := f.store.Lookup(ctx, Key{KeyOrder, "SO-2"}, 0)
-	require.NoError(t, err)
-	assert.Equal(t, []Hit{{ID: dup}}, ids)
+	assertDupLeadsTo(t, f, dup)
 
 	// The journal is append-only: the merge and its undoing.
 	recs, err := f.store.Merges(ctx, dup)

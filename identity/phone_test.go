@@ -231,3 +231,10 @@ func TestPhoneCache(t *testing.T) {
 	_, err = c.Normalize("0912 345 678", "HK")
 	require.Error(t, err)
 }
+
+func TestIsDigits(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{"0": true, "85291234567": true, "": false, "+852": false, "12a": false, "１２": false, " 1": false} {
+		assert.Equal(t, want, isDigits(s), "%q", s)
+	}
+}

@@ -13,6 +13,8 @@ import (
 // that the caller owns and may modify. A Profile is a plain value: safe for
 // concurrent reads, not for concurrent modification.
 type Profile struct {
+	// ID is the profile's key: Config.NewID's, a random UUID by default, or
+	// the shop's own id when the profile came through Import.
 	ID string
 	// MergedInto is set on a profile that was merged into another: it then
 	// holds nothing else, and every Registry call resolves it to the survivor.
@@ -21,6 +23,8 @@ type Profile struct {
 	// accepted the privacy notice. It is not stored and holds only the link.
 	Anonymous bool
 
+	// Phones are the customer's numbers, each with its E.164 key, at most
+	// Config.MaxPhones of them.
 	Phones []Phone
 	Emails []string // normalized: trimmed, lower case
 	Names  []string // as the customer or the platform gave them
@@ -30,21 +34,36 @@ type Profile struct {
 	// so duplicate detection compares names without normalizing them
 	// again; a store keeps it like any other field.
 	NormalizedNames []string
-	Links           []Link
-	Tier            string
-	Tags            []string
-	Language        string // BCP 47, e.g. "zh-Hant"
-	Orders          []Order
-	Fields          []Field // at most one per Name
-	Consent         Consent
+	// Links are the channel identities that resolve to this profile, at
+	// most Config.MaxLinks of them.
+	Links []Link
+	// Tier is the shop's customer tier ("gold", "VIP"), set by
+	// Registry.SetTier; empty means none.
+	Tier string
+	// Tags are the shop's own labels for the customer (Registry.SetTier
+	// adds them); the customer card adds its derived tags to them.
+	Tags     []string
+	Language string // BCP 47, e.g. "zh-Hant"
+	// Orders are the purchases recorded with Registry.AddOrder or Import;
+	// a later order with the same ID replaces the earlier one.
+	Orders []Order
+	Fields []Field // at most one per Name
+	// Consent is the customer's acceptance of the privacy notice; a profile
+	// is only stored once it is accepted.
+	Consent Consent
 	// ContactPrefs are the customer's contact preferences as short notes
 	// for the person handling the chat, e.g. "no contact at weekends".
 	ContactPrefs []string
-	History      []Interaction
-	Merges       []MergeRef
+	// History is the conversation history in the order it was recorded
+	// (Registry.AddInteraction); a merge sorts both histories by time.
+	History []Interaction
+	// Merges lists the merges this profile took part in, oldest first.
+	Merges []MergeRef
 
+	// Created is when the profile was first stored (after a merge, the
+	// earlier of the two).
 	Created time.Time
-	Updated time.Time
+	Updated time.Time // when the profile was last written
 }
 
 // Phone is one phone number of a profile: the E.164 key and the input it
@@ -61,9 +80,13 @@ type Phone struct {
 // account), Messenger PSIDs per page, WhatsApp wa_ids and business-scoped
 // user ids per business.
 type Link struct {
-	Channel channel.Kind
-	Scope   string
-	ID      string
+	Channel channel.Kind // the platform
+	// Scope is what the ID is unique within (the LINE provider id, the
+	// WeChat official account, "unionid", the Messenger page id, the
+	// WhatsApp business account); empty when neither Hints.Scope nor
+	// Config.Scopes gave one.
+	Scope string
+	ID    string // the customer's id on the channel (channel.Address.ID)
 }
 
 // key is the index key of the link. The unit separator cannot appear in
@@ -74,18 +97,18 @@ func (l Link) key() Key {
 
 // Order is one purchase.
 type Order struct {
-	ID       string
-	SKU      string
-	At       time.Time
-	Amount   int64  // in the currency's minor unit (cents)
-	Currency string // ISO 4217
+	ID       string    // the shop's order number; profiles are indexed by it
+	SKU      string    // the product bought; shared SKUs are duplicate evidence
+	At       time.Time // when the order was placed
+	Amount   int64     // in the currency's minor unit (cents)
+	Currency string    // ISO 4217
 }
 
 // Field is one named attribute with its provenance. Conflicts between two
 // values of a field are resolved by Modified: the later one wins.
 type Field struct {
-	Name     string
-	Value    string
+	Name     string // e.g. "address", "birthday"; unique within a profile
+	Value    string // as Source gave it
 	Modified int64  // Unix milliseconds
 	Source   string // who set it: "crm", "customer", "agent:42"…
 	// Sensitive fields (payment records, id numbers, addresses) are masked
@@ -116,10 +139,10 @@ func (c Consent) Accepted() bool { return c.Version != "" && !c.At.IsZero() }
 
 // Interaction is one entry of the conversation history.
 type Interaction struct {
-	At        time.Time
-	Link      Link
-	MessageID string
-	Summary   string // e.g. "asked about returns" — not the message text
+	At        time.Time // when it happened
+	Link      Link      // the channel identity the customer used
+	MessageID string    // the platform's message id; empty when none
+	Summary   string    // e.g. "asked about returns" — not the message text
 	// Complaint marks an interaction where the customer complained; the
 	// customer card counts them.
 	Complaint bool
@@ -127,11 +150,11 @@ type Interaction struct {
 
 // MergeRef is one line of a profile's merge history.
 type MergeRef struct {
-	RecordID string
-	Other    string // the other profile
-	Absorbed bool   // this profile kept Other's data (false: this one was merged away)
-	Undone   bool   // the merge was undone by Unmerge
-	At       time.Time
+	RecordID string    // the MergeRecord.ID in the merge journal
+	Other    string    // the other profile
+	Absorbed bool      // this profile kept Other's data (false: this one was merged away)
+	Undone   bool      // the merge was undone by Unmerge
+	At       time.Time // when the merge took place
 }
 
 // Clone returns a deep copy of p (nil for nil): changing it changes

@@ -11,11 +11,11 @@ import (
 // Undoes names the merge it undid. Erase deletes the records naming an
 // erased profile: it is the one exception to append-only.
 type MergeRecord struct {
-	ID     string
-	Keep   string // the surviving profile
-	Dup    string // the profile merged into Keep
-	At     time.Time
-	Undoes string // set on an unmerge record: the ID of the merge it undid
+	ID     string    // from Config.NewID; MergeRef.RecordID names it
+	Keep   string    // the surviving profile
+	Dup    string    // the profile merged into Keep
+	At     time.Time // when the merge (or unmerge) took place
+	Undoes string    // set on an unmerge record: the ID of the merge it undid
 
 	KeepBefore *Profile // nil on an unmerge record
 	DupBefore  *Profile // Dup as it was; nil on an unmerge record
@@ -53,12 +53,12 @@ const (
 
 // Review is one item of the review queue.
 type Review struct {
-	ID       string
-	Kind     ReviewKind
-	Profiles []string // the profiles concerned
-	Field    string   // "phone", "email", "order", "link" or a Field name
-	Values   []string // masked in Registry.Reviews when sensitive
-	At       time.Time
+	ID       string     // from Config.NewID
+	Kind     ReviewKind // why a person should look
+	Profiles []string   // the profiles concerned
+	Field    string     // "phone", "email", "order", "link" or a Field name
+	Values   []string   // masked in Registry.Reviews when sensitive
+	At       time.Time  // when the item was queued
 }
 
 func (r Review) clone() Review {
@@ -77,9 +77,8 @@ type Reason struct {
 // Access is one entry of the reveal audit: who saw a profile unmasked, why
 // and when. It holds no profile data, so Erase keeps it for accountability.
 type Access struct {
-	ProfileID string
-	// Actor and Purpose are the Reason given to Registry.Reveal.
-	Actor   string
-	Purpose string
-	At      time.Time
+	ProfileID string    // the profile revealed
+	Actor     string    // Reason.Actor given to Registry.Reveal
+	Purpose   string    // Reason.Purpose given to Registry.Reveal
+	At        time.Time // when it was revealed
 }

@@ -22,17 +22,14 @@ type Config struct {
 	// NewMemoryStore(). Each part below, when set, replaces Store for that
 	// part, so a backend implements only what it needs.
 	Store Store
-	// Profiles, Keys, Journal, Queue, Audit, Erased and Threads are the
-	// parts of the state: profiles, their index keys, the merge journal,
-	// the review queue, the reveal audit, the erasure tombstones and the
-	// conversation threads. nil means Store's.
-	Profiles ProfileStore
-	Keys     KeyStore
-	Journal  MergeJournal
-	Queue    ReviewQueue
-	Audit    AuditLog
-	Erased   Tombstones
-	Threads  ThreadStore
+	// The parts of the state; nil means Store's.
+	Profiles ProfileStore // the profiles, by id
+	Keys     KeyStore     // the profiles' index keys
+	Journal  MergeJournal // the merge journal
+	Queue    ReviewQueue  // the review queue
+	Audit    AuditLog     // the reveal audit
+	Erased   Tombstones   // the hashes of erased identifiers
+	Threads  ThreadStore  // the conversation threads
 	// Clock returns the current time; nil means time.Now.
 	Clock channel.Clock
 	// DefaultRegion (ISO 3166-1, e.g. "HK") parses national-format phone

@@ -28,8 +28,8 @@ const (
 // keys and hands them to KeyStore.SetKeys; KeyStore.Lookup finds profiles by
 // them.
 type Key struct {
-	Kind  KeyKind
-	Value string
+	Kind  KeyKind // what Value is
+	Value string  // the normalized identifier ("+85291234567") or blocking key
 }
 
 // Entry is one index entry: a Key and the Data stored beside it, which
@@ -38,13 +38,13 @@ type Key struct {
 // filters candidates without loading them.
 type Entry struct {
 	Key
-	Data string
+	Data string // returned with the profile id by Lookup; may be empty
 }
 
 // Hit is one profile found by KeyStore.Lookup, with the Data of its Entry.
 type Hit struct {
-	ID   string
-	Data string
+	ID   string // the profile's id
+	Data string // the Data of the Entry found
 }
 
 // The Registry keeps its state behind the small interfaces below, so that a

@@ -157,31 +157,39 @@ func detectAll(d *Detector, ms []labelled) confusion {
 	return c
 }
 
-func TestAccuracy(t *testing.T) {
-	t.Parallel()
+// eachCorpus runs check on every labelled corpus, each in a parallel
+// subtest, with one default Detector.
+func eachCorpus(t *testing.T, check func(t *testing.T, d *Detector, path string, ms []labelled)) {
+	t.Helper()
 	d, err := New(Config{})
 	require.NoError(t, err)
 	for _, path := range []string{devCorpus, heldOut, heldOutShort, heldOutShort2} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
-			c := detectAll(d, readLabelled(t, path))
-			t.Logf("%s, message by message:\n%s", path, c.table(d.Languages()))
-			if path == heldOutShort || path == heldOutShort2 {
-				// One to three words, many written alike in two
-				// languages ("reembolso?", "退款?", "ok super"):
-				// alone they cannot all be told apart; see
-				// TestAccuracyInConversation. A floor against
-				// regressions only.
-				assert.GreaterOrEqual(t, c.overall(), 0.90, "overall")
-				return
-			}
-			assert.GreaterOrEqual(t, c.overall(), minOverall, "overall")
-			for _, l := range d.Languages() {
-				assert.GreaterOrEqual(t, c.accuracy(l.String()), minPerLang, "language %s", l)
-			}
-			assert.GreaterOrEqual(t, c.zhSplit(), minZhSplit, "Simplified vs Traditional")
+			check(t, d, path, readLabelled(t, path))
 		})
 	}
+}
+
+func TestAccuracy(t *testing.T) {
+	t.Parallel()
+	eachCorpus(t, func(t *testing.T, d *Detector, path string, ms []labelled) {
+		c := detectAll(d, ms)
+		t.Logf("%s, message by message:\n%s", path, c.table(d.Languages()))
+		if path == heldOutShort || path == heldOutShort2 {
+			// One to three words, many written alike in two languages
+			// ("reembolso?", "退款?", "ok super"): alone they cannot all
+			// be told apart; see TestAccuracyInConversation. A floor
+			// against regressions only.
+			assert.GreaterOrEqual(t, c.overall(), 0.90, "overall")
+			return
+		}
+		assert.GreaterOrEqual(t, c.overall(), minOverall, "overall")
+		for _, l := range d.Languages() {
+			assert.GreaterOrEqual(t, c.accuracy(l.String()), minPerLang, "language %s", l)
+		}
+		assert.GreaterOrEqual(t, c.zhSplit(), minZhSplit, "Simplified vs Traditional")
+	})
 }
 
 // TestAccuracyInConversation detects each message with the language of the
@@ -190,29 +198,23 @@ func TestAccuracy(t *testing.T) {
 // gain.
 func TestAccuracyInConversation(t *testing.T) {
 	t.Parallel()
-	d, err := New(Config{})
-	require.NoError(t, err)
-	for _, path := range []string{devCorpus, heldOut, heldOutShort, heldOutShort2} {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			t.Parallel()
-			ms := readLabelled(t, path)
-			alone, inConv := confusion{}, confusion{}
-			for i, m := range ms {
-				alone.add(m.Lang, d.Detect(m.Text).Lang.String())
-				// The previous message of the same language stands
-				// for the conversation so far.
-				var ctx Context
-				for j := i - 1; j >= 0; j-- {
-					if ms[j].Lang == m.Lang {
-						ctx.Recent = []language.Tag{d.Detect(ms[j].Text).Lang}
-						break
-					}
+	eachCorpus(t, func(t *testing.T, d *Detector, path string, ms []labelled) {
+		alone, inConv := confusion{}, confusion{}
+		for i, m := range ms {
+			alone.add(m.Lang, d.Detect(m.Text).Lang.String())
+			// The previous message of the same language stands for the
+			// conversation so far.
+			var ctx Context
+			for j := i - 1; j >= 0; j-- {
+				if ms[j].Lang == m.Lang {
+					ctx.Recent = []language.Tag{d.Detect(ms[j].Text).Lang}
+					break
 				}
-				inConv.add(m.Lang, d.DetectIn(m.Text, ctx).Lang.String())
 			}
-			t.Logf("%s in conversation:\n%s", path, inConv.table(d.Languages()))
-			assert.GreaterOrEqual(t, inConv.overall(), alone.overall())
-			assert.GreaterOrEqual(t, inConv.overall(), minOverall)
-		})
-	}
+			inConv.add(m.Lang, d.DetectIn(m.Text, ctx).Lang.String())
+		}
+		t.Logf("%s in conversation:\n%s", path, inConv.table(d.Languages()))
+		assert.GreaterOrEqual(t, inConv.overall(), alone.overall())
+		assert.GreaterOrEqual(t, inConv.overall(), minOverall)
+	})
 }

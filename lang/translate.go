@@ -26,7 +26,11 @@ type Translator interface {
 
 // Request is one batch for a Translator. A plain value.
 type Request struct {
-	Texts          []string
+	// Texts are the texts to translate; the answer has one translation
+	// per text, in order.
+	Texts []string
+	// Source is the texts' language (language.Und: the provider detects
+	// it); Target is the language to translate into.
 	Source, Target language.Tag
 	// Glossary maps terms of the source language to the translation the
 	// shop wants (product names, "COD" → "cash on delivery"); providers
@@ -192,11 +196,14 @@ func cachePrefix(src, dst language.Tag, glossary map[string]string) string {
 // plain value.
 type Bilingual struct {
 	// Original is the text as its author wrote it, in OriginalLang.
-	Original     string       `json:"original"`
+	Original string `json:"original"`
+	// OriginalLang is the language Original is written in.
 	OriginalLang language.Tag `json:"original_lang"`
 	// Translation is Original in TranslationLang; empty when no
 	// translation was needed (same language) or made.
-	Translation     string       `json:"translation,omitempty"`
+	Translation string `json:"translation,omitempty"`
+	// TranslationLang is the reader's language; OriginalLang when no
+	// translation was needed.
 	TranslationLang language.Tag `json:"translation_lang"`
 }
 

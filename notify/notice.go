@@ -70,7 +70,7 @@ type Notice struct {
 	// TemplateKey and Vars are what the caller renders (the catalog key and
 	// its variables: the customer's name, the product bought).
 	TemplateKey string
-	Vars        map[string]string
+	Vars        map[string]string // nil when the template has no variables
 }
 
 // Action is what the planner decided for a notice.
@@ -157,9 +157,9 @@ const (
 
 // Decision is one outcome for one notice.
 type Decision struct {
-	Notice Notice
-	Action Action
-	Reason Reason
+	Notice Notice // the notice decided on
+	Action Action // what happens to it
+	Reason Reason // why
 	// Route is how to send (Send only).
 	Route Route
 	// Tag is the Messenger message tag (Route Tagged).

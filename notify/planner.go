@@ -89,7 +89,10 @@ type QuietHours struct {
 }
 
 // TimeOfDay is a wall-clock time.
-type TimeOfDay struct{ Hour, Minute int }
+type TimeOfDay struct {
+	Hour   int // 0–23
+	Minute int // 0–59
+}
 
 func (t TimeOfDay) minutes() int { return t.Hour*60 + t.Minute }
 

@@ -10,14 +10,14 @@ const CallsPerCustomer = 3
 // PromotionEstimate is what a promotion to Customers would cost against a
 // quota.
 type PromotionEstimate struct {
-	Customers int
+	Customers int // the customers the promotion would reach
 	// Calls is Customers × CallsPerCustomer.
 	Calls int
 	// Used and Limit are the quota's use before the promotion and its
 	// limit; After is the fraction of Limit used once the promotion's calls
 	// are made.
 	Used, Limit int
-	After       float64
+	After       float64 // 0.9 is 90 %; above 1 the quota would run out
 	// Warn is true when After exceeds the threshold: split the promotion
 	// over several days or raise the quota first.
 	Warn bool

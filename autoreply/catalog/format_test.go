@@ -10,11 +10,18 @@ import (
 	"golang.org/x/text/language"
 )
 
+// mustParse parses src as a template for lang (language.Und: Parse) and
+// stops the test on an error.
+func mustParse(t *testing.T, lang language.Tag, src string) *Template {
+	t.Helper()
+	tmpl, err := ParseLocale(lang, src)
+	require.NoError(t, err)
+	return tmpl
+}
+
 func render(t *testing.T, lang, src string, vars Vars) string {
 	t.Helper()
-	tmpl, err := ParseLocale(language.MustParse(lang), src)
-	require.NoError(t, err)
-	s, err := tmpl.Render(vars)
+	s, err := mustParse(t, language.MustParse(lang), src).Render(vars)
 	require.NoError(t, err)
 	return s
 }
@@ -143,18 +150,15 @@ func TestMoney(t *testing.T) {
 	}
 	t.Run("zero amount value is a bad value", func(t *testing.T) {
 		t.Parallel()
-		tmpl, err := ParseLocale(language.English, "{{m|money}}")
-		require.NoError(t, err)
-		_, err = tmpl.Render(Vars{"m": currency.Amount{}})
+		_, err := mustParse(t, language.English, "{{m|money}}").Render(Vars{"m": currency.Amount{}})
 		require.ErrorIs(t, err, ErrBadValue)
 	})
 	for _, lang := range []string{"en", "ar", "fr"} {
 		t.Run("non-number amount is a bad value in "+lang, func(t *testing.T) {
 			t.Parallel()
-			tmpl, err := ParseLocale(language.MustParse(lang), "{{m|money}}")
-			require.NoError(t, err)
+			tmpl := mustParse(t, language.MustParse(lang), "{{m|money}}")
 			for _, v := range []any{"12", zeroDiv(), zeroDiv() * 0} {
-				_, err = tmpl.Render(Vars{"m": currency.EUR.Amount(v)})
+				_, err := tmpl.Render(Vars{"m": currency.EUR.Amount(v)})
 				require.ErrorIs(t, err, ErrBadValue, "%v", v)
 			}
 		})

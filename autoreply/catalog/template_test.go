@@ -48,8 +48,7 @@ func TestRender(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tmpl, err := Parse(tt.src)
-			require.NoError(t, err)
+			tmpl := mustParse(t, language.Und, tt.src)
 			got, err := tmpl.Render(tt.vars)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
@@ -83,8 +82,7 @@ func TestRenderMissingVariable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tmpl, err := Parse(tt.src)
-			require.NoError(t, err)
+			tmpl := mustParse(t, language.Und, tt.src)
 			got, err := tmpl.Render(tt.vars)
 			require.ErrorIs(t, err, ErrMissingVar)
 			assert.Empty(t, got)
@@ -119,9 +117,8 @@ func TestRenderBadValue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tmpl, err := Parse(tt.src)
-			require.NoError(t, err)
-			_, err = tmpl.Render(Vars{"v": tt.v})
+			tmpl := mustParse(t, language.Und, tt.src)
+			_, err := tmpl.Render(Vars{"v": tt.v})
 			require.ErrorIs(t, err, ErrBadValue)
 			var ve *VarError
 			require.ErrorAs(t, err, &ve)
@@ -184,8 +181,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestTemplateVariables(t *testing.T) {
 	t.Parallel()
-	tmpl, err := Parse("{{b}} {{a|number}} {{b}} {{c|plural:other=#}}")
-	require.NoError(t, err)
+	tmpl := mustParse(t, language.Und, "{{b}} {{a|number}} {{b}} {{c|plural:other=#}}")
 	assert.Equal(t, []string{"a", "b", "c"}, tmpl.Variables())
 	vars := tmpl.Variables()
 	vars[0] = "changed"
@@ -202,8 +198,7 @@ func TestRenderManyVariables(t *testing.T) {
 		vars[name] = name
 		want += name + ","
 	}
-	tmpl, err := Parse(src)
-	require.NoError(t, err)
+	tmpl := mustParse(t, language.Und, src)
 	got, err := tmpl.Render(vars)
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
@@ -211,8 +206,7 @@ func TestRenderManyVariables(t *testing.T) {
 
 func TestTemplateConcurrentRender(t *testing.T) {
 	t.Parallel()
-	tmpl, err := ParseLocale(language.German, "{{n|number}} {{s}} {{d|plural:one=# Tag,other=# Tage}} {{t|datetime}}")
-	require.NoError(t, err)
+	tmpl := mustParse(t, language.German, "{{n|number}} {{s}} {{d|plural:one=# Tag,other=# Tage}} {{t|datetime}}")
 	at := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -269,8 +263,7 @@ func TestErrorsAreDistinct(t *testing.T) {
 // machine load: one allocation (the result) for Render, none for Append into
 // a large enough buffer. Not parallel: AllocsPerRun counts the whole process.
 func TestRenderAllocations(t *testing.T) {
-	tmpl, err := ParseLocale(language.English, benchText)
-	require.NoError(t, err)
+	tmpl := mustParse(t, language.English, benchText)
 	assert.Equal(t, 1.0, testing.AllocsPerRun(200, func() {
 		if _, err := tmpl.Render(benchVars); err != nil {
 			t.Fatal(err)

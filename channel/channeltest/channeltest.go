@@ -240,7 +240,9 @@ func (f *Fake) WaitForSends(ctx context.Context, n int) ([]*channel.Message, err
 
 // Customer is a person writing to the shop on one channel.
 type Customer struct {
-	fake    *Fake
+	fake *Fake
+	// Address is the customer's address on the fake's channel: what the
+	// shop replies to.
 	Address channel.Address
 	// Name and Phone, when set, are reported on each message's Contact as a
 	// platform would.

@@ -25,9 +25,9 @@ type weekKind struct {
 
 // KindCount is one kind's requests in one week.
 type KindCount struct {
-	Kind       string
-	Year, Week int // ISO year and week
-	Requests   int
+	Kind       string // Document.Kind, e.g. "invoice"
+	Year, Week int    // ISO year and week
+	Requests   int    // how many requests Add counted in that week
 	// Flagged is Requests > Threshold.
 	Flagged bool
 }

@@ -49,12 +49,16 @@ type DelivererConfig struct {
 	Consent ConsentStore
 	// Counts counts requests per kind and week; nil means a new Counts.
 	Counts *Counts
-	Clock  channel.Clock
+	// Clock returns the current time; nil means time.Now.
+	Clock channel.Clock
 }
 
 // Request is one document for one customer.
 type Request struct {
-	To  channel.Address
+	// To is the customer's address on the channel the document goes out on.
+	To channel.Address
+	// Doc is the document to deliver, already in the Links' store (its ID
+	// set by Store.Put).
 	Doc Document
 	// Lang is the customer's language (BCP 47), for the texts.
 	Lang string
@@ -75,7 +79,8 @@ type Outcome struct {
 	// "consent requested" when the customer was asked first.
 	Via string
 	// Link is the signed link, when one was made.
-	Link  string
+	Link string
+	// Steps are the steps tried, in order, with their errors.
 	Steps []Step
 }
 

@@ -16,12 +16,12 @@ import (
 
 // Invoice is what RenderInvoice draws.
 type Invoice struct {
-	Number   string
-	Date     time.Time
-	Seller   Party
-	Buyer    Party
-	Lines    []Line
-	Currency string // ISO 4217, printed beside every amount
+	Number   string    // the invoice number, printed in the heading
+	Date     time.Time // the issue date, printed as YYYY-MM-DD
+	Seller   Party     // the shop
+	Buyer    Party     // the customer
+	Lines    []Line    // the items, in print order
+	Currency string    // ISO 4217, printed beside every amount
 	// Language picks the labels: "en", "zh", "ja", "th" (others fall back
 	// to English).
 	Language string
@@ -29,17 +29,17 @@ type Invoice struct {
 
 // Party is a seller or a buyer.
 type Party struct {
-	Name    string
-	Address []string
-	TaxID   string
+	Name    string   // the legal name, printed first
+	Address []string // one element per printed line
+	TaxID   string   // VAT or tax number; empty leaves the line out
 }
 
 // Line is one invoice line. Amounts are in the currency's minor unit
 // (cents), so nothing is lost to floating point.
 type Line struct {
-	Description string
-	Quantity    int
-	UnitPrice   int64 // one unit's price, in the minor unit
+	Description string // what was sold, as printed
+	Quantity    int    // how many units
+	UnitPrice   int64  // one unit's price, in the minor unit
 }
 
 // Total is the sum of every line.
@@ -57,6 +57,8 @@ func (inv Invoice) Total() int64 {
 // (NotoSans-Regular.ttf, NotoSansThai-Regular.ttf) and fonts-droid-fallback
 // (DroidSansFallbackFull.ttf) serve.
 type Fonts struct {
+	// Latin, CJK and Thai are the contents of TrueType (.ttf) files:
+	// give all three, or none for the PDF core fonts (Latin text only).
 	Latin, CJK, Thai []byte
 }
 

@@ -27,7 +27,8 @@ type LinksConfig struct {
 	// Store holds the documents. Required.
 	Store Store
 	// TTL is how long a link works; 0 means 7 days.
-	TTL   time.Duration
+	TTL time.Duration
+	// Clock returns the current time; nil means time.Now.
 	Clock channel.Clock
 }
 

@@ -19,7 +19,8 @@ type Document struct {
 	Kind string
 	// Name is the file name the customer sees; MIME its media type.
 	Name, MIME string
-	Data       []byte
+	// Data is the file's content.
+	Data []byte
 	// Sensitive documents (a contract with personal data) are delivered
 	// only after the customer's explicit consent.
 	Sensitive bool
