@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/desk"
+	"github.com/switchboard-go/switchboard/desk/desktest"
 )
 
 func assignedTo(t *testing.T, f *fixture, id string) string {
@@ -195,116 +196,15 @@ func TestTransfer(t *testing.T) {
 	assert.Equal(t, "transfer", audit[len(audit)-1].Action)
 }
 
-// checked wraps a store and checks every Assign's outcome: no agent above its
-// capacity, no conversation assigned twice.
-type checked struct {
-	desk.Store
-	mu         sync.Mutex
-	assigned   map[string]int
-	load       map[string]int
-	violations int
-	doubles    int
-}
-
-func (s *checked) Assign(ctx context.Context, conv, agent string, capacity int, now time.Time) (desk.Conversation, error) {
-	c, err := s.Store.Assign(ctx, conv, agent, capacity, now)
-	if err != nil {
-		return c, err
-	}
-	st, aerr := s.Store.Agent(ctx, agent)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.assigned[conv]++
-	if s.assigned[conv] > 1 {
-		s.doubles++
-	}
-	if aerr != nil || st.Load > capacity {
-		s.violations++
-	}
-	s.load[agent]++
-	return c, nil
-}
-
-// TestRaceManyEnqueues: three desks (three instances) share one store; many
-// goroutines enqueue 5,000 conversations while agents come and go online and
-// resolve. Every assignment is checked.
+// TestRaceManyEnqueues: three desks (three instances) share one memory
+// store; many goroutines enqueue 5,000 conversations while agents resolve.
+// Every assignment is checked (the backends under store/ run the same test).
 func TestRaceManyEnqueues(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	st := &checked{Store: desk.NewMemoryStore(), assigned: map[string]int{}, load: map[string]int{}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var desks []*desk.Desk
-	for range 3 {
-		d, err := desk.New(desk.Config{Store: st, Tick: 200 * time.Millisecond})
-		require.NoError(t, err)
-		desks = append(desks, d)
-		go func() { _ = d.Run(ctx) }()
-	}
-	for i := range 25 {
-		require.NoError(t, desks[i%3].AddAgent(ctx, desk.Agent{ID: fmt.Sprintf("ag%02d", i), Capacity: 3 + i%4}))
-		require.NoError(t, desks[i%3].SetOnline(ctx, fmt.Sprintf("ag%02d", i), true))
-	}
-	const n, workers = 5000, 50
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			d := desks[w%3]
-			for i := w; i < n; i += workers {
-				_, err := d.Handoff(ctx, desk.Handoff{Customer: wa(fmt.Sprint(i)), Language: "en"})
-				assert.NoError(t, err)
-				if i%7 == 0 { // some agents take by hand, racing the dispatchers
-					_, _ = d.Take(ctx, "nonexistent", "ag01")
-				}
-			}
-		})
-	}
-	// Agents resolve what they have while enqueues go on, freeing capacity.
-	resolvers := sync.WaitGroup{}
-	done := make(chan struct{})
-	for i := range 25 {
-		resolvers.Go(func() {
-			d := desks[i%3]
-			id := fmt.Sprintf("ag%02d", i)
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				mine, err := d.Mine(ctx, id)
-				if !assert.NoError(t, err) {
-					return
-				}
-				for _, c := range mine {
-					_, err := d.Resolve(ctx, c.ID, id, false)
-					assert.NoError(t, err)
-				}
-				time.Sleep(time.Millisecond)
-			}
-		})
-	}
-	wg.Wait()
-	require.Eventually(t, func() bool {
-		q, err := desks[0].Queue(ctx)
-		return err == nil && len(q) == 0
-	}, 60*time.Second, 50*time.Millisecond, "every conversation assigned")
-	close(done)
-	resolvers.Wait()
-
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	t.Logf("race: %d conversations, %d assignments, capacity violations %d, double assignments %d",
-		n, len(st.assigned), st.violations, st.doubles)
-	assert.Equal(t, n, len(st.assigned))
-	assert.Zero(t, st.violations, "capacity violations")
-	assert.Zero(t, st.doubles, "double assignments")
-	agents, err := st.Agents(ctx)
-	require.NoError(t, err)
-	for _, a := range agents {
-		assert.LessOrEqual(t, a.Load, a.Capacity)
-	}
+	st := desk.NewMemoryStore()
+	desktest.RunInstances(t, []desk.Store{st, st, st}, 5000)
 }
 
 // TestAssignmentLatency: 100 conversations arrive at once with 25 agents
