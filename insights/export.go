@@ -3,7 +3,6 @@ package insights
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -42,14 +41,8 @@ type Conversation struct {
 // Conversations returns one row per conversation of the period, in the
 // order their first event appears in the log. Errors are Compute's.
 func Conversations(ctx context.Context, log Log, from, to time.Time, opts Options) ([]Conversation, error) {
-	if !to.After(from) {
-		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
-	}
-	a := newAccumulator(from, to, opts)
-	if err := log.Range(ctx, from, to.Add(a.opts.ReopenWindow), func(e Event) error {
-		a.add(e)
-		return nil
-	}); err != nil {
+	a, err := readLog(ctx, log, from, to, opts)
+	if err != nil {
 		return nil, err
 	}
 	var rows []Conversation
