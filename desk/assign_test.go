@@ -67,23 +67,15 @@ func TestLeastLoadedLongestIdle(t *testing.T) {
 	f.agent(t, desk.Agent{ID: "a"}, true)
 	f.clock.Advance(time.Minute)
 	f.agent(t, desk.Agent{ID: "b"}, true)
-	f.clock.Advance(time.Minute)
-	// a has been idle longest: it gets the first; b the second (a now has 1).
-	c1 := f.handoff(t, wa("1"), "", "", "one")
-	_, err := f.desk.AssignQueued(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "a", assignedTo(t, f, c1.ID))
-	f.clock.Advance(time.Minute)
-	c2 := f.handoff(t, wa("2"), "", "", "two")
-	_, err = f.desk.AssignQueued(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "b", assignedTo(t, f, c2.ID))
-	// Equal load again; a got work before b, so a is idle longer.
-	f.clock.Advance(time.Minute)
-	c3 := f.handoff(t, wa("3"), "", "", "three")
-	_, err = f.desk.AssignQueued(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "a", assignedTo(t, f, c3.ID))
+	// a has been idle longest: it gets the first; b the second (a now has
+	// 1); then, at equal load, a again: it got work before b.
+	for i, want := range []string{"a", "b", "a"} {
+		f.clock.Advance(time.Minute)
+		c := f.handoff(t, wa(fmt.Sprint(i+1)), "", "", fmt.Sprint("message ", i+1))
+		_, err := f.desk.AssignQueued(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, assignedTo(t, f, c.ID), "conversation %d", i+1)
+	}
 }
 
 func TestPriorityFirstAndCapacity(t *testing.T) {
