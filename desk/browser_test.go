@@ -45,6 +45,17 @@ func (a cookieAuth) Agent(r *http.Request) (string, bool) {
 	return name, ok && hmac.Equal([]byte(c.Value), []byte(a.sign(name)))
 }
 
+// evaluate runs the JavaScript expression expr in the browser within one
+// step's timeout and returns its value as a T.
+func evaluate[T any](t *testing.T, step func() (context.Context, context.CancelFunc), expr string) T {
+	t.Helper()
+	sctx, cancel := step()
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+	require.NoError(t, err, expr)
+	return v
+}
+
 func (a cookieAuth) login(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		name := strings.TrimSpace(r.FormValue("agent"))
@@ -138,19 +149,11 @@ func TestBrowser(t *testing.T) {
 	}
 	text := func(sel string) string {
 		t.Helper()
-		sctx, cancel := step()
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
-		require.NoError(t, err, sel)
-		return v
+		return evaluate[string](t, step, fmt.Sprintf(`document.querySelector(%q).innerText`, sel))
 	}
 	eval := func(expr string) bool {
 		t.Helper()
-		sctx, cancel := step()
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[bool](expr))
-		require.NoError(t, err, expr)
-		return v
+		return evaluate[bool](t, step, expr)
 	}
 	deliver := func(text string) {
 		t.Helper()
@@ -160,14 +163,6 @@ func TestBrowser(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	eval2str := func(expr string) string {
-		t.Helper()
-		sctx, cancel := step()
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](expr))
-		require.NoError(t, err, expr)
-		return v
-	}
 
 	// Sign in.
 	run("sign in", chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(css("#agent")),
@@ -185,7 +180,7 @@ func TestBrowser(t *testing.T) {
 	assert.Contains(t, text("#queue li.item .preview"), "parcel is late")
 
 	// Take it and reply.
-	first := eval2str(`document.querySelector("#queue li.item").dataset.id`)
+	first := evaluate[string](t, step, `document.querySelector("#queue li.item").dataset.id`)
 	run("open and take", chromedp.Click(css("#queue li.item a")), chromedp.WaitVisible(css("#take")),
 		chromedp.Click(css("#take")), chromedp.WaitVisible(css("#reply-form")), chromedp.WaitReady(css(`body[data-live="1"]`)))
 	reply := "Sorry for the delay! Your parcel left the depot this morning."

@@ -11,7 +11,11 @@ import (
 // midnight: {22*60, 2*60} is 22:00 until 02:00 the next day. Start == End
 // is a whole 24 h.
 type Interval struct {
-	Start, End int
+	// Start is the first minute of the interval (0–1439).
+	Start int
+	// End is the minute after the last (0–1440); at or before Start it is
+	// on the next day.
+	End int
 }
 
 // Hours builds an Interval from "HH:MM" strings, for readable configuration:
@@ -47,8 +51,12 @@ func parseHHMM(s string) (int, error) {
 // A nil *Calendar is open all the time. A Calendar is a plain value, safe for
 // concurrent use once built.
 type Calendar struct {
+	// Location is the shop's time zone, in which intervals and holidays are
+	// read; nil means UTC.
 	Location *time.Location
-	Week     map[time.Weekday][]Interval
+	// Week lists each weekday's working intervals; a weekday absent or
+	// empty has no business hours.
+	Week map[time.Weekday][]Interval
 	// Holidays are dates ("2026-12-25") with no business hours.
 	Holidays []string
 }

@@ -59,8 +59,10 @@ type Config struct {
 	Language string
 
 	// Teams maps an inquiry type to the team that answers it ("refund" →
-	// "after-sales"); DefaultTeam takes the rest ("" means "support").
-	Teams       map[string]string
+	// "after-sales"); DefaultTeam takes the rest.
+	Teams map[string]string
+	// DefaultTeam answers the inquiry types Teams does not name; "" means
+	// "support".
 	DefaultTeam string
 	// SkillsByType lists the skills an inquiry type prefers.
 	SkillsByType map[string][]string
@@ -106,9 +108,10 @@ type Config struct {
 	// Suggester proposes FAQ answers; nil means none.
 	Suggester Suggester
 	// RatingPrompt, when set, is sent on resolution if the window allows,
-	// with buttons 1–5; a rating answered within RatingWindow (0: 7 days) is
-	// recorded.
+	// with buttons 1–5; "" sends no prompt.
 	RatingPrompt string
+	// RatingWindow is how long after resolution a customer's rating is
+	// still recorded; 0 means 7 days.
 	RatingWindow time.Duration
 
 	// Tick is how often Run checks timers and sweeps the queue; 0 means
@@ -116,9 +119,11 @@ type Config struct {
 	// its due time.
 	Tick time.Duration
 	// StoreAttempts is how many times a store call is tried before its
-	// error is returned; 0 means 3. RetryBackoff (0: 50 ms) grows linearly.
+	// error is returned; 0 means 3.
 	StoreAttempts int
-	RetryBackoff  time.Duration
+	// RetryBackoff is the wait before the second try of a store call; the
+	// wait grows linearly (2×, 3× …) with each further try. 0 means 50 ms.
+	RetryBackoff time.Duration
 	// Logger receives problems the desk works around (a card source error);
 	// nil discards them.
 	Logger *slog.Logger
@@ -323,22 +328,28 @@ func (d *Desk) audit(ctx context.Context, e AuditEntry) error {
 
 // Handoff describes a bot's hand-off of a customer to people.
 type Handoff struct {
+	// Customer is the customer's address; required. A customer has at most
+	// one open conversation, which later hand-offs add to.
 	Customer channel.Address
 	// Reason says why ("keyword", "repeated question", "3 misses", ...).
 	Reason string
-	// InquiryType routes to a team (Config.Teams); Language is the
-	// customer's language; Tags are kept on the conversation ("vip" and
-	// "priority" raise its priority).
+	// InquiryType routes to a team (Config.Teams); "" keeps the
+	// conversation's team, or gives a new one Config.DefaultTeam.
 	InquiryType string
-	Language    string
-	Tags        []string
+	// Language is the customer's language (BCP 47); "" keeps the one known.
+	Language string
+	// Tags are added to the conversation's ("vip" and "priority" raise its
+	// priority).
+	Tags []string
 	// Skills preferred for this conversation, added to SkillsByType's.
 	Skills []string
 	// Transcript is the conversation so far (the per-customer thread),
 	// oldest first; Message is the message that triggered the hand-off, if
 	// any, appended after it.
 	Transcript []Entry
-	Message    *channel.Message
+	// Message is the customer's message that triggered the hand-off; nil
+	// when there is none.
+	Message *channel.Message
 	// Priority raises the priority the desk works out itself.
 	Priority Priority
 }

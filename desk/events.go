@@ -25,13 +25,21 @@ const (
 // Event is something that happened to a conversation or an agent. A plain
 // value.
 type Event struct {
-	Type           EventType
-	At             time.Time
+	// Type says what happened.
+	Type EventType
+	// At is when it happened, on the desk's clock.
+	At time.Time
+	// ConversationID is the conversation concerned; "" for EventAgent.
 	ConversationID string
-	Agent          string
-	// SLA and Due are set for SLA events; Reminder counts reminders.
-	SLA      SLAKind
-	Due      time.Time
+	// Agent is the agent concerned (the one assigned, acting, or coming
+	// online); "" when none.
+	Agent string
+	// SLA is the target of an SLA warning or breach; "" for other events.
+	SLA SLAKind
+	// Due is when the SLA target is (or was) due; zero for other events.
+	Due time.Time
+	// Reminder numbers an EventReminder within the current wait (1 for the
+	// first); 0 for other events.
 	Reminder int
 }
 

@@ -2,7 +2,6 @@ package desk_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,40 +16,17 @@ func newClock() *channeltest.Clock {
 	return channeltest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 } // a Monday
 
-// recorder is a channel.Sender that records what it sent.
-type recorder struct {
-	mu   sync.Mutex
-	sent []*channel.Message
-	err  error
-}
-
-func (r *recorder) Send(_ context.Context, m *channel.Message) (channel.Receipt, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.err != nil {
-		return channel.Receipt{}, r.err
-	}
-	cp := *m
-	r.sent = append(r.sent, &cp)
-	return channel.Receipt{MessageID: "mid-" + time.Now().Format("150405.000000000"), Channel: m.To.Channel, To: m.To}, nil
-}
-
-func (r *recorder) Sent() []*channel.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]*channel.Message(nil), r.sent...)
-}
-
 type fixture struct {
 	desk  *desk.Desk
 	clock *channeltest.Clock
-	send  *recorder
+	send  *channeltest.Fake // records what the desk sent
 	store desk.Store
 }
 
 func newFixture(t *testing.T, mod func(*desk.Config)) *fixture {
 	t.Helper()
-	f := &fixture{clock: newClock(), send: &recorder{}, store: desk.NewMemoryStore()}
+	clock := newClock()
+	f := &fixture{clock: clock, send: channeltest.New(channeltest.Config{Clock: clock.Now}), store: desk.NewMemoryStore()}
 	cfg := desk.Config{Store: f.store, Sender: f.send, Clock: f.clock.Now, RetryBackoff: time.Millisecond,
 		Teams: map[string]string{"refund": "after-sales", "franchise": "partnerships"}}
 	if mod != nil {

@@ -21,7 +21,10 @@ const (
 
 // PhraseRule is one phrase the shop does not want promised.
 type PhraseRule struct {
+	// Phrase is the words to look for, matched case- and width-insensitively
+	// with spaces collapsed ("lifetime free upgrade"); it must not be blank.
 	Phrase string
+	// Action is what a match does; the zero value is Flag.
 	Action PhraseAction
 	// Reason is shown to the agent ("we cannot promise upgrades").
 	Reason string

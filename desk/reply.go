@@ -56,7 +56,10 @@ type TemplateOption struct {
 // ReplyPolicy tells the console what the agent may send now, before the
 // agent types.
 type ReplyPolicy struct {
-	Mode    ReplyMode
+	// Mode is what the agent may send now (ModeFree, ModeHumanAgent,
+	// ModeTemplate or ModeClosed).
+	Mode ReplyMode
+	// Channel is the customer's channel, whose rules decide Mode.
 	Channel channel.Kind
 	// Until is when this mode ends (zero: it does not, as on LINE).
 	Until time.Time
@@ -118,10 +121,15 @@ func (d *Desk) ReplyPolicy(c Conversation) ReplyPolicy {
 // Reply is an agent's answer to a conversation: Text, or in ModeTemplate a
 // Template naming one of the options with its parameters.
 type Reply struct {
+	// ConversationID is the conversation answered.
 	ConversationID string
-	Agent          string
-	Text           string
-	Template       *channel.Template
+	// Agent is the id of the replying agent, who must hold the conversation.
+	Agent string
+	// Text is the answer, trimmed; blank is refused unless Template is set.
+	Text string
+	// Template, when set, is sent instead of Text; outside ModeFree it must
+	// be one of ReplyPolicy.Templates with its number of parameters.
+	Template *channel.Template
 }
 
 // PolicyError is returned when the phrase policy blocks a reply; it matches

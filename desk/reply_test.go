@@ -115,7 +115,7 @@ func TestReplyWindowRules(t *testing.T) {
 	t.Run("send failure is audited and returned", func(t *testing.T) {
 		f := newFixture(t, nil)
 		c := openAssigned(t, f, wa("1"))
-		f.send.err = &channel.DeliveryError{Channel: channel.WhatsApp, Err: errors.New("reset")}
+		f.send.FailNext(1, &channel.DeliveryError{Channel: channel.WhatsApp, Err: errors.New("reset")})
 		_, err := f.desk.Reply(ctx, desk.Reply{ConversationID: c.ID, Agent: "ann", Text: "hi"})
 		require.ErrorIs(t, err, channel.ErrDeliveryUnknown)
 		got, err := f.desk.Conversation(ctx, c.ID)

@@ -46,6 +46,8 @@ const WarnFraction = 0.8
 
 // Timer is one running SLA target of a conversation.
 type Timer struct {
+	// Kind is which target runs: first response, next response or
+	// resolution.
 	Kind SLAKind
 	// Start is when the clock started; Warn and Due are the instants at
 	// 80 % and 100 % of the target in business time (zero: never, when the

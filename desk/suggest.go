@@ -18,7 +18,9 @@ type Suggestion struct {
 	// Text is the answer in Language, ready to send or edit. Placeholders
 	// that need values the desk does not have are left as {{name}} for the
 	// agent to fill.
-	Text     string
+	Text string
+	// Language is the catalog language Text is in (BCP 47): the customer's
+	// when the catalog has it, else the catalog's fallback.
 	Language string
 }
 
@@ -31,8 +33,14 @@ type Suggester interface {
 // customer's text, rendered from the catalog in the customer's language. It
 // is safe for concurrent use if its parts are (they are).
 type FAQ struct {
-	Engine  *autoreply.Engine
-	Rules   *autoreply.RuleSet
+	// Engine matches the customer's text against the rules' keywords; nil
+	// makes FAQ suggest nothing.
+	Engine *autoreply.Engine
+	// Rules give each matched rule's reply key (hand-off rules are
+	// skipped); nil makes FAQ suggest nothing.
+	Rules *autoreply.RuleSet
+	// Catalog renders a reply key in the customer's language; nil makes FAQ
+	// suggest nothing.
 	Catalog *catalog.Catalog
 	// Max is the most suggestions returned; 0 means 3.
 	Max int

@@ -10,7 +10,11 @@ import (
 // Interval is a stretch of a day, as offsets from midnight: {9 * time.Hour,
 // 18 * time.Hour} is nine to six. End may be 24 h.
 type Interval struct {
-	Start, End time.Duration
+	// Start is the opening time as an offset from midnight (0 to 24 h).
+	Start time.Duration
+	// End is the closing time as an offset from midnight, after Start; at
+	// most 24 h.
+	End time.Duration
 }
 
 // Calendar says when the shop works: opening intervals per weekday in a time

@@ -108,6 +108,13 @@ func (c *chart) slotX(i, n int) (center, width float64) {
 	return c.X0 + w*(float64(i)+0.5), w
 }
 
+// column adds a vertical bar centred on x in a slot w wide, from the x axis
+// up to y, with its value printed above it.
+func (c *chart) column(x, w, y float64, fill, tip, value string) {
+	c.Bars = append(c.Bars, bar{X: x - w*0.3, Y: y, W: w * 0.6, H: c.Y1 - y, Fill: fill,
+		Tip: tip, Value: value, VX: x, VY: y - 4, Anchor: "middle"})
+}
+
 // hbars is a horizontal bar chart: one row per label, values on x.
 func hbars(id, title, xl, yl string, labels []string, values []float64, unit func(float64) string, color string) *chart {
 	rowH := 28.0

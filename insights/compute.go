@@ -47,27 +47,37 @@ type conv struct {
 // Conversations are those with an event in the period. Errors are the
 // log's, ctx's, or ErrPeriod.
 func Compute(ctx context.Context, log Log, from, to time.Time, opts Options) (*Metrics, error) {
-	if !to.After(from) {
-		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
+	a, err := readLog(ctx, log, from, to, opts)
+	if err != nil {
+		return nil, err
 	}
-	a := newAccumulator(from, to, opts)
+	return a.finish(), nil
+}
+
+// readLog feeds the events of [from, to) and the reopen window past it
+// from log to a new accumulator: what Compute and Conversations share.
+func readLog(ctx context.Context, log Log, from, to time.Time, opts Options) (*accumulator, error) {
+	a, err := newAccumulator(from, to, opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := log.Range(ctx, from, to.Add(a.opts.ReopenWindow), func(e Event) error {
 		a.add(e)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	return a.finish(), nil
+	return a, nil
 }
 
 // Analyze is Compute over events already read, in time order; events
 // outside the period (and the reopen window past it) are skipped, and
 // invalid ones (see Validate) count only as far as they make sense.
 func Analyze(events []Event, from, to time.Time, opts Options) (*Metrics, error) {
-	if !to.After(from) {
-		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
+	a, err := newAccumulator(from, to, opts)
+	if err != nil {
+		return nil, err
 	}
-	a := newAccumulator(from, to, opts)
 	for _, e := range events {
 		if !e.Time.Before(from) && e.Time.Before(to.Add(a.opts.ReopenWindow)) {
 			a.add(e)
@@ -104,7 +114,12 @@ type accumulator struct {
 	dayWeekday       int
 }
 
-func newAccumulator(from, to time.Time, opts Options) *accumulator {
+// newAccumulator returns an empty accumulator for [from, to), or ErrPeriod
+// when to is not after from.
+func newAccumulator(from, to time.Time, opts Options) (*accumulator, error) {
+	if !to.After(from) {
+		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
+	}
 	opts = opts.withDefaults()
 	a := &accumulator{from: from, to: to, opts: opts, convs: map[string]*conv{},
 		m:     &Metrics{From: from, To: to, Zone: opts.Location.String(), Groups: map[Dimension][]Group{}},
@@ -129,7 +144,7 @@ func newAccumulator(from, to time.Time, opts Options) *accumulator {
 		}
 	}
 	a.bucketHR = make([]Rate, len(a.buckets))
-	return a
+	return a, nil
 }
 
 func weekStart(t time.Time, loc *time.Location) time.Time {

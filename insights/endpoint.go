@@ -13,9 +13,14 @@ const AvailabilityTarget = 0.995
 type EndpointHealth struct {
 	Group    string `json:"group"`    // the pool, e.g. "whatsapp"
 	Endpoint string `json:"endpoint"` // e.g. "primary"
-	Calls    int    `json:"calls"`
-	Failures int    `json:"failures"`
-	Slow     int    `json:"slow"`
+	// Calls counts the calls made to the endpoint in the period, health
+	// probes included.
+	Calls int `json:"calls"`
+	// Failures counts the calls that failed: transport errors and 5xx.
+	Failures int `json:"failures"`
+	// Slow counts the calls answered, but slower than the pool's
+	// failover.Config.Slow.
+	Slow int `json:"slow"`
 	// Availability is the share of calls that did not fail.
 	Availability float64 `json:"availability"`
 	// MeanLatencyMS is the mean call time in milliseconds.

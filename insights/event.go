@@ -68,19 +68,26 @@ func (k Kind) Valid() bool {
 // value seen. Its agent is the one who replied first, else the last one
 // assigned.
 type Event struct {
+	// Time is when it happened; Compute buckets it in the shop's time zone.
 	Time time.Time `json:"time"`
-	Kind Kind      `json:"kind"`
+	// Kind says what happened and which other fields matter.
+	Kind Kind `json:"kind"`
 	// Conversation identifies the conversation (a desk conversation id, or
 	// the customer's address while only the bot talks to them).
-	Conversation string       `json:"conversation,omitempty"`
-	Channel      channel.Kind `json:"channel,omitempty"`
+	Conversation string `json:"conversation,omitempty"`
+	// Channel is the customer's channel; "" leaves the conversation's as is.
+	Channel channel.Kind `json:"channel,omitempty"`
 	// Customer is an opaque key of the customer (a profile id); never a
 	// phone number in clear.
 	Customer string `json:"customer,omitempty"`
 	Language string `json:"language,omitempty"` // BCP 47, e.g. "en", "zh-Hans"
-	Team     string `json:"team,omitempty"`
-	Agent    string `json:"agent,omitempty"`
-	Rule     string `json:"rule,omitempty"`
+	// Team is the team handling the conversation; "" leaves it as is.
+	Team string `json:"team,omitempty"`
+	// Agent is the agent assigned (AgentAssigned) or replying (AgentReply).
+	Agent string `json:"agent,omitempty"`
+	// Rule names the automatic-reply rule of a RuleMatched, RuleRevised or
+	// Handoff event.
+	Rule string `json:"rule,omitempty"`
 	// Text is the customer's message (MessageIn), used for hot words only.
 	Text string `json:"text,omitempty"`
 	// Score is a Rating's 1–5.

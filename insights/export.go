@@ -3,7 +3,6 @@ package insights
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -15,13 +14,23 @@ import (
 // Conversation is one conversation's row of the export: what Compute
 // measured for it. A plain value.
 type Conversation struct {
-	ID       string
-	Channel  channel.Kind
+	// ID is the conversation's id (Event.Conversation).
+	ID string
+	// Channel is the customer's channel: the last one its events named;
+	// "" when none did.
+	Channel channel.Kind
+	// Language is the customer's language (BCP 47), the last one its events
+	// named; "" when unknown.
 	Language string
-	Team     string
-	Agent    string // the agent who answered first, else the last assigned
+	// Team is the conversation's team, the last one its events named; ""
+	// when none did.
+	Team  string
+	Agent string // the agent who answered first, else the last assigned
+	// Customer is the opaque customer key of its events (Event.Customer).
 	Customer string
-	Started  time.Time
+	// Started is the time of its first event.
+	Started time.Time
+	// Messages counts the customer's messages (MessageIn) in the period.
 	Messages int
 	// BotResponse is the wall time to the bot's first answer; 0 if none.
 	BotResponse time.Duration
@@ -29,27 +38,26 @@ type Conversation struct {
 	// FirstResponse is from the hand-off to the first agent reply (wall and
 	// business time); both 0 when no agent replied.
 	FirstResponse, FirstResponseBusiness time.Duration
-	AgentReplies                         int
-	Resolved                             time.Time     // the last resolution; zero if none
-	Resolution, ResolutionBusiness       time.Duration // first message to Resolved (wall, business time)
-	Reopened                             bool          // within the reopen window
-	FCR                                  bool
-	Rating                               int    // 0 when not rated
-	SLA                                  string // "met", "missed" or "" (no hand-off, or still within target)
-	Rules                                []string
+	// AgentReplies counts the agents' replies (AgentReply).
+	AgentReplies                   int
+	Resolved                       time.Time     // the last resolution; zero if none
+	Resolution, ResolutionBusiness time.Duration // first message to Resolved (wall, business time)
+	Reopened                       bool          // within the reopen window
+	// FCR is true when the conversation was resolved after exactly one
+	// agent reply and not reopened within the reopen window.
+	FCR    bool
+	Rating int    // 0 when not rated
+	SLA    string // "met", "missed" or "" (no hand-off, or still within target)
+	// Rules are the automatic-reply rules that matched in it, in order of
+	// first match.
+	Rules []string
 }
 
 // Conversations returns one row per conversation of the period, in the
 // order their first event appears in the log. Errors are Compute's.
 func Conversations(ctx context.Context, log Log, from, to time.Time, opts Options) ([]Conversation, error) {
-	if !to.After(from) {
-		return nil, fmt.Errorf("%w: %v to %v", ErrPeriod, from, to)
-	}
-	a := newAccumulator(from, to, opts)
-	if err := log.Range(ctx, from, to.Add(a.opts.ReopenWindow), func(e Event) error {
-		a.add(e)
-		return nil
-	}); err != nil {
+	a, err := readLog(ctx, log, from, to, opts)
+	if err != nil {
 		return nil, err
 	}
 	var rows []Conversation

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/insights"
 	"github.com/switchboard-go/switchboard/insights/insightstest"
+	"github.com/switchboard-go/switchboard/internal/testenv"
 )
 
 func TestMemoryLog(t *testing.T) {
@@ -38,9 +39,9 @@ func TestMillionEvents(t *testing.T) {
 	events := insightstest.Generate(n, 42, from)
 	log := insights.NewMemoryLog()
 	require.NoError(t, log.Append(context.Background(), events...))
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), testenv.CPUTime()
 	m, err := insights.Compute(context.Background(), log, from, to, insightstest.FixtureOptions())
-	took, cpu := time.Since(start), cpuTime()-cpu0
+	took, cpu := time.Since(start), testenv.CPUTime()-cpu0
 	require.NoError(t, err)
 	t.Logf("%d events (%d conversations) computed in %v wall, %v CPU", log.Len(), m.Conversations, took, cpu)
 	if cpu > 0 {

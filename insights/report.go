@@ -239,9 +239,22 @@ func weeklyTrend(m *Metrics) bool {
 	return len(m.Trend) > 1 && m.Trend[1].Start.Sub(m.Trend[0].Start) > 48*time.Hour
 }
 
+// dayTicks labels c's x axis with m's trend buckets (days, or weeks for a
+// long period) and returns each bucket's slot centre and the slot width.
+func (c *chart) dayTicks(m *Metrics, T reportText, loc *time.Location) (xs []float64, w float64) {
+	n := max(len(m.Trend), 1)
+	weekly := weeklyTrend(m)
+	for i, b := range m.Trend {
+		var x float64
+		x, w = c.slotX(i, n)
+		xs = append(xs, x)
+		c.XTicks = append(c.XTicks, tick{X: x, Y: c.Y1, Label: dayLabel(T, b.Start.In(loc), weekly)})
+	}
+	return xs, w
+}
+
 func trendChart(m *Metrics, T reportText, loc *time.Location) *chart {
 	c := newChart("trend", T.TrendTitle, T.Day, T.Minutes, 280)
-	n := max(len(m.Trend), 1)
 	maxV := 0.0
 	for _, b := range m.Trend {
 		maxV = math.Max(maxV, b.FirstResponse.P90.Minutes())
@@ -251,9 +264,9 @@ func trendChart(m *Metrics, T reportText, loc *time.Location) *chart {
 	var med, p90 series
 	med = series{Name: T.Median, Color: colBlue}
 	p90 = series{Name: T.P90, Color: colOrange}
+	xs, _ := c.dayTicks(m, T, loc)
 	for i, b := range m.Trend {
-		x, _ := c.slotX(i, n)
-		c.XTicks = append(c.XTicks, tick{X: x, Y: c.Y1, Label: dayLabel(T, b.Start.In(loc), weeklyTrend(m))})
+		x := xs[i]
 		if b.FirstResponse.Count == 0 {
 			continue
 		}
@@ -273,11 +286,10 @@ func trendChart(m *Metrics, T reportText, loc *time.Location) *chart {
 
 func fcrChart(m *Metrics, T reportText, target float64, loc *time.Location) *chart {
 	c := newChart("fcr", T.FCRTitle, T.Day, T.Percent, 260)
-	n := max(len(m.Trend), 1)
 	c.yAxis(100, "%")
+	xs, w := c.dayTicks(m, T, loc)
 	for i, b := range m.Trend {
-		x, w := c.slotX(i, n)
-		c.XTicks = append(c.XTicks, tick{X: x, Y: c.Y1, Label: dayLabel(T, b.Start.In(loc), weeklyTrend(m))})
+		x := xs[i]
 		if b.FCR.Total == 0 {
 			continue
 		}
@@ -286,9 +298,8 @@ func fcrChart(m *Metrics, T reportText, target float64, loc *time.Location) *cha
 		if b.FCR.Rate < target {
 			fill = colOrange
 		}
-		c.Bars = append(c.Bars, bar{X: x - w*0.3, Y: y, W: w * 0.6, H: c.Y1 - y, Fill: fill,
-			Tip:   fmt.Sprintf("%s: %s (%d / %d)", dayLabel(T, b.Start.In(loc), false), T.Pct(b.FCR.Rate), b.FCR.Hits, b.FCR.Total),
-			Value: T.Pct(b.FCR.Rate), VX: x, VY: y - 4, Anchor: "middle"})
+		c.column(x, w, y, fill, fmt.Sprintf("%s: %s (%d / %d)", dayLabel(T, b.Start.In(loc), false), T.Pct(b.FCR.Rate), b.FCR.Hits, b.FCR.Total),
+			T.Pct(b.FCR.Rate))
 	}
 	ty := c.y(100*target, 100)
 	c.Rules = []guide{{X1: c.X0, Y1: ty, X2: c.X1, Y2: ty, Label: "- - " + T.Target + " " + T.Pct(target), LX: c.X1, LY: 20}}
@@ -318,8 +329,7 @@ func ratingsChart(m *Metrics, T reportText) *chart {
 		if i < 2 {
 			fill = colRed
 		}
-		c.Bars = append(c.Bars, bar{X: x - w*0.3, Y: y, W: w * 0.6, H: c.Y1 - y, Fill: fill,
-			Tip: fmt.Sprintf("%d ★: %d", i+1, n), Value: strconv.Itoa(n), VX: x, VY: y - 4, Anchor: "middle"})
+		c.column(x, w, y, fill, fmt.Sprintf("%d ★: %d", i+1, n), strconv.Itoa(n))
 	}
 	if m.Ratings.Alert {
 		c.Note = T.AlertLow
@@ -359,12 +369,11 @@ func hitRateChart(m *Metrics, T reportText, loc *time.Location) *chart {
 		return nil
 	}
 	c := newChart("hitrate", T.HitRateTitle, T.Day, T.Percent, 240)
-	n := max(len(m.Trend), 1)
 	c.yAxis(100, "%")
+	xs, _ := c.dayTicks(m, T, loc)
 	s := series{Name: T.HitRate, Color: colGreen}
 	for i, b := range m.Trend {
-		x, _ := c.slotX(i, n)
-		c.XTicks = append(c.XTicks, tick{X: x, Y: c.Y1, Label: dayLabel(T, b.Start.In(loc), weeklyTrend(m))})
+		x := xs[i]
 		if b.HitRate.Total == 0 {
 			continue
 		}

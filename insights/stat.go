@@ -10,10 +10,14 @@ import (
 // Stat summarizes durations: how many, the median and p90 (nearest rank)
 // and the mean. The zero Stat has Count 0. JSON carries seconds.
 type Stat struct {
-	Count  int
+	// Count is how many durations were measured.
+	Count int
+	// Median is the nearest-rank 50th percentile; 0 when Count is 0.
 	Median time.Duration
-	P90    time.Duration
-	Mean   time.Duration
+	// P90 is the nearest-rank 90th percentile; 0 when Count is 0.
+	P90 time.Duration
+	// Mean is the arithmetic mean; 0 when Count is 0.
+	Mean time.Duration
 }
 
 // MarshalJSON writes {"count","median_s","p90_s","mean_s"}.
@@ -29,15 +33,21 @@ func (s Stat) MarshalJSON() ([]byte, error) {
 // Timing is one duration measured twice: on the wall clock and in business
 // hours (the shop's Calendar).
 type Timing struct {
-	Wall     Stat `json:"wall"`
+	// Wall is measured on the wall clock.
+	Wall Stat `json:"wall"`
+	// Business counts only the Calendar's opening hours (equal to Wall
+	// without a Calendar).
 	Business Stat `json:"business"`
 }
 
 // Rate is Hits out of Total; Rate is 0 when Total is 0.
 type Rate struct {
-	Hits  int     `json:"hits"`
-	Total int     `json:"total"`
-	Rate  float64 `json:"rate"`
+	// Hits counts the cases that met the condition.
+	Hits int `json:"hits"`
+	// Total counts the cases considered.
+	Total int `json:"total"`
+	// Rate is Hits ÷ Total, a fraction from 0 to 1.
+	Rate float64 `json:"rate"`
 }
 
 func rate(hits, total int) Rate {

@@ -9,8 +9,11 @@ import (
 
 // Word is a hot word and how many customer messages used it.
 type Word struct {
-	Text  string `json:"text"`
-	Count int    `json:"count"`
+	// Text is the word: a space-separated word folded to lower case, or a
+	// two-character run of Chinese or Thai (scripts written without spaces).
+	Text string `json:"text"`
+	// Count is how many customer messages used it (a message counts once).
+	Count int `json:"count"`
 }
 
 // stop words per language (base subtag). Latin words are compared folded to

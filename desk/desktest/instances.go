@@ -48,8 +48,8 @@ func (s watched) Assign(ctx context.Context, conv, agent string, capacity int, n
 
 // RunInstances runs one Desk per store handle (each handle is one process's
 // connection to the same state), enqueues n hand-offs from many goroutines
-// spread over the desks while 12 agents (capacity 3–5) resolve what they get,
-// and checks that every conversation is assigned exactly once and no agent
+// spread over the desks (some agents taking by hand meanwhile) while 12
+// agents (capacity 3–5) resolve what they get, and checks that every conversation is assigned exactly once and no agent
 // ever exceeds its capacity.
 func RunInstances(t *testing.T, stores []desk.Store, n int) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -78,6 +78,9 @@ func RunInstances(t *testing.T, stores []desk.Store, n int) {
 			for i := g; i < n; i += workers {
 				_, err := d.Handoff(ctx, desk.Handoff{Customer: wa(fmt.Sprint("c", i)), Language: "en"})
 				assert.NoError(t, err)
+				if i%7 == 0 { // an agent takes by hand, racing the dispatchers
+					_, _ = d.Take(ctx, "nonexistent", "ag01")
+				}
 			}
 		})
 	}

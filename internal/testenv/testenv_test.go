@@ -36,3 +36,17 @@ func TestMissingServiceSkipsOrFails(t *testing.T) {
 		t.Fatalf("set: got %q", got)
 	}
 }
+
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	before := CPUTime()
+	if before <= 0 {
+		t.Skip("no CPU time on this system")
+	}
+	x := 0
+	for i := 0; i < 50_000_000; i++ {
+		x += i % 7
+	}
+	if after := CPUTime(); after <= before {
+		t.Fatalf("CPU time did not grow (%v then %v; sum %d)", before, after, x)
+	}
+}
