@@ -165,7 +165,7 @@ func (m *Model) Labels() []string { return slices.Clone(m.labels) }
 // posterior probability. Text with no features (empty, only punctuation)
 // gets the none label with probability 1.
 func (m *Model) Classify(text string) (label string, p float64) {
-	var buf [64]uint64
+	var buf [256]uint64
 	hs := m.features(buf[:0], text)
 	if len(hs) == 0 {
 		return m.labels[m.none], 1
@@ -224,40 +224,49 @@ func (m *Model) Intent(text string) string {
 // marks; a run of a script without spaces is one word. Arabic letters are
 // folded first (see foldArabic), digits read as 0.
 func (m *Model) features(dst []uint64, text string) []uint64 {
-	var rbuf [128]rune
-	word := rbuf[:0]
-	flush := func() {
-		if len(word) == 0 {
-			return
-		}
-		dst = append(dst, m.hash('w', word))
-		padded := append(append([]rune{'\x02'}, word...), '\x03')
-		for n := 2; n <= 4; n++ {
-			for i := 0; i+n <= len(padded); i++ {
-				dst = append(dst, m.hash(byte('0'+n), padded[i:i+n]))
-			}
-		}
-		word = word[:0]
-	}
+	var rbuf [64]rune
+	word := append(rbuf[:0], wordStart) // the word being read, after its start mark
 	prevSpaced := false
 	for _, r := range text {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '\'':
-			if unicode.IsDigit(r) {
-				r = '0'
-			}
-			r = foldArabic(r)
-			spaced := !unspaced(r)
-			if len(word) > 0 && spaced != prevSpaced {
-				flush()
-			}
-			prevSpaced = spaced
-			word = append(word, r)
-		default:
-			flush()
+		if !(unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '\'') {
+			dst = m.wordFeatures(dst, word)
+			word = word[:1]
+			continue
+		}
+		if unicode.IsDigit(r) {
+			r = '0'
+		}
+		r = foldArabic(r)
+		spaced := !unspaced(r)
+		if len(word) > 1 && spaced != prevSpaced {
+			dst = m.wordFeatures(dst, word)
+			word = word[:1]
+		}
+		prevSpaced = spaced
+		word = append(word, r)
+	}
+	return m.wordFeatures(dst, word)
+}
+
+// Word boundary marks around a word's runes for its n-grams.
+const (
+	wordStart = '\x02'
+	wordEnd   = '\x03'
+)
+
+// wordFeatures appends the features of word, which starts with wordStart;
+// a word of no runes has none.
+func (m *Model) wordFeatures(dst []uint64, word []rune) []uint64 {
+	if len(word) < 2 {
+		return dst
+	}
+	dst = append(dst, m.hash('w', word[1:]))
+	padded := append(word, wordEnd)
+	for n := 2; n <= 4; n++ {
+		for i := 0; i+n <= len(padded); i++ {
+			dst = append(dst, m.hash(byte('0'+n), padded[i:i+n]))
 		}
 	}
-	flush()
 	return dst
 }
 
