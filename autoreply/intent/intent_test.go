@@ -99,13 +99,15 @@ func TestClassifyNothingKnown(t *testing.T) {
 
 func TestIntent(t *testing.T) {
 	t.Parallel()
-	text := "my parcel still has not arrived"
+	// A message that touches two labels, so that p is well below 1.
+	text := "my parcel has not arrived, when will I get the refund"
 	label, p := train(t, intent.Config{}).Classify(text)
-	require.Equal(t, "shipping_status", label)
+	require.Contains(t, []string{"shipping_status", "refund"}, label)
+	require.Less(t, p, 0.999)
 
 	t.Run("confident enough", func(t *testing.T) {
 		t.Parallel()
-		assert.Equal(t, "shipping_status", train(t, intent.Config{MinConfidence: p}).Intent(text))
+		assert.Equal(t, label, train(t, intent.Config{MinConfidence: p}).Intent(text))
 	})
 	t.Run("not confident enough", func(t *testing.T) {
 		t.Parallel()
