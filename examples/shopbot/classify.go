@@ -79,7 +79,7 @@ func newEngine(lookups map[string]autoreply.LookupFunc) (*autoreply.Engine, erro
 	if err != nil {
 		return nil, err
 	}
-	fb, err := newFallback(rs, trainFS, trainGlobs...)
+	fb, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob)
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,11 @@ import (
 //go:embed data/smalltalk.jsonl testdata/fresh-tune*.jsonl
 var trainFS embed.FS
 
-// trainGlobs name the training batches in trainFS.
-var trainGlobs = []string{"data/smalltalk.jsonl", "testdata/fresh-tune*.jsonl"}
+// The training batches in trainFS.
+const (
+	smallTalkFile = "data/smalltalk.jsonl"
+	tuneGlob      = "testdata/fresh-tune*.jsonl"
+)
 
 // newFallback trains the fallback classifier from the keywords of rs and
 // the labelled batches in fsys matching globs.

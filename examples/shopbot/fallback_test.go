@@ -36,9 +36,9 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 	rs, err := loadRules()
 	require.NoError(t, err)
 	files := fstest.MapFS{}
-	names, err := fs.Glob(trainFS, "testdata/fresh-tune*.jsonl")
+	names, err := fs.Glob(trainFS, tuneGlob)
 	require.NoError(t, err)
-	for _, name := range append(names, "data/smalltalk.jsonl") {
+	for _, name := range append(names, smallTalkFile) {
 		if strings.HasSuffix(name, "fresh-tune6.jsonl") {
 			continue
 		}
@@ -46,7 +46,7 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 		require.NoError(t, err)
 		files[name] = &fstest.MapFile{Data: b}
 	}
-	fb, err := newFallback(rs, files, trainGlobs...)
+	fb, err := newFallback(rs, files, smallTalkFile, tuneGlob)
 	require.NoError(t, err)
 
 	scoreWith := func(fb autoreply.Classifier) *report {
@@ -122,7 +122,7 @@ func TestNewFallbackErrors(t *testing.T) {
 func BenchmarkDecideFallback(b *testing.B) {
 	rs, err := loadRules()
 	require.NoError(b, err)
-	fb, err := newFallback(rs, trainFS, trainGlobs...)
+	fb, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob)
 	require.NoError(b, err)
 	for _, bm := range []struct {
 		name string
@@ -153,7 +153,7 @@ func BenchmarkTrainFallback(b *testing.B) {
 	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := newFallback(rs, trainFS, trainGlobs...); err != nil {
+		if _, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob); err != nil {
 			b.Fatal(err)
 		}
 	}
