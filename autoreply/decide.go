@@ -25,7 +25,9 @@ import (
 //     with Rule.Reply, or for a rule with a Next step, Ask with Step.Ask —
 //     unless the message already carries the awaited value, in which case
 //     the lookup runs at once and the answer is Step.Then;
-//  7. no hit is a miss (counted with its normalized text; a message that
+//  7. with no hit, Config.Fallback (if set) may choose a rule, which
+//     answers as in step 6, or hand off (Requested);
+//  8. no hit and no fallback answer is a miss (counted with its normalized text; a message that
 //     lacks an awaited value repeats the Ask instead); MaxMisses consecutive
 //     misses hand off (Misses).
 //
@@ -102,8 +104,17 @@ func (e *Engine) answer(ctx context.Context, addr channel.Address, conv *Convers
 			return e.finish(ctx, addr, conv, d, waiting, v, nil)
 		}
 	}
+	var r *compiledRule
 	if len(sc.hits) > 0 {
-		r := &e.rules[e.patterns[sc.hits[0].pat].rule]
+		r = &e.rules[e.patterns[sc.hits[0].pat].rule]
+	} else {
+		var handoff bool
+		if r, handoff = e.fallbackRule(text); handoff {
+			e.handoff(conv, d, Requested)
+			return nil
+		}
+	}
+	if r != nil {
 		vars := extractAll(r.Extract, text)
 		if r.Next != nil {
 			if v, ok := extract(r.Next.Await, text); ok {

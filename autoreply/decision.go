@@ -45,7 +45,8 @@ type HandoffReason int
 // Hand-off reasons. The zero value means no hand-off.
 const (
 	NoHandoff HandoffReason = iota
-	// Requested: the message carried a hand-off keyword ("agent", "人工").
+	// Requested: the message carried a hand-off keyword ("agent", "人工"),
+	// or Config.Fallback took it for a request for a person.
 	Requested
 	// Repeated: the customer sent the same message twice in a row (after
 	// normalization, ignoring surrounding punctuation).

@@ -46,6 +46,11 @@ type Config struct {
 	// keywords alike ("reembolsó" matches "reembolso"). Other scripts keep
 	// their marks.
 	FoldDiacritics bool
+	// Fallback, if set, chooses a rule for a message that no keyword
+	// matched (by the rule's first tag; the first such rule answers), or
+	// hands it off (HandoffIntent). It is not asked about messages that
+	// match a keyword, or that carry a value the conversation awaits.
+	Fallback Classifier
 }
 
 // Engine decides the automatic answer to each message. It is immutable after
@@ -65,6 +70,8 @@ type Engine struct {
 	ttl       time.Duration
 	clock     channel.Clock
 	fold      bool
+	fallback  Classifier
+	byIntent  map[string]int // first tag → index of the first rule with it
 	stats     *stats
 	// keywordBytes keeps the normalized keywords, for tests and errors.
 	keywordBytes *acBuilder
@@ -108,6 +115,8 @@ func New(cfg Config) (*Engine, error) {
 		ttl:       cfg.StateTTL,
 		clock:     cfg.Clock,
 		fold:      cfg.FoldDiacritics,
+		fallback:  cfg.Fallback,
+		byIntent:  map[string]int{},
 		seed:      maphash.MakeSeed(),
 	}
 	if e.maxMisses == 0 {
@@ -148,6 +157,11 @@ func New(cfg Config) (*Engine, error) {
 			return nil, err
 		}
 		e.byName[r.Name] = i
+		if len(r.Tags) > 0 {
+			if _, ok := e.byIntent[r.Tags[0]]; !ok {
+				e.byIntent[r.Tags[0]] = i
+			}
+		}
 		// Own copies, so the caller may reuse the RuleSet.
 		r.Tags, r.Extract, r.Keywords = slices.Clone(r.Tags), slices.Clone(r.Extract), slices.Clone(r.Keywords)
 		if r.Next != nil {

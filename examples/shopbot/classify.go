@@ -56,7 +56,7 @@ var rulesJSON string
 
 // Labels that are not the tag of a rule (see the corpus README).
 const (
-	intentHandoff = "human_agent"
+	intentHandoff = autoreply.HandoffIntent
 	intentNone    = "none"
 )
 
@@ -68,7 +68,8 @@ func loadRules() (*autoreply.RuleSet, error) {
 	return autoreply.LoadRules(strings.NewReader(rulesJSON))
 }
 
-// newEngine compiles the starter rule set. The rules are written with
+// newEngine compiles the starter rule set, with the fallback classifier
+// (fallback.go) for messages no keyword matches. The rules are written with
 // diacritics folding in mind: "dónde está" also matches "donde esta", and an
 // unaccented duplicate of a keyword would be rejected by autoreply.New. The
 // shipping rule's next step looks parcels up with lookups["track"], which
@@ -78,7 +79,11 @@ func newEngine(lookups map[string]autoreply.LookupFunc) (*autoreply.Engine, erro
 	if err != nil {
 		return nil, err
 	}
-	return autoreply.New(autoreply.Config{Rules: rs, Lookups: lookups, FoldDiacritics: true})
+	fb, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob)
+	if err != nil {
+		return nil, err
+	}
+	return autoreply.New(autoreply.Config{Rules: rs, Lookups: lookups, FoldDiacritics: true, Fallback: fb})
 }
 
 // noLookup stands in for the carrier in classify mode: the intent of a

@@ -118,12 +118,15 @@ func TestAccuracyHeldOut(t *testing.T) {
 
 // TestAccuracyFresh scores the fresh held-out messages of issue 22, written
 // per language and label before the rules were tuned (see
-// testdata/README.md): the two tuning splits must meet the issue's targets;
-// the locked splits, never used for tuning, are held to what they scored
-// after the last round (fresh-locked 96.2 %, Arabic 9 of 11; fresh-locked2
-// 87.0 %, Arabic 37 of 44, German 9 of 11; fresh-locked3 69.1 %, Arabic 28
-// of 44), so that a change to the rules cannot make them worse unnoticed.
-// These floors record the issue's unmet Arabic goal; they are not targets.
+// testdata/README.md): the tuning splits, which the rules and the fallback
+// model learnt from, must meet the issue's targets; the locked splits, never
+// learnt from, are held to what they scored after the last round (rules and
+// fallback; correct of total: fresh-locked 97.7 %, ar 10/11, de 10/11,
+// zh-Hant 10/11; fresh-locked2 97.4 %, ar 42/44; fresh-locked3 89.1 %, ar
+// 39/44; fresh-locked4 94.9 %, ar 39/44; fresh-locked5 90.9 %, ar 40/44, de
+// 19/22), so that a change cannot make them worse unnoticed, and no message
+// labelled none may get an FAQ answer. These floors record the issue's unmet
+// goal for Arabic and German; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -136,9 +139,13 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune3-ar.jsonl", 1, 0.95, 0.90},
 		{"fresh-tune4-ar.jsonl", 1, 0.95, 0.90},
 		{"fresh-tune5.jsonl", 2, 0.95, 0.90},
-		{"fresh-locked.jsonl", len(corpusLangs), 0.96, 0.81},
-		{"fresh-locked2.jsonl", 4, 0.86, 0.81},
-		{"fresh-locked3.jsonl", 2, 0.69, 0.63},
+		{"fresh-tune6.jsonl", 2, 0.95, 0.90},
+		{"fresh-tune7.jsonl", 2, 0.95, 0.90},
+		{"fresh-locked.jsonl", len(corpusLangs), 0.977, 0.909},
+		{"fresh-locked2.jsonl", 4, 0.974, 0.954},
+		{"fresh-locked3.jsonl", 2, 0.89, 0.886},
+		{"fresh-locked4.jsonl", 5, 0.949, 0.886},
+		{"fresh-locked5.jsonl", 6, 0.909, 0.863},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -119,6 +119,10 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
+	fallback, err := newFallback(rules, trainFS, smallTalkFile, tuneGlob)
+	if err != nil {
+		return nil, err
+	}
 	replies, err := catalog.Load(strings.NewReader(repliesJSON))
 	if err != nil {
 		return nil, err
@@ -142,7 +146,7 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	w.invoices = invoices
 	w.shop, err = shop.New(shop.Config{
 		Invoices: invoices, Files: deliverer,
-		Rules: rules, Replies: replies, Identity: people, Orders: w.orders, Trackers: trackers,
+		Rules: rules, Fallback: fallback, Replies: replies, Identity: people, Orders: w.orders, Trackers: trackers,
 		Language: language.English, Clock: now, TimeZone: hongKong,
 		Send: send,
 		OnDuplicate: func(_ context.Context, id string, c identity.Candidate) {

@@ -32,6 +32,9 @@ import (
 type Config struct {
 	Rules   *autoreply.RuleSet
 	Replies *catalog.Catalog
+	// Fallback guesses the rule for a message no keyword matches (see
+	// autoreply.Config.Fallback); nil answers from keywords only.
+	Fallback autoreply.Classifier
 	// Send delivers replies; wrap it in the channel middlewares you want
 	// (limits, media checks). The Shop adds the window check itself.
 	Send channel.Sender
@@ -149,6 +152,7 @@ func New(cfg Config) (*Shop, error) {
 		Clock:          cfg.Clock,
 		Store:          cfg.State,
 		FoldDiacritics: true,
+		Fallback:       cfg.Fallback,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("shop: %w", err)

@@ -1,0 +1,46 @@
+package autoreply
+
+// Classifier guesses the intent of a message that no keyword matched, for
+// Config.Fallback. autoreply/intent provides one (a naive Bayes model over
+// character n-grams); any other model, or a remote service behind a cache,
+// fits too.
+type Classifier interface {
+	// Intent returns the first tag of the rule that should answer
+	// normalized (the message as Normalize returns it), HandoffIntent when
+	// the customer asks for a person, or "" when no rule should answer:
+	// the message needs no answer, or the classifier is not sure enough. A
+	// tag that no rule has as its first tag counts as "".
+	// The engine calls it from Decide's goroutine, for many conversations
+	// at once: it must be safe for concurrent use.
+	Intent(normalized string) string
+}
+
+// HandoffIntent is what a Classifier returns for a message that asks for a
+// person: the engine hands the conversation off (reason Requested) as if a
+// hand-off keyword had matched.
+const HandoffIntent = "human_agent"
+
+// Normalize returns text normalized the way an Engine with the given
+// diacritics folding (Config.FoldDiacritics) matches it; Engine.Normalize
+// is the same for a built engine. It lets a Classifier learn from texts
+// normalized like the ones it will be given. Safe for concurrent use.
+func Normalize(text string, foldDiacritics bool) string {
+	return string(appendNormalized(nil, text, foldDiacritics))
+}
+
+// fallbackRule returns the rule the fallback classifier chooses for the
+// normalized text (nil for none), or handoff true if it recognizes a
+// request for a person.
+func (e *Engine) fallbackRule(text string) (r *compiledRule, handoff bool) {
+	if e.fallback == nil {
+		return nil, false
+	}
+	tag := e.fallback.Intent(text)
+	if tag == HandoffIntent {
+		return nil, true
+	}
+	if i, ok := e.byIntent[tag]; ok {
+		return &e.rules[i], false
+	}
+	return nil, false
+}

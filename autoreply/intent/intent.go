@@ -1,0 +1,307 @@
+// Package intent is a small statistical intent classifier for short customer
+// messages: multinomial naive Bayes over character n-grams, trained in
+// memory from labelled examples. It is meant as the fallback of an
+// autoreply.Engine (autoreply.Config.Fallback) for messages that no keyword
+// rule matches: keywords stay the precise, explainable first answer, and the
+// model catches paraphrases the keyword list lacks.
+//
+//	m, err := intent.Train(examples, intent.Config{Normalize: norm})
+//	label, p := m.Classify(text) // most probable label and its posterior
+//	tag := m.Intent(text)        // "" unless p ≥ MinConfidence and the label is not NoneLabel
+//
+// Features are the character n-grams (2 to 4 runes) of each word with its
+// boundaries marked, plus the whole words; for scripts written without
+// spaces (Han, kana, Thai) the n-grams run across the text. Arabic letters
+// are folded further than autoreply's normalization does (hamza forms of
+// alef to alef, alef maqsura to ya, ta marbuta to ha), because writers mix
+// them freely in chat.
+//
+// The model must learn what needs no answer as well as what does: examples
+// labelled Config.NoneLabel (greetings, thanks, small talk) are a class like
+// the others, and Intent answers "" when that class wins or when the winner
+// is not probable enough. Training needs no network and no files: the caller
+// passes the examples.
+package intent
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Example is one labelled training message.
+type Example struct {
+	Text  string
+	Label string
+}
+
+// Config configures Train.
+type Config struct {
+	// Normalize is applied to every training text, and must be what the
+	// caller applies to the texts it classifies (autoreply.Normalize with
+	// the engine's diacritics setting, for an engine's fallback). nil
+	// means the texts are used as they are.
+	Normalize func(string) string
+	// NoneLabel is the label of messages that want no answer; "" means
+	// "none". Train requires at least one example with it.
+	NoneLabel string
+	// MinConfidence is the posterior probability the best label needs for
+	// Intent to return it; 0 means DefaultMinConfidence.
+	MinConfidence float64
+	// Smoothing is the additive (Lidstone) smoothing of n-gram counts; 0
+	// means 0.5.
+	Smoothing float64
+}
+
+// DefaultMinConfidence is Config.MinConfidence's default.
+const DefaultMinConfidence = 0.95
+
+// ErrNoExamples is returned by Train when it has nothing to learn from, or
+// no example of the none label.
+var ErrNoExamples = errors.New("intent: no examples")
+
+// Model is a trained classifier. It is immutable and safe for concurrent
+// use.
+type Model struct {
+	labels  []string
+	none    int
+	minConf float64
+	seed    maphash.Seed
+	// feats maps a feature's hash to its row in logp.
+	feats map[uint64]int32
+	// logp[row*len(labels)+c] is log P(feature | label c); unseen is the
+	// same for a feature never seen with label c, per label.
+	logp   []float64
+	unseen []float64
+	prior  []float64
+}
+
+// Train learns a model from examples. Labels are taken as they are; an
+// example whose normalized text is empty is skipped. It returns
+// ErrNoExamples (wrapped) if no example is left, or none carries the none
+// label.
+func Train(examples []Example, cfg Config) (*Model, error) {
+	if cfg.NoneLabel == "" {
+		cfg.NoneLabel = "none"
+	}
+	if cfg.MinConfidence <= 0 {
+		cfg.MinConfidence = DefaultMinConfidence
+	}
+	if cfg.Smoothing <= 0 {
+		cfg.Smoothing = 0.5
+	}
+	m := &Model{minConf: cfg.MinConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
+	labelIndex := map[string]int{}
+	var counts []map[int32]float64 // per label: row → count
+	var totals, docs []float64
+	var hs []uint64
+	for _, ex := range examples {
+		text := ex.Text
+		if cfg.Normalize != nil {
+			text = cfg.Normalize(text)
+		}
+		hs = m.features(hs[:0], text)
+		if len(hs) == 0 {
+			continue
+		}
+		c, ok := labelIndex[ex.Label]
+		if !ok {
+			c = len(m.labels)
+			labelIndex[ex.Label] = c
+			m.labels = append(m.labels, ex.Label)
+			counts = append(counts, map[int32]float64{})
+			totals = append(totals, 0)
+			docs = append(docs, 0)
+		}
+		docs[c]++
+		for _, h := range hs {
+			row, ok := m.feats[h]
+			if !ok {
+				row = int32(len(m.feats))
+				m.feats[h] = row
+			}
+			counts[c][row]++
+			totals[c]++
+		}
+	}
+	if len(m.labels) == 0 {
+		return nil, fmt.Errorf("%w to learn from", ErrNoExamples)
+	}
+	none, ok := labelIndex[cfg.NoneLabel]
+	if !ok {
+		return nil, fmt.Errorf("%w labelled %q: the model must learn what needs no answer", ErrNoExamples, cfg.NoneLabel)
+	}
+	m.none = none
+	nl, nf := len(m.labels), float64(len(m.feats))
+	m.logp = make([]float64, len(m.feats)*nl)
+	m.unseen = make([]float64, nl)
+	m.prior = make([]float64, nl)
+	for c := range nl {
+		denom := math.Log(totals[c] + cfg.Smoothing*nf)
+		m.unseen[c] = math.Log(cfg.Smoothing) - denom
+		for row := range len(m.feats) {
+			m.logp[row*nl+c] = m.unseen[c]
+		}
+		for row, n := range counts[c] {
+			m.logp[int(row)*nl+c] = math.Log(n+cfg.Smoothing) - denom
+		}
+		// Uniform priors: how many examples a label has says how much
+		// was written for it, not how often customers ask it.
+		m.prior[c] = 0
+	}
+	return m, nil
+}
+
+// Labels returns the labels the model knows, in the order they first
+// appeared in the training examples.
+func (m *Model) Labels() []string { return slices.Clone(m.labels) }
+
+// Classify returns the most probable label of text, which must be
+// normalized as Config.Normalize normalized the training texts, and its
+// posterior probability. Text with no features (empty, only punctuation)
+// gets the none label with probability 1.
+func (m *Model) Classify(text string) (label string, p float64) {
+	var buf [256]uint64
+	hs := m.features(buf[:0], text)
+	if len(hs) == 0 {
+		return m.labels[m.none], 1
+	}
+	nl := len(m.labels)
+	var sbuf [16]float64
+	scores := sbuf[:0]
+	if nl > len(sbuf) {
+		scores = make([]float64, 0, nl)
+	}
+	scores = append(scores, m.prior...)
+	seen := 0
+	for _, h := range hs {
+		row, ok := m.feats[h]
+		if !ok {
+			continue // a feature no label has seen says nothing
+		}
+		seen++
+		for c := range nl {
+			scores[c] += m.logp[int(row)*nl+c]
+		}
+	}
+	if seen == 0 {
+		return m.labels[m.none], 1
+	}
+	// The n-grams of a word are far from independent; scaling the sum by
+	// the number of features keeps the posterior from being certain of
+	// everything.
+	best := 0
+	for c := range nl {
+		scores[c] /= math.Sqrt(float64(seen))
+		if scores[c] > scores[best] {
+			best = c
+		}
+	}
+	var z float64
+	for c := range nl {
+		z += math.Exp(scores[c] - scores[best])
+	}
+	return m.labels[best], 1 / z
+}
+
+// Intent returns the label of text if it is probable enough (at least
+// Config.MinConfidence) and not the none label, else "". It is the method
+// by which a Model serves as an autoreply.Classifier.
+func (m *Model) Intent(text string) string {
+	label, p := m.Classify(text)
+	if p < m.minConf || label == m.labels[m.none] {
+		return ""
+	}
+	return label
+}
+
+// features appends the hashes of text's features to dst: every word, and
+// the character n-grams of 2 to 4 runes of each word between boundary
+// marks; a run of a script without spaces is one word. Arabic letters are
+// folded first (see foldArabic), digits read as 0.
+func (m *Model) features(dst []uint64, text string) []uint64 {
+	var rbuf [64]rune
+	word := append(rbuf[:0], wordStart) // the word being read, after its start mark
+	prevSpaced := false
+	for _, r := range text {
+		if !(unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '\'') {
+			dst = m.wordFeatures(dst, word)
+			word = word[:1]
+			continue
+		}
+		if unicode.IsDigit(r) {
+			r = '0'
+		}
+		r = foldArabic(r)
+		spaced := !unspaced(r)
+		if len(word) > 1 && spaced != prevSpaced {
+			dst = m.wordFeatures(dst, word)
+			word = word[:1]
+		}
+		prevSpaced = spaced
+		word = append(word, r)
+	}
+	return m.wordFeatures(dst, word)
+}
+
+// Word boundary marks around a word's runes for its n-grams.
+const (
+	wordStart = '\x02'
+	wordEnd   = '\x03'
+)
+
+// wordFeatures appends the features of word, which starts with wordStart;
+// a word of no runes has none.
+func (m *Model) wordFeatures(dst []uint64, word []rune) []uint64 {
+	if len(word) < 2 {
+		return dst
+	}
+	dst = append(dst, m.hash('w', word[1:]))
+	padded := append(word, wordEnd)
+	for n := 2; n <= 4; n++ {
+		for i := 0; i+n <= len(padded); i++ {
+			dst = append(dst, m.hash(byte('0'+n), padded[i:i+n]))
+		}
+	}
+	return dst
+}
+
+// hash is the seeded hash of a feature of kind k over runes rs.
+func (m *Model) hash(k byte, rs []rune) uint64 {
+	var h maphash.Hash
+	h.SetSeed(m.seed)
+	h.WriteByte(k)
+	var b [utf8.UTFMax]byte
+	for _, r := range rs {
+		n := utf8.EncodeRune(b[:], r)
+		h.Write(b[:n])
+	}
+	return h.Sum64()
+}
+
+// unspaced reports whether r belongs to a script written without spaces
+// between words.
+func unspaced(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+// foldArabic folds the Arabic letters that chat writes interchangeably:
+// alef with hamza or madda and alef wasla to alef, alef maqsura and ya with
+// hamza to ya, waw with hamza to waw, ta marbuta to ha.
+func foldArabic(r rune) rune {
+	switch r {
+	case 'أ', 'إ', 'آ', 'ٱ':
+		return 'ا'
+	case 'ى', 'ئ':
+		return 'ي'
+	case 'ؤ':
+		return 'و'
+	case 'ة':
+		return 'ه'
+	}
+	return r
+}
