@@ -108,6 +108,8 @@ const waitPoll = 20 * time.Millisecond
 //   - when the store fails, the error wraps ErrUnavailable and h is not
 //     called: the adapter answers 5xx and the platform redelivers.
 //
+// The context given to the store and to h carries the event as a Delivery
+// (DeliveryFrom), so a store can share work across the delivery's calls.
 // Events with an empty ID always reach h. The returned Handler is safe for
 // concurrent use if h and the store are.
 func Dedupe(h Handler, cfg DedupeConfig) Handler {
@@ -133,6 +135,7 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 		return d.next.HandleEvent(ctx, e)
 	}
 	key := DedupeKey(e.Channel, e.ID)
+	ctx = WithDelivery(ctx, &Delivery{Event: e})
 	st, err := d.claim(ctx, key)
 	if err != nil {
 		return err

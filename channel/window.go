@@ -29,7 +29,9 @@ type WindowConfig struct {
 	Clock Clock
 	// Store, if set, keeps the last interactions instead of this process's
 	// memory, so a window opened by a message on one instance is open on
-	// the others and survives a restart. Nil keeps them in memory.
+	// the others and survives a restart. Nil keeps them in memory. With a
+	// Store, Windows still remembers what it observed or read: a window
+	// only grows, so one it knows to be open is not asked for again.
 	Store WindowStore
 }
 
@@ -111,10 +113,14 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 		if err := w.store.Touch(ctx, from, at, d); err != nil {
 			return fmt.Errorf("%w: window: %w", ErrUnavailable, err)
 		}
-		return nil
 	}
-	n := at.UnixNano()
-	k := addressKey(w.seed, from)
+	w.remember(addressKey(w.seed, from), at.UnixNano())
+	return nil
+}
+
+// remember keeps n as k's last interaction if it is later than the one known,
+// sweeping entries older than the longest window as the map grows.
+func (w *Windows) remember(k uint64, n int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if n > w.last[k] {
@@ -129,7 +135,6 @@ func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
 		}
 		w.nextSweep = max(1024, 2*len(w.last))
 	}
-	return nil
 }
 
 // Track wraps h so every event it handles is observed first. When the Store
@@ -167,15 +172,25 @@ func (w *Windows) ClosesAtContext(ctx context.Context, a Address) (time.Time, bo
 	return time.Unix(0, n).UTC().Add(d), true, nil
 }
 
+// lastSeen returns a's last interaction: the Store's answer when there is
+// a Store, else the one this process observed.
 func (w *Windows) lastSeen(ctx context.Context, a Address) (int64, bool, error) {
+	k := addressKey(w.seed, a)
 	if w.store != nil {
 		t, ok, err := w.store.LastSeen(ctx, a)
 		if err != nil {
 			return 0, false, fmt.Errorf("%w: window: %w", ErrUnavailable, err)
 		}
+		if ok {
+			w.remember(k, t.UnixNano())
+		}
 		return t.UnixNano(), ok, nil
 	}
-	k := addressKey(w.seed, a)
+	return w.known(k)
+}
+
+// known returns k's last interaction as this process knows it.
+func (w *Windows) known(k uint64) (int64, bool, error) {
 	w.mu.Lock()
 	n, ok := w.last[k]
 	w.mu.Unlock()
@@ -197,11 +212,20 @@ func (w *Windows) OpenContext(ctx context.Context, a Address) (bool, error) {
 	if !ok {
 		return true, nil
 	}
+	now := w.clock.Now().UnixNano()
+	if w.store != nil {
+		// A window only ever grows, so one this process saw open until
+		// after now is open whatever other instances did since: no need
+		// to ask the Store.
+		if n, seen, _ := w.known(addressKey(w.seed, a)); seen && now < n+int64(d) {
+			return true, nil
+		}
+	}
 	n, seen, err := w.lastSeen(ctx, a)
 	if err != nil {
 		return false, err
 	}
-	return seen && w.clock.Now().UnixNano() < n+int64(d), nil
+	return seen && now < n+int64(d), nil
 }
 
 // Middleware returns a Middleware that lets a message through when the

@@ -31,9 +31,17 @@ func (c *ConversationStore) key(a channel.Address) string { return c.s.prefix + 
 // errBadState is returned for a stored value that does not decode.
 var errBadState = errors.New("redis: conversation: stored state does not decode")
 
-// Load implements autoreply.StateStore.
+// Load implements autoreply.StateStore: one round trip, or none when the
+// claim of the delivery in ctx read the conversation already (see Store).
 func (c *ConversationStore) Load(ctx context.Context, a channel.Address, now time.Time) (autoreply.Conversation, bool, error) {
-	v, err := c.s.rdb.Get(ctx, c.key(a)).Result()
+	get := c.s.prefetched(ctx, a)
+	if get == nil {
+		err := c.s.pipelined(ctx, func(p goredis.Pipeliner) { get = p.Get(ctx, c.key(a)) })
+		if err != nil {
+			return autoreply.Conversation{}, false, fmt.Errorf("redis: conversation: %w", err)
+		}
+	}
+	v, err := get.Result()
 	if errors.Is(err, goredis.Nil) {
 		return autoreply.Conversation{}, false, nil
 	}
@@ -55,24 +63,34 @@ func (c *ConversationStore) Load(ctx context.Context, a channel.Address, now tim
 	return conv, true, nil
 }
 
-// Save implements autoreply.StateStore.
+// Save implements autoreply.StateStore. Inside a delivery (a
+// channel.Delivery in ctx) the write waits for the delivery's next round
+// trip — the per-recipient take before the reply, or the completion — and
+// a failure is reported there (see Store); otherwise it is one round trip.
 func (c *ConversationStore) Save(ctx context.Context, a channel.Address, conv autoreply.Conversation, expires time.Time) error {
 	b, err := json.Marshal(conv)
 	if err != nil {
 		return fmt.Errorf("redis: conversation: %w", err)
 	}
 	v := strconv.FormatInt(expires.UnixMilli(), 10) + "|" + string(b)
+	c.s.forget(ctx, a)
 	// One SET … EXAT (whole seconds, so a second late: Load compares the
 	// exact milliseconds).
-	if err := c.s.rdb.SetArgs(ctx, c.key(a), v, goredis.SetArgs{ExpireAt: expires.Add(time.Second)}).Err(); err != nil {
+	err = c.s.later(ctx, func(ctx context.Context, p goredis.Pipeliner) {
+		p.SetArgs(ctx, c.key(a), v, goredis.SetArgs{ExpireAt: expires.Add(time.Second)})
+	})
+	if err != nil {
 		return fmt.Errorf("redis: conversation save: %w", err)
 	}
 	return nil
 }
 
-// Delete implements autoreply.StateStore.
+// Delete implements autoreply.StateStore; inside a delivery it waits as
+// Save does.
 func (c *ConversationStore) Delete(ctx context.Context, a channel.Address) error {
-	if err := c.s.rdb.Del(ctx, c.key(a)).Err(); err != nil {
+	c.s.forget(ctx, a)
+	err := c.s.later(ctx, func(ctx context.Context, p goredis.Pipeliner) { p.Del(ctx, c.key(a)) })
+	if err != nil {
 		return fmt.Errorf("redis: conversation delete: %w", err)
 	}
 	return nil

@@ -16,7 +16,8 @@ import (
 // expired claims by itself. The deadline is compared with the caller's
 // clock, so an injected clock works as it does for the other stores. Each
 // call is one round trip (a Lua script where check and set must be
-// atomic). Safe for concurrent use.
+// atomic; see Store for a webhook delivery's round trips). Safe for
+// concurrent use.
 type DedupeStore struct{ s *Store }
 
 // Dedupe returns the DedupeStore of s.
@@ -46,27 +47,47 @@ func (d *DedupeStore) key(k string) string { return d.s.prefix + "dedupe:" + k }
 // px is how long Redis keeps a claim: its duration, at least 1 ms.
 func px(d time.Duration) int64 { return max(d.Milliseconds(), 1) }
 
-// Claim implements channel.DedupeStore.
+// Claim implements channel.DedupeStore. With a channel.Delivery in ctx
+// whose event is an interaction by a customer, the same round trip touches
+// the customer's window and reads their conversation for the calls that
+// follow (see Store).
 func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
-	st, err := claimScript.Run(ctx, d.s.rdb, []string{d.key(key)}, now.UnixMilli(), now.Add(lease).UnixMilli(), px(lease)).Int()
+	var claim *goredis.Cmd
+	keys, args := []string{d.key(key)}, []any{now.UnixMilli(), now.Add(lease).UnixMilli(), px(lease)}
+	err := d.s.pipelined(ctx, func(p goredis.Pipeliner) {
+		claim = claimScript.Eval(ctx, p, keys, args...)
+		d.s.prefetch(ctx, p, now)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redis: claim: %w", err)
+	}
+	st, err := claim.Int()
 	if err != nil {
 		return 0, fmt.Errorf("redis: claim: %w", err)
 	}
 	return claimStatus(st)
 }
 
-// Complete implements channel.DedupeStore.
+// Complete implements channel.DedupeStore. Writes of the delivery in ctx
+// still waiting go in the same round trip.
 func (d *DedupeStore) Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error {
 	v := fmt.Sprintf("d%d", now.Add(ttl).UnixMilli())
-	if err := d.s.rdb.Set(ctx, d.key(key), v, time.Duration(px(ttl))*time.Millisecond).Err(); err != nil {
+	err := d.s.ending(ctx, func(p goredis.Pipeliner) {
+		p.Set(ctx, d.key(key), v, time.Duration(px(ttl))*time.Millisecond)
+	})
+	if err != nil {
 		return fmt.Errorf("redis: complete: %w", err)
 	}
 	return nil
 }
 
-// Release implements channel.DedupeStore.
+// Release implements channel.DedupeStore. Writes of the delivery in ctx
+// still waiting go in the same round trip.
 func (d *DedupeStore) Release(ctx context.Context, key string) error {
-	if err := releaseScript.Run(ctx, d.s.rdb, []string{d.key(key)}).Err(); err != nil {
+	err := d.s.ending(ctx, func(p goredis.Pipeliner) {
+		releaseScript.Eval(ctx, p, []string{d.key(key)})
+	})
+	if err != nil {
 		return fmt.Errorf("redis: release: %w", err)
 	}
 	return nil

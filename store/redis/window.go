@@ -32,9 +32,16 @@ return 1`)
 
 func (w *WindowStore) key(a channel.Address) string { return w.s.prefix + "win:" + a.String() }
 
-// Touch implements channel.WindowStore in one round trip.
+// Touch implements channel.WindowStore in one round trip, or none when
+// the claim of the delivery in ctx touched the window already (see Store).
 func (w *WindowStore) Touch(ctx context.Context, a channel.Address, at time.Time, ttl time.Duration) error {
-	if err := touchScript.Run(ctx, w.s.rdb, []string{w.key(a)}, strconv.FormatInt(at.UnixNano(), 10), px(ttl)).Err(); err != nil {
+	if w.s.touchedBefore(ctx, a, at) {
+		return nil
+	}
+	err := w.s.pipelined(ctx, func(p goredis.Pipeliner) {
+		touchScript.Eval(ctx, p, []string{w.key(a)}, strconv.FormatInt(at.UnixNano(), 10), px(ttl))
+	})
+	if err != nil {
 		return fmt.Errorf("redis: window touch: %w", err)
 	}
 	return nil
@@ -42,7 +49,12 @@ func (w *WindowStore) Touch(ctx context.Context, a channel.Address, at time.Time
 
 // LastSeen implements channel.WindowStore.
 func (w *WindowStore) LastSeen(ctx context.Context, a channel.Address) (time.Time, bool, error) {
-	v, err := w.s.rdb.Get(ctx, w.key(a)).Int64()
+	var get *goredis.StringCmd
+	err := w.s.pipelined(ctx, func(p goredis.Pipeliner) { get = p.Get(ctx, w.key(a)) })
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("redis: window: %w", err)
+	}
+	v, err := get.Int64()
 	if errors.Is(err, goredis.Nil) {
 		return time.Time{}, false, nil
 	}
@@ -75,11 +87,18 @@ local next = tat + tonumber(ARGV[2])
 redis.call('SET', KEYS[1], string.format('%d', next), 'PX', math.max(1, math.ceil((next - now) / 1000)))
 return 0`)
 
-// Take implements channel.RecipientLimitStore in one round trip.
+// Take implements channel.RecipientLimitStore in one round trip, which
+// also carries the writes the delivery in ctx has waiting (see Store).
 func (r *RecipientLimitStore) Take(ctx context.Context, a channel.Address, now time.Time, every time.Duration, burst int) (time.Duration, error) {
 	e := every.Microseconds()
-	wait, err := takeScript.Run(ctx, r.s.rdb, []string{r.s.prefix + "rl:" + a.String()},
-		now.UnixMicro(), e, e*int64(max(burst, 1)-1)).Int64()
+	var take *goredis.Cmd
+	err := r.s.pipelined(ctx, func(p goredis.Pipeliner) {
+		take = takeScript.Eval(ctx, p, []string{r.s.prefix + "rl:" + a.String()}, now.UnixMicro(), e, e*int64(max(burst, 1)-1))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redis: recipient limit: %w", err)
+	}
+	wait, err := take.Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redis: recipient limit: %w", err)
 	}
