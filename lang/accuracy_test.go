@@ -17,7 +17,7 @@ import (
 )
 
 // devCorpus is the shared labelled corpus, outside this module's tree.
-const devCorpus = "../../../shared/corpus/intents-dev.jsonl"
+const devCorpus = "../../shared/corpus/intents-dev.jsonl"
 
 // heldOut are 657 messages written for issue 22 (the shop bot's fresh
 // sets, examples/shopbot/testdata/fresh-*.jsonl, lang and text only); heldOutShort, 12 messages of one to
