@@ -35,7 +35,10 @@ import (
 
 // Example is one labelled training message.
 type Example struct {
-	Text  string
+	// Text is the customer's message as written (Train normalizes it).
+	Text string
+	// Label is the intent it expresses: a rule name, or Config.NoneLabel
+	// for a message that needs no answer (small talk).
 	Label string
 }
 
