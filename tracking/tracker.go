@@ -27,7 +27,8 @@ type BatchTracker interface {
 
 // Result is one number's answer in a batch.
 type Result struct {
-	// Number is the tracking number as it was asked for.
+	// Number is the tracking number asked for, normalized (Normalize: spaces
+	// and dashes removed, upper case), as the adapters send it to the carrier.
 	Number string
 	// Shipment is the answer; nil when Err is set.
 	Shipment *Shipment
