@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/insights"
 	"github.com/switchboard-go/switchboard/insights/insightstest"
+	"github.com/switchboard-go/switchboard/internal/testenv"
 	"github.com/switchboard-go/switchboard/store/storetest"
 )
 
@@ -43,9 +44,9 @@ func TestInsightsMillionEvents(t *testing.T) {
 		require.NoError(t, log.Append(ctx, events[i:min(i+50_000, len(events))]...))
 	}
 	t.Logf("appended %d events in %v", len(events), time.Since(start))
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), testenv.CPUTime()
 	m, err := insights.Compute(ctx, log, from, to, insightstest.FixtureOptions())
-	took, cpu := time.Since(start), cpuTime()-cpu0
+	took, cpu := time.Since(start), testenv.CPUTime()-cpu0
 	require.NoError(t, err)
 	t.Logf("%d events (%d conversations) computed from SQLite in %v wall, %v CPU", len(events), m.Conversations, took, cpu)
 	if cpu > 0 {
