@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/switchboard-go/switchboard/internal/testenv"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/line/linetest"
 )
@@ -34,23 +34,15 @@ func oneEventWebhook(b *testing.B) (*line.Client, []byte, string) {
 	return lc, body, linetest.Sign(testSecret, body)
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(testenv.CPUTime()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func BenchmarkWebhookVerifyParse(b *testing.B) {
 	lc, body, sig := oneEventWebhook(b)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
-	start := cpuTime()
+	start := testenv.CPUTime()
 	for b.Loop() {
 		if !lc.VerifySignature(body, sig) {
 			b.Fatal("signature")
@@ -67,7 +59,7 @@ func BenchmarkWebhookVerifyParseMap(b *testing.B) {
 	lc, body, sig := oneEventWebhook(b)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
-	start := cpuTime()
+	start := testenv.CPUTime()
 	for b.Loop() {
 		if !lc.VerifySignature(body, sig) {
 			b.Fatal("signature")
