@@ -57,3 +57,22 @@ func ExampleDedupe() {
 	_ = h.HandleEvent(context.Background(), e) // LINE redelivers
 	// Output: handling 01FZ74A0TDDPYRVKNK77XKC3ZR
 }
+
+// Dedupe hands its store and the handler a context carrying the event as a
+// Delivery, so the state stores one delivery touches can share work (see
+// store/redis); a handler can read it too.
+func ExampleDeliveryFrom() {
+	h := channel.Dedupe(channel.HandlerFunc(func(ctx context.Context, e channel.Event) error {
+		d := channel.DeliveryFrom(ctx)
+		fmt.Println("handling", d.Event.ID, "from", d.Event.From.ID)
+		return nil
+	}), channel.DedupeConfig{})
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.1",
+		From: channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}}
+	_ = h.HandleEvent(context.Background(), e)
+	_ = h.HandleEvent(context.Background(), e) // a redelivery: not handled again
+	fmt.Println(channel.DeliveryFrom(context.Background()) == nil)
+	// Output:
+	// handling wamid.1 from 85291234567
+	// true
+}

@@ -5,6 +5,14 @@
 // Every key starts with the prefix given to New, so several shops (and
 // tests) share one server without seeing each other.
 //
+// Inside a webhook delivery (the channel.Delivery channel.Dedupe puts in
+// the context), the stores of one Store share round trips: the claim's
+// pipeline also touches the customer's window and reads their
+// conversation, and the conversation's save travels with the next call
+// (the per-recipient take before the reply, or the completion) — three
+// round trips for a handled message instead of seven. A waiting write
+// that fails is the error of the call that carried it.
+//
 // go-redis reconnects on its own: after a server restart or a killed
 // connection, the command that met the broken connection is retried or
 // fails, and the next one gets a fresh connection.
