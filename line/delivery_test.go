@@ -1,10 +1,8 @@
 package line_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
+	"github.com/switchboard-go/switchboard/internal/testenv"
 	"github.com/switchboard-go/switchboard/line"
 	"github.com/switchboard-go/switchboard/line/linetest"
 )
@@ -119,8 +118,8 @@ func TestParseWebhookTerminates(t *testing.T) {
 // TestWebhookLogger: refusals and failures are logged, without the body.
 func TestWebhookLogger(t *testing.T) {
 	t.Parallel()
-	var logs logBuffer
-	lc, err := line.New(line.Config{ChannelAccessToken: "token", ChannelSecret: testSecret, Logger: logs.logger()})
+	var logs testenv.LogBuffer
+	lc, err := line.New(line.Config{ChannelAccessToken: "token", ChannelSecret: testSecret, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	require.NoError(t, err)
 	hook := lc.Webhook(&recorder{fail: inboundtest.ErrFirstTry})
 	srv := linetest.NewServer(linetest.Config{ChannelSecret: testSecret})
@@ -134,23 +133,3 @@ func TestWebhookLogger(t *testing.T) {
 	assert.NotContains(t, out, testSecret)
 
 }
-
-// logBuffer collects JSON log lines; safe for concurrent use.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(l, nil)) }

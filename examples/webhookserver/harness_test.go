@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/channel"
 	"github.com/switchboard-go/switchboard/examples/internal/shop"
+	"github.com/switchboard-go/switchboard/internal/testenv"
 	"github.com/switchboard-go/switchboard/line/linetest"
 	"github.com/switchboard-go/switchboard/messenger/messengertest"
 	"github.com/switchboard-go/switchboard/wechat/wechattest"
@@ -82,30 +82,12 @@ func (f *fakes) secrets() []string {
 		fb.VerifyToken, f.ln.AccessToken(), f.ln.ChannelSecret(), wc.AppSecret, wc.Token, wc.EncodingAESKey}
 }
 
-// logBuffer collects the server's JSON log lines; safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) lines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Split(strings.TrimSpace(b.buf.String()), "\n")
-}
-
 // harness is a running webhook server on loopback in front of the fakes.
 type harness struct {
 	*fakes
 	srv  *server
 	url  string // http://127.0.0.1:port
-	logs *logBuffer
+	logs *testenv.LogBuffer
 	hc   *http.Client
 
 	cancel context.CancelFunc
@@ -150,7 +132,7 @@ func start(tb testing.TB, o options) *harness {
 	if o.tune != nil {
 		o.tune(&cfg)
 	}
-	logs := &logBuffer{}
+	logs := &testenv.LogBuffer{}
 	var w io.Writer = logs
 	if o.log != nil {
 		w = o.log

@@ -187,7 +187,7 @@ func TestLogsCarryNoSecretsOrPhoneNumbers(t *testing.T) {
 	}
 	require.NoError(t, h.stop())
 
-	lines := h.logs.lines()
+	lines := h.logs.Lines()
 	require.NotEmpty(t, lines)
 	var sawFailure bool
 	for _, l := range lines {
