@@ -10,30 +10,77 @@ import (
 // shared returns d as the stores written once for both SQL backends see
 // it. Keys are passed as text (the TEXT columns of the migrations).
 func (d *DB) shared() sqldb.DB {
-	return sqldb.DB{Conn: conn{db: d.db}, Name: "sqlite", Key: func(k string) any { return k }}
+	return sqldb.DB{Conn: conn{d: d}, Name: "sqlite", Key: func(k string) any { return k }}
+}
+
+// maxPrepared bounds the statements a DB keeps prepared. The stores' SQL is
+// a fixed set of texts well under it; past it, statements are prepared for
+// each call, as database/sql does by default.
+const maxPrepared = 256
+
+// prepared returns query prepared once on d's connection and kept: SQLite
+// (modernc) spends as long parsing a small statement as running it.
+func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	if d.nstmts >= maxPrepared {
+		return nil, nil
+	}
+	st, err := d.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	d.stmts.Store(query, st)
+	d.nstmts++
+	return st, nil
 }
 
 // conn is a sqldb.Conn on the database or, inside Tx, on its transaction.
 type conn struct {
-	db *sql.DB
+	d  *DB
 	tx *sql.Tx
 }
 
 type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
 }
 
-func (c conn) q() querier {
+// stmt returns query as a statement of c: the DB's prepared one, bound to
+// the transaction inside Tx.
+func (c conn) stmt(ctx context.Context, query string) (querier, error) {
 	if c.tx != nil {
-		return c.tx
+		// The transaction holds the one connection: preparing on the DB
+		// now would wait for it forever. Use the statement if it is
+		// prepared already.
+		if st, ok := c.d.stmts.Load(query); ok {
+			return c.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+		}
+		return unprepared{c, query}, nil
 	}
-	return c.db
+	st, err := c.d.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return unprepared{c, query}, nil
+	}
+	return st, nil
 }
 
 func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	r, err := c.q().ExecContext(ctx, query, args...)
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	r, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -41,11 +88,19 @@ func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error
 }
 
 func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
-	return c.q().QueryRowContext(ctx, query, args...)
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func (c conn) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
-	r, err := c.q().QueryContext(ctx, query, args...)
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	r, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -55,16 +110,52 @@ func (c conn) Query(ctx context.Context, query string, args ...any) (sqldb.Rows,
 // Tx runs f in an immediate transaction (the DB opens with
 // _txlock=immediate), so SQLite's single writer makes f atomic.
 func (c conn) Tx(ctx context.Context, f func(sqldb.Conn) error) error {
-	tx, err := c.db.BeginTx(ctx, nil)
+	tx, err := c.d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := f(conn{db: c.db, tx: tx}); err != nil {
+	if err := f(conn{d: c.d, tx: tx}); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
+
+// unprepared runs a query that is not kept prepared.
+type unprepared struct {
+	c     conn
+	query string
+}
+
+type sqlQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (u unprepared) on() sqlQuerier {
+	if u.c.tx != nil {
+		return u.c.tx
+	}
+	return u.c.d.db
+}
+
+func (u unprepared) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return u.on().ExecContext(ctx, u.query, args...)
+}
+
+func (u unprepared) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return u.on().QueryContext(ctx, u.query, args...)
+}
+
+func (u unprepared) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return u.on().QueryRowContext(ctx, u.query, args...)
+}
+
+// errRow is the Row of a statement that could not be prepared.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // rows drops the error of Close, which Err already reports.
 type rows struct{ *sql.Rows }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/switchboard-go/switchboard/store/internal/migrate"
@@ -24,6 +25,10 @@ var migrations embed.FS
 // SQLITE_BUSY retried in a loop. Safe for concurrent use.
 type DB struct {
 	db *sql.DB
+
+	stmts  sync.Map // query text → *sql.Stmt, prepared once (conn.go)
+	stmtMu sync.Mutex
+	nstmts int
 }
 
 // Open opens (creating if needed) the SQLite file at path in WAL mode with a
@@ -64,7 +69,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (d *DB) SQL() *sql.DB { return d.db }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+	return d.db.Close()
+}
 
 // Migrate applies, in order and each in its own transaction, every embedded
 // migration not yet recorded in switchboard_migrations. It is idempotent and
