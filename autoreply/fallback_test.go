@@ -206,7 +206,8 @@ func TestNormalizeMatchesEngine(t *testing.T) {
 // BenchmarkFallback is the cost of deciding a message that no keyword
 // matches, without a fallback (the baseline) and with an intent.Model
 // trained on a few hundred examples; and of a message that a keyword
-// matches, which the fallback never sees.
+// matches, which a plain fallback never sees and a Vetoer (the same model
+// with a NoneConfidence) judges before the keyword answers.
 func BenchmarkFallback(b *testing.B) {
 	var exs []intent.Example
 	for i, label := range []string{"refund", "shipping_status", "none"} {
@@ -214,7 +215,11 @@ func BenchmarkFallback(b *testing.B) {
 			exs = append(exs, intent.Example{Text: strings.Repeat(s+" ", i+1) + label, Label: label})
 		}
 	}
-	m, err := intent.Train(exs, intent.Config{Normalize: func(s string) string { return autoreply.Normalize(s, true) }})
+	cfg := intent.Config{Normalize: func(s string) string { return autoreply.Normalize(s, true) }}
+	m, err := intent.Train(exs, cfg)
+	require.NoError(b, err)
+	cfg.NoneConfidence = 0.9
+	veto, err := intent.Train(exs, cfg)
 	require.NoError(b, err)
 	for _, bm := range []struct {
 		name string
@@ -225,6 +230,7 @@ func BenchmarkFallback(b *testing.B) {
 		{"miss/with fallback", m, "hi, has my parcel moved at all since monday?"},
 		{"hit/keywords only", nil, "hi, where is my order? it is late"},
 		{"hit/with fallback", m, "hi, where is my order? it is late"},
+		{"hit/with vetoing fallback", veto, "hi, where is my order? it is late"},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			eng, err := autoreply.New(autoreply.Config{Rules: fallbackRules(), Fallback: bm.fb, FoldDiacritics: true, MaxMisses: -1})
