@@ -21,7 +21,9 @@ import (
 //  4. the same normalized text as the previous message hands off (Repeated);
 //  5. while a value is awaited (after an Ask), a message carrying it gets
 //     the rule's final Reply (Step.Then) after its lookup;
-//  6. otherwise the best rule hit (see Match for the order) answers: Reply
+//  6. otherwise the best rule hit (see Match for the order) answers, unless
+//     Config.Fallback is a Vetoer that judges the message needs no answer
+//     (then it is a miss, step 8): Reply
 //     with Rule.Reply, or for a rule with a Next step, Ask with Step.Ask —
 //     unless the message already carries the awaited value, in which case
 //     the lookup runs at once and the answer is Step.Then;
@@ -106,7 +108,9 @@ func (e *Engine) answer(ctx context.Context, addr channel.Address, conv *Convers
 	}
 	var r *compiledRule
 	if len(sc.hits) > 0 {
-		r = &e.rules[e.patterns[sc.hits[0].pat].rule]
+		if !e.vetoed(text) {
+			r = &e.rules[e.patterns[sc.hits[0].pat].rule]
+		}
 	} else {
 		var handoff bool
 		if r, handoff = e.fallbackRule(text); handoff {

@@ -49,7 +49,8 @@ type Config struct {
 	// Fallback, if set, chooses a rule for a message that no keyword
 	// matched (by the rule's first tag; the first such rule answers), or
 	// hands it off (HandoffIntent). It is not asked about messages that
-	// match a keyword, or that carry a value the conversation awaits.
+	// match a keyword, or that carry a value the conversation awaits;
+	// if it is also a Vetoer, it may withhold a rule keyword's answer.
 	Fallback Classifier
 }
 

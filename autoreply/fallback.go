@@ -15,6 +15,21 @@ type Classifier interface {
 	Intent(normalized string) string
 }
 
+// Vetoer is a Classifier that also judges messages a keyword matched: the
+// engine asks NeedsNoAnswer before a rule's keyword answers (never before a
+// hand-off keyword, nor about a message carrying an awaited value), and a
+// true answer makes the message a miss, as if no keyword had matched and the
+// classifier had answered "". It is for small talk that contains a keyword
+// ("thanks, the refund arrived"), which a statistical model trained on such
+// messages recognizes better than a keyword list. autoreply/intent's Model
+// is one when trained with a NoneConfidence.
+type Vetoer interface {
+	Classifier
+	// NeedsNoAnswer reports whether normalized wants no answer even
+	// though a rule's keyword matched it. Safe for concurrent use.
+	NeedsNoAnswer(normalized string) bool
+}
+
 // HandoffIntent is what a Classifier returns for a message that asks for a
 // person: the engine hands the conversation off (reason Requested) as if a
 // hand-off keyword had matched.
@@ -26,6 +41,13 @@ const HandoffIntent = "human_agent"
 // normalized like the ones it will be given. Safe for concurrent use.
 func Normalize(text string, foldDiacritics bool) string {
 	return string(appendNormalized(nil, text, foldDiacritics))
+}
+
+// vetoed reports whether the fallback, if it is a Vetoer, judges that the
+// normalized text, which a rule's keyword matched, needs no answer.
+func (e *Engine) vetoed(text string) bool {
+	v, ok := e.fallback.(Vetoer)
+	return ok && v.NeedsNoAnswer(text)
 }
 
 // fallbackRule returns the rule the fallback classifier chooses for the

@@ -134,6 +134,64 @@ func TestFallback(t *testing.T) {
 	})
 }
 
+// vetoer is a guesser that also withholds keyword answers from a table.
+type vetoer struct {
+	guesser
+	quiet map[string]bool // normalized text → needs no answer
+	vetos []string
+}
+
+func (v *vetoer) NeedsNoAnswer(normalized string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.vetos = append(v.vetos, normalized)
+	return v.quiet[normalized]
+}
+
+func TestVetoer(t *testing.T) {
+	t.Parallel()
+	quiet := map[string]bool{"thanks, the refund arrived": true, "human please, thanks": true, "order 48213957": true}
+	tests := []struct {
+		name   string
+		texts  []string
+		action autoreply.Action
+		rule   string
+		vetos  int
+	}{
+		{"withholds a keyword's answer", []string{"Thanks, the refund arrived"}, autoreply.NoMatch, "", 1},
+		{"lets other keyword answers through", []string{"refund please"}, autoreply.Reply, "refund", 1},
+		{"not asked about hand-off keywords", []string{"human please, thanks"}, autoreply.Handoff, "", 0},
+		{"not asked about an awaited value", []string{"where is my order", "order 48213957"}, autoreply.Reply, "where", 1},
+		{"not asked without a keyword", []string{"lovely weather"}, autoreply.NoMatch, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := &vetoer{quiet: quiet}
+			eng := newFallbackEngine(t, v)
+			var d autoreply.Decision
+			for _, text := range tt.texts {
+				var err error
+				d, err = eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "v"}, Text: text})
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.action, d.Action)
+			assert.Equal(t, tt.rule, d.Rule)
+			assert.Len(t, v.vetos, tt.vetos)
+		})
+	}
+	t.Run("a withheld answer is a miss", func(t *testing.T) {
+		t.Parallel()
+		eng := newFallbackEngine(t, &vetoer{quiet: quiet})
+		d, err := eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "v2"}, Text: "thanks, the refund arrived"})
+		require.NoError(t, err)
+		assert.NotEmpty(t, d.Hits, "the keyword still matched")
+		st := eng.Stats()
+		assert.Len(t, st.Misses, 1)
+		assert.EqualValues(t, 0, st.Rules[0].Triggered)
+	})
+}
+
 func TestNormalizeMatchesEngine(t *testing.T) {
 	t.Parallel()
 	for _, fold := range []bool{false, true} {
@@ -148,7 +206,8 @@ func TestNormalizeMatchesEngine(t *testing.T) {
 // BenchmarkFallback is the cost of deciding a message that no keyword
 // matches, without a fallback (the baseline) and with an intent.Model
 // trained on a few hundred examples; and of a message that a keyword
-// matches, which the fallback never sees.
+// matches, which a plain fallback never sees and a Vetoer (the same model
+// with a NoneConfidence) judges before the keyword answers.
 func BenchmarkFallback(b *testing.B) {
 	var exs []intent.Example
 	for i, label := range []string{"refund", "shipping_status", "none"} {
@@ -156,7 +215,11 @@ func BenchmarkFallback(b *testing.B) {
 			exs = append(exs, intent.Example{Text: strings.Repeat(s+" ", i+1) + label, Label: label})
 		}
 	}
-	m, err := intent.Train(exs, intent.Config{Normalize: func(s string) string { return autoreply.Normalize(s, true) }})
+	cfg := intent.Config{Normalize: func(s string) string { return autoreply.Normalize(s, true) }}
+	m, err := intent.Train(exs, cfg)
+	require.NoError(b, err)
+	cfg.NoneConfidence = 0.9
+	veto, err := intent.Train(exs, cfg)
 	require.NoError(b, err)
 	for _, bm := range []struct {
 		name string
@@ -167,6 +230,7 @@ func BenchmarkFallback(b *testing.B) {
 		{"miss/with fallback", m, "hi, has my parcel moved at all since monday?"},
 		{"hit/keywords only", nil, "hi, where is my order? it is late"},
 		{"hit/with fallback", m, "hi, where is my order? it is late"},
+		{"hit/with vetoing fallback", veto, "hi, where is my order? it is late"},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			eng, err := autoreply.New(autoreply.Config{Rules: fallbackRules(), Fallback: bm.fb, FoldDiacritics: true, MaxMisses: -1})

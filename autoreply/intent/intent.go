@@ -8,6 +8,7 @@
 //	m, err := intent.Train(examples, intent.Config{Normalize: norm})
 //	label, p := m.Classify(text) // most probable label and its posterior
 //	tag := m.Intent(text)        // "" unless p ≥ MinConfidence and the label is not NoneLabel
+//	quiet := m.NeedsNoAnswer(text) // NoneLabel won with p ≥ NoneConfidence (if set)
 //
 // Features are the character n-grams (2 to 4 runes) of each word with its
 // boundaries marked, plus the whole words; for scripts written without
@@ -55,6 +56,11 @@ type Config struct {
 	// MinConfidence is the posterior probability the best label needs for
 	// Intent to return it; 0 means DefaultMinConfidence.
 	MinConfidence float64
+	// NoneConfidence is the posterior probability the none label needs for
+	// NeedsNoAnswer to report true, so that an autoreply.Engine withholds
+	// the answer of a keyword the message matched (autoreply.Vetoer); 0
+	// means never.
+	NoneConfidence float64
 	// Smoothing is the additive (Lidstone) smoothing of n-gram counts; 0
 	// means 0.5.
 	Smoothing float64
@@ -73,7 +79,9 @@ type Model struct {
 	labels  []string
 	none    int
 	minConf float64
-	seed    maphash.Seed
+	// noneConf is Config.NoneConfidence (0: NeedsNoAnswer is always false).
+	noneConf float64
+	seed     maphash.Seed
 	// feats maps a feature's hash to its row in logp.
 	feats map[uint64]int32
 	// logp[row*len(labels)+c] is log P(feature | label c); unseen is the
@@ -97,7 +105,7 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 	if cfg.Smoothing <= 0 {
 		cfg.Smoothing = 0.5
 	}
-	m := &Model{minConf: cfg.MinConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
+	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
 	labelIndex := map[string]int{}
 	var counts []map[int32]float64 // per label: row → count
 	var totals, docs []float64
@@ -220,6 +228,19 @@ func (m *Model) Intent(text string) string {
 		return ""
 	}
 	return label
+}
+
+// NeedsNoAnswer reports whether the none label wins for text with a
+// posterior of at least Config.NoneConfidence; it is always false when that
+// is 0. It is the method by which a Model serves as an autoreply.Vetoer: an
+// engine then withholds the answer of a keyword that text matched, for
+// small talk that happens to contain one ("thanks, the refund arrived").
+func (m *Model) NeedsNoAnswer(text string) bool {
+	if m.noneConf <= 0 {
+		return false
+	}
+	label, p := m.Classify(text)
+	return label == m.labels[m.none] && p >= m.noneConf
 }
 
 // features appends the hashes of text's features to dst: every word, and

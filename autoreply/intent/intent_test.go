@@ -122,6 +122,18 @@ func TestIntent(t *testing.T) {
 	})
 }
 
+func TestNeedsNoAnswer(t *testing.T) {
+	t.Parallel()
+	small := "thanks a lot, good morning"
+	label, p := train(t, intent.Config{}).Classify(small)
+	require.Equal(t, "none", label)
+	require.Less(t, p, 1.0)
+	assert.False(t, train(t, intent.Config{}).NeedsNoAnswer(small), "0 means never")
+	assert.True(t, train(t, intent.Config{NoneConfidence: p}).NeedsNoAnswer(small))
+	assert.False(t, train(t, intent.Config{NoneConfidence: p + (1-p)/2}).NeedsNoAnswer(small), "not sure enough")
+	assert.False(t, train(t, intent.Config{NoneConfidence: 0.01}).NeedsNoAnswer("where is my parcel"), "another label wins")
+}
+
 // TestArabicFolding: the spellings chat mixes (ة/ه, ى/ي, أ/إ/آ/ا) are one
 // feature, so they score the same.
 func TestArabicFolding(t *testing.T) {

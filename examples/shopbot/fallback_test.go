@@ -118,7 +118,7 @@ func TestNewFallbackErrors(t *testing.T) {
 
 // BenchmarkDecideFallback is the shop engine's cost for an Arabic message no
 // keyword matches, with and without the fallback, and for one a keyword
-// matches (the fallback is not asked).
+// matches (the fallback is asked only whether it needs no answer).
 func BenchmarkDecideFallback(b *testing.B) {
 	rs, err := loadRules()
 	require.NoError(b, err)
