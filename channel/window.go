@@ -89,20 +89,31 @@ func (w *Windows) Observe(e Event) {
 	_ = w.ObserveContext(context.Background(), e)
 }
 
-// ObserveContext is Observe with a context; it returns the Store's error
-// wrapped in ErrUnavailable (never one without a Store).
-func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
+// Interaction returns the customer e is an interaction by — a message, a
+// postback or a follow, the events that open or extend a window — and
+// false for any other event or one without a sender.
+func Interaction(e Event) (Address, bool) {
 	switch e.Type {
 	case EventMessage, EventPostback, EventFollow:
 	default:
-		return nil
+		return Address{}, false
 	}
 	from := e.From
 	if from.IsZero() && e.Message != nil {
 		from = e.Message.From
 	}
+	return from, from.ID != ""
+}
+
+// ObserveContext is Observe with a context; it returns the Store's error
+// wrapped in ErrUnavailable (never one without a Store).
+func (w *Windows) ObserveContext(ctx context.Context, e Event) error {
+	from, ok := Interaction(e)
+	if !ok {
+		return nil
+	}
 	d, ok := w.durations[from.Channel]
-	if !ok || from.ID == "" {
+	if !ok {
 		return nil
 	}
 	at := e.Time
@@ -186,15 +197,16 @@ func (w *Windows) lastSeen(ctx context.Context, a Address) (int64, bool, error) 
 		}
 		return t.UnixNano(), ok, nil
 	}
-	return w.known(k)
+	n, ok := w.known(k)
+	return n, ok, nil
 }
 
 // known returns k's last interaction as this process knows it.
-func (w *Windows) known(k uint64) (int64, bool, error) {
+func (w *Windows) known(k uint64) (int64, bool) {
 	w.mu.Lock()
 	n, ok := w.last[k]
 	w.mu.Unlock()
-	return n, ok, nil
+	return n, ok
 }
 
 // Open reports whether a free-form message may be sent to a now: always on a
@@ -217,7 +229,7 @@ func (w *Windows) OpenContext(ctx context.Context, a Address) (bool, error) {
 		// A window only ever grows, so one this process saw open until
 		// after now is open whatever other instances did since: no need
 		// to ask the Store.
-		if n, seen, _ := w.known(addressKey(w.seed, a)); seen && now < n+int64(d) {
+		if n, seen := w.known(addressKey(w.seed, a)); seen && now < n+int64(d) {
 			return true, nil
 		}
 	}

@@ -88,3 +88,29 @@ func TestWindowsAskTheStoreOnlyWhenTheyDoNotKnow(t *testing.T) {
 	require.False(t, open)
 	require.Equal(t, 1, store.takeReads(), "a closed window is asked every time")
 }
+
+func TestInteraction(t *testing.T) {
+	t.Parallel()
+	alice := channel.Address{Channel: channel.LINE, ID: "U4af4980629"}
+	tests := []struct {
+		name string
+		e    channel.Event
+		want channel.Address
+		ok   bool
+	}{
+		{"message", channel.Event{Type: channel.EventMessage, From: alice}, alice, true},
+		{"sender only on the message", channel.Event{Type: channel.EventMessage, Message: &channel.Message{From: alice}}, alice, true},
+		{"postback", channel.Event{Type: channel.EventPostback, From: alice}, alice, true},
+		{"follow", channel.Event{Type: channel.EventFollow, From: alice}, alice, true},
+		{"unfollow", channel.Event{Type: channel.EventUnfollow, From: alice}, channel.Address{}, false},
+		{"delivery status", channel.Event{Type: channel.EventStatus, From: alice}, channel.Address{}, false},
+		{"no sender", channel.Event{Type: channel.EventMessage}, channel.Address{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := channel.Interaction(tt.e)
+		require.Equal(t, tt.ok, ok, tt.name)
+		if ok {
+			require.Equal(t, tt.want, got, tt.name)
+		}
+	}
+}

@@ -26,7 +26,10 @@ func (s *Store) Conversations() *ConversationStore { return &ConversationStore{s
 
 var _ autoreply.StateStore = (*ConversationStore)(nil)
 
-func (c *ConversationStore) key(a channel.Address) string { return c.s.prefix + "conv:" + a.String() }
+func (c *ConversationStore) key(a channel.Address) string { return c.s.convKey(a) }
+
+// convKey is the key of a's conversation.
+func (s *Store) convKey(a channel.Address) string { return s.prefix + "conv:" + a.String() }
 
 // errBadState is returned for a stored value that does not decode.
 var errBadState = errors.New("redis: conversation: stored state does not decode")

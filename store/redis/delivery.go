@@ -118,28 +118,6 @@ func (s *Store) run(ctx context.Context, end bool, cmds func(goredis.Pipeliner))
 	return nil
 }
 
-// interaction returns the customer an event is an interaction by (one that
-// opens or extends a window, as channel.Windows counts them), and when.
-func interaction(e channel.Event, now time.Time) (channel.Address, time.Time, bool) {
-	switch e.Type {
-	case channel.EventMessage, channel.EventPostback, channel.EventFollow:
-	default:
-		return channel.Address{}, time.Time{}, false
-	}
-	from := e.From
-	if from.IsZero() && e.Message != nil {
-		from = e.Message.From
-	}
-	if from.ID == "" {
-		return channel.Address{}, time.Time{}, false
-	}
-	at := e.Time
-	if at.IsZero() {
-		at = now
-	}
-	return from, at, true
-}
-
 // prefetch adds to p, the claim's pipeline, the touch of the window of the
 // customer the delivery in ctx is an interaction by, and the read of their
 // conversation, and notes both in the delivery for WindowStore.Touch and
@@ -149,14 +127,17 @@ func (s *Store) prefetch(ctx context.Context, p goredis.Pipeliner, now time.Time
 	if cd == nil {
 		return
 	}
-	from, at, ok := interaction(cd.Event, now)
+	from, ok := channel.Interaction(cd.Event)
 	if !ok {
 		return
 	}
+	at := cd.Event.Time
+	if at.IsZero() {
+		at = now
+	}
 	d := s.delivery(ctx)
-	w := s.Windows()
-	touchScript.Eval(ctx, p, []string{w.key(from)}, strconv.FormatInt(at.UnixNano(), 10), px(deliveryWindowTTL))
-	conv := p.Get(ctx, s.Conversations().key(from))
+	touchScript.Eval(ctx, p, []string{s.windowKey(from)}, strconv.FormatInt(at.UnixNano(), 10), px(deliveryWindowTTL))
+	conv := p.Get(ctx, s.convKey(from))
 	d.mu.Lock()
 	d.touched, d.touchedAt = from, at
 	d.conv, d.convFor = conv, from

@@ -30,7 +30,10 @@ if v and (#v > #ARGV[1] or (#v == #ARGV[1] and v >= ARGV[1])) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`)
 
-func (w *WindowStore) key(a channel.Address) string { return w.s.prefix + "win:" + a.String() }
+func (w *WindowStore) key(a channel.Address) string { return w.s.windowKey(a) }
+
+// windowKey is the key of a's window.
+func (s *Store) windowKey(a channel.Address) string { return s.prefix + "win:" + a.String() }
 
 // Touch implements channel.WindowStore in one round trip, or none when
 // the claim of the delivery in ctx touched the window already (see Store).

@@ -18,27 +18,42 @@ func (d *DB) shared() sqldb.DB {
 // each call, as database/sql does by default.
 const maxPrepared = 256
 
-// prepared returns query prepared once on d's connection and kept: SQLite
-// (modernc) spends as long parsing a small statement as running it.
+// prepared returns query prepared once on d's connection and kept (SQLite,
+// in modernc, spends as long parsing a small statement as running it), or
+// nil once maxPrepared texts are kept. The lock is not held while
+// preparing: that waits for the one connection, which a transaction
+// asking preparedOnly may hold.
 func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := d.stmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
-	}
 	d.stmtMu.Lock()
-	defer d.stmtMu.Unlock()
-	if st, ok := d.stmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
-	}
-	if d.nstmts >= maxPrepared {
-		return nil, nil
+	st, ok := d.stmts[query]
+	full := len(d.stmts) >= maxPrepared
+	d.stmtMu.Unlock()
+	if ok || full {
+		return st, nil
 	}
 	st, err := d.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	d.stmts.Store(query, st)
-	d.nstmts++
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if kept, ok := d.stmts[query]; ok { // another goroutine prepared it meanwhile
+		st.Close()
+		return kept, nil
+	}
+	if len(d.stmts) >= maxPrepared {
+		st.Close()
+		return nil, nil
+	}
+	d.stmts[query] = st
 	return st, nil
+}
+
+// preparedOnly returns query's statement if it is prepared already.
+func (d *DB) preparedOnly(query string) *sql.Stmt {
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	return d.stmts[query]
 }
 
 // conn is a sqldb.Conn on the database or, inside Tx, on its transaction.
@@ -60,8 +75,8 @@ func (c conn) stmt(ctx context.Context, query string) (querier, error) {
 		// The transaction holds the one connection: preparing on the DB
 		// now would wait for it forever. Use the statement if it is
 		// prepared already.
-		if st, ok := c.d.stmts.Load(query); ok {
-			return c.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+		if st := c.d.preparedOnly(query); st != nil {
+			return c.tx.StmtContext(ctx, st), nil
 		}
 		return unprepared{c, query}, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func TestPreparedStatementsAreBounded(t *testing.T) {
 		require.NoError(t, c.QueryRow(context.Background(), fmt.Sprintf("SELECT %d + $1", i), 1).Scan(&n))
 		require.Equal(t, i+1, n)
 	}
-	require.Equal(t, maxPrepared, d.nstmts)
+	require.Len(t, d.stmts, maxPrepared)
 }
 
 // A statement first met inside a transaction runs on the transaction's
@@ -41,4 +42,32 @@ func TestStatementFirstMetInsideATransaction(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Equal(t, 42, n)
+}
+
+// A goroutine preparing a new statement waits for the one connection while
+// a transaction holds it; the transaction's own statements must not wait
+// for that goroutine (a lock held while preparing once deadlocked here).
+func TestPreparingDoesNotBlockATransaction(t *testing.T) {
+	d, err := Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
+	require.NoError(t, err)
+	defer d.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	outside := make(chan error, 1)
+	err = d.shared().Conn.Tx(ctx, func(c sqldb.Conn) error {
+		go func() {
+			var n int
+			outside <- d.shared().Conn.QueryRow(ctx, "SELECT 7 + $1", 1).Scan(&n)
+		}()
+		for i := range 200 {
+			var n int
+			if err := c.QueryRow(ctx, fmt.Sprintf("SELECT %d", i)).Scan(&n); err != nil {
+				return err
+			}
+			runtime.Gosched()
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, <-outside)
 }

@@ -15,7 +15,7 @@ import (
 // done.
 func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
 	var one int
-	err := s.db.shared().Conn.QueryRow(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 0)
+	err := (conn{d: s.db}).QueryRow(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 0)
 		ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms, done = 0
 		WHERE switchboard_dedupe.until_ms <= ? RETURNING 1`,
 		key, now.Add(lease).UnixMilli(), now.UnixMilli()).Scan(&one)
@@ -26,7 +26,7 @@ func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 		return 0, fmt.Errorf("sqlite: claim: %w", err)
 	}
 	var done bool
-	err = s.db.shared().Conn.QueryRow(ctx, `SELECT done FROM switchboard_dedupe WHERE key = ?`, key).Scan(&done)
+	err = (conn{d: s.db}).QueryRow(ctx, `SELECT done FROM switchboard_dedupe WHERE key = ?`, key).Scan(&done)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return channel.ClaimInFlight, nil // released between the statements: let the platform retry
@@ -40,7 +40,7 @@ func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 
 // Complete implements channel.DedupeStore.
 func (s *DedupeStore) Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error {
-	_, err := s.db.shared().Conn.Exec(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 1)
+	_, err := (conn{d: s.db}).Exec(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 1)
 		ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms, done = 1`, key, now.Add(ttl).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("sqlite: complete: %w", err)
@@ -50,7 +50,7 @@ func (s *DedupeStore) Complete(ctx context.Context, key string, now time.Time, t
 
 // Release implements channel.DedupeStore.
 func (s *DedupeStore) Release(ctx context.Context, key string) error {
-	if _, err := s.db.shared().Conn.Exec(ctx, `DELETE FROM switchboard_dedupe WHERE key = ? AND done = 0`, key); err != nil {
+	if _, err := (conn{d: s.db}).Exec(ctx, `DELETE FROM switchboard_dedupe WHERE key = ? AND done = 0`, key); err != nil {
 		return fmt.Errorf("sqlite: release: %w", err)
 	}
 	return nil

@@ -26,9 +26,8 @@ var migrations embed.FS
 type DB struct {
 	db *sql.DB
 
-	stmts  sync.Map // query text → *sql.Stmt, prepared once (conn.go)
 	stmtMu sync.Mutex
-	nstmts int
+	stmts  map[string]*sql.Stmt // by query text, prepared once (conn.go)
 }
 
 // Open opens (creating if needed) the SQLite file at path in WAL mode with a
@@ -55,7 +54,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
-	d := &DB{db: db}
+	d := &DB{db: db, stmts: make(map[string]*sql.Stmt)}
 	if err := d.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -70,10 +69,11 @@ func (d *DB) SQL() *sql.DB { return d.db }
 
 // Close closes the database.
 func (d *DB) Close() error {
-	d.stmts.Range(func(_, st any) bool {
-		st.(*sql.Stmt).Close()
-		return true
-	})
+	d.stmtMu.Lock()
+	for _, st := range d.stmts {
+		st.Close()
+	}
+	d.stmtMu.Unlock()
 	return d.db.Close()
 }
 
