@@ -25,19 +25,23 @@ func (s *Store) Dedupe() *DedupeStore { return &DedupeStore{s: s} }
 
 var _ channel.DedupeStore = (*DedupeStore)(nil)
 
-// claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px. Returns 1 new,
-// 2 in flight, 3 done.
-var claimScript = goredis.NewScript(`
+// claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px. Returns
+// {status, wait}: status 1 new, 2 in flight, 3 done. With KEYS[2], a
+// customer's allowance, and ARGV now_us, every_us, tau_us, a new claim also
+// charges one send to it: wait is 0 when charged, else the wait in µs (and
+// nothing is charged); without, or for a claim that is not new, wait is -1.
+var claimScript = pipelineScript(gcraLua + `
 local v = redis.call('GET', KEYS[1])
 if v and tonumber(string.sub(v, 2)) > tonumber(ARGV[1]) then
-	if string.sub(v, 1, 1) == 'd' then return 3 end
-	return 2
+	if string.sub(v, 1, 1) == 'd' then return {3, -1} end
+	return {2, -1}
 end
 redis.call('SET', KEYS[1], 'f' .. ARGV[2], 'PX', ARGV[3])
-return 1`)
+if #KEYS < 2 then return {1, -1} end
+return {1, gcra(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))}`)
 
 // releaseScript deletes KEYS[1] only while it is in flight.
-var releaseScript = goredis.NewScript(`
+var releaseScript = pipelineScript(`
 local v = redis.call('GET', KEYS[1])
 if v and string.sub(v, 1, 1) == 'f' then return redis.call('DEL', KEYS[1]) end
 return 0`)
@@ -50,22 +54,34 @@ func px(d time.Duration) int64 { return max(d.Milliseconds(), 1) }
 // Claim implements channel.DedupeStore. With a channel.Delivery in ctx
 // whose event is an interaction by a customer, the same round trip touches
 // the customer's window and reads their conversation for the calls that
-// follow (see Store).
+// follow, and a new claim charges the customer's per-recipient allowance
+// for the reply (see Store).
 func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
 	var claim *goredis.Cmd
 	keys, args := []string{d.key(key)}, []any{now.UnixMilli(), now.Add(lease).UnixMilli(), px(lease)}
+	c := d.s.chargeable(ctx, now)
+	if c != nil {
+		keys = append(keys, c.key)
+		args = append(args, now.UnixMicro(), c.with.every, c.with.tau)
+	}
 	err := d.s.pipelined(ctx, func(p goredis.Pipeliner) {
-		claim = claimScript.Eval(ctx, p, keys, args...)
+		claim = claimScript.EvalSha(ctx, p, keys, args...)
 		d.s.prefetch(ctx, p, now)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("redis: claim: %w", err)
 	}
-	st, err := claim.Int()
+	res, err := claim.Int64Slice()
 	if err != nil {
 		return 0, fmt.Errorf("redis: claim: %w", err)
 	}
-	return claimStatus(st)
+	if len(res) != 2 {
+		return 0, fmt.Errorf("redis: claim: %d values in the answer, want 2", len(res))
+	}
+	if c != nil && res[0] == 1 && res[1] == 0 {
+		d.s.charged(ctx, c)
+	}
+	return claimStatus(res[0])
 }
 
 // Complete implements channel.DedupeStore. Writes of the delivery in ctx
@@ -85,7 +101,7 @@ func (d *DedupeStore) Complete(ctx context.Context, key string, now time.Time, t
 // still waiting go in the same round trip.
 func (d *DedupeStore) Release(ctx context.Context, key string) error {
 	err := d.s.ending(ctx, func(p goredis.Pipeliner) {
-		releaseScript.Eval(ctx, p, []string{d.key(key)})
+		releaseScript.EvalSha(ctx, p, []string{d.key(key)})
 	})
 	if err != nil {
 		return fmt.Errorf("redis: release: %w", err)
@@ -95,7 +111,7 @@ func (d *DedupeStore) Release(ctx context.Context, key string) error {
 
 // claimStatus maps the script's answer to a ClaimStatus; anything unknown
 // reads as in flight, which makes the platform retry.
-func claimStatus(st int) (channel.ClaimStatus, error) {
+func claimStatus(st int64) (channel.ClaimStatus, error) {
 	switch st {
 	case 1:
 		return channel.ClaimNew, nil

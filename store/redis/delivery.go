@@ -3,7 +3,9 @@ package redis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,18 +15,33 @@ import (
 )
 
 // A webhook delivery (a channel.Delivery in the context, put there by
-// channel.Dedupe) costs two round trips on the path to the reply, whatever
-// its handler does with this Store's pieces of state:
+// channel.Dedupe) costs two round trips, whatever its handler does with
+// this Store's pieces of state:
 //
 //  1. the claim, in one pipeline with the customer's window touch and the
 //     read of their conversation (both done whatever the claim's answer:
-//     a touch keeps the later time, and a read changes nothing);
-//  2. the per-recipient take before the reply, carrying the conversation's
-//     save the rule engine made before it.
+//     a touch keeps the later time, and a read changes nothing). A claim
+//     that is new also charges, in the same script, one send to the
+//     customer's per-recipient allowance: the reply's. The reply's
+//     RecipientLimitStore.Take then uses that charge instead of a round
+//     trip, and a charge no reply used is given back in the completion.
+//  2. the completion after the reply, carrying the writes still waiting
+//     (the conversation's save): the done mark and the state the handler
+//     left land together.
 //
-// The completion after the reply, carrying any write still waiting, is the
-// third. Calls made without a Delivery (a send outside a webhook, a test)
-// each take their own round trip, as before.
+// The claim can charge only an allowance it knows: the Store learns it,
+// per channel, from the first Take (so a process's first reply on a
+// channel takes a round trip of its own), and one on a Redis Cluster
+// client never charges (a script may not touch keys in two slots). A
+// charge that found no room charges nothing: the Take then asks the
+// server. Calls made without a Delivery (a send outside a webhook, a test)
+// each take their own round trip.
+//
+// The conversation's save reaches Redis after the reply is sent, one round
+// trip (≈ 0.1 ms) later; a customer's answer to the reply takes hundreds
+// of milliseconds to come back through the platform. If the process dies
+// between the two, neither the done mark nor the save is written, and the
+// redelivered message is handled again from the state it first met.
 
 // deliveryWindowTTL is how long the window touched in the claim's round
 // trip is kept: the longest window of any platform (WeChat's 48 h). The
@@ -42,6 +59,9 @@ type delivery struct {
 	// (GET's answer), until a Load uses it or a write replaces it.
 	conv    *goredis.StringCmd
 	convFor channel.Address
+	// charge is the customer allowance the claim charged for the reply, or
+	// nil.
+	charge *charge
 	// pending are writes waiting for the delivery's next round trip.
 	pending []func(context.Context, goredis.Pipeliner)
 	// ended: the delivery was completed or released; a write made after
@@ -97,19 +117,21 @@ func (s *Store) run(ctx context.Context, end bool, cmds func(goredis.Pipeliner))
 	if d := s.delivery(ctx); d != nil {
 		d.mu.Lock()
 		pending, d.pending = d.pending, nil
+		if c := d.charge; end && c != nil && !c.used {
+			c.used = true
+			pending = append(pending, c.refund)
+		}
 		d.ended = d.ended || end
 		d.mu.Unlock()
 	}
-	done, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	done, _ := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for _, w := range pending {
 			w(ctx, p)
 		}
 		cmds(p)
 		return nil
 	})
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return err
-	}
+	s.resend(ctx, done)
 	for _, c := range done {
 		if err := c.Err(); err != nil && !errors.Is(err, goredis.Nil) {
 			return err
@@ -136,7 +158,7 @@ func (s *Store) prefetch(ctx context.Context, p goredis.Pipeliner, now time.Time
 		at = now
 	}
 	d := s.delivery(ctx)
-	touchScript.Eval(ctx, p, []string{s.windowKey(from)}, strconv.FormatInt(at.UnixNano(), 10), px(deliveryWindowTTL))
+	touchScript.EvalSha(ctx, p, []string{s.windowKey(from)}, strconv.FormatInt(at.UnixNano(), 10), px(deliveryWindowTTL))
 	conv := p.Get(ctx, s.convKey(from))
 	d.mu.Lock()
 	d.touched, d.touchedAt = from, at
@@ -181,5 +203,113 @@ func (s *Store) forget(ctx context.Context, a channel.Address) {
 			d.conv = nil
 		}
 		d.mu.Unlock()
+	}
+}
+
+// A charge is one send charged to a customer's allowance by a claim, for
+// the delivery's reply.
+type charge struct {
+	to   channel.Address
+	key  string // to's allowance
+	with allowance
+	at   time.Time
+	// used: a Take took it, or the completion gave it back.
+	used bool
+}
+
+// refund gives the charge back (p is the completion's pipeline).
+func (c *charge) refund(ctx context.Context, p goredis.Pipeliner) {
+	refundScript.EvalSha(ctx, p, []string{c.key}, c.at.UnixMicro(), c.with.every)
+}
+
+// chargeable returns the charge a claim at now of the delivery in ctx
+// should make, or nil: the delivery's event must be an interaction by a
+// customer, on a channel whose allowance a Take has told s, and s must not
+// be on a Redis Cluster.
+func (s *Store) chargeable(ctx context.Context, now time.Time) *charge {
+	cd := channel.DeliveryFrom(ctx)
+	if cd == nil || s.cluster {
+		return nil
+	}
+	from, ok := channel.Interaction(cd.Event)
+	if !ok {
+		return nil
+	}
+	al, ok := s.limits.Load(from.Channel)
+	if !ok {
+		return nil
+	}
+	return &charge{to: from, key: s.limitKey(from), with: al.(allowance), at: now}
+}
+
+// charged notes in the delivery in ctx that its claim made c.
+func (s *Store) charged(ctx context.Context, c *charge) {
+	d := s.delivery(ctx)
+	d.mu.Lock()
+	d.charge = c
+	d.mu.Unlock()
+}
+
+// reserved reports whether the delivery in ctx holds an unused charge of
+// one send to a with al, and uses it.
+func (s *Store) reserved(ctx context.Context, a channel.Address, al allowance) bool {
+	d := s.delivery(ctx)
+	if d == nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.charge
+	if c == nil || c.used || c.to != a || c.with != al {
+		return false
+	}
+	c.used = true
+	return true
+}
+
+// pipelineSources are the bodies of the scripts sent in pipelines, by
+// SHA1.
+var pipelineSources = map[string]string{}
+
+// pipelineScript returns a script for pipelines: they send it by its SHA1
+// (EVALSHA), so its body crosses the wire and is hashed by the server only
+// when the server does not have it yet, and run's resend sends the body.
+func pipelineScript(src string) *goredis.Script {
+	sc := goredis.NewScript(src)
+	pipelineSources[sc.Hash()] = src
+	return sc
+}
+
+// resend sends again, as EVAL in one more round trip, the commands of done
+// that the server answered NOSCRIPT (its script cache is empty after a
+// restart or SCRIPT FLUSH), and puts their answers in their place, where
+// run reads them. A command so answered did nothing.
+func (s *Store) resend(ctx context.Context, done []goredis.Cmder) {
+	var lost []*goredis.Cmd
+	var evals [][]any
+	for _, c := range done {
+		cmd, ok := c.(*goredis.Cmd)
+		if !ok || cmd.Err() == nil || !strings.HasPrefix(cmd.Err().Error(), "NOSCRIPT") {
+			continue
+		}
+		args := cmd.Args() // evalsha, sha, numkeys, keys…, args…
+		if src, ok := pipelineSources[fmt.Sprint(args[1])]; ok {
+			lost = append(lost, cmd)
+			evals = append(evals, append([]any{"eval", src}, args[2:]...))
+		}
+	}
+	if len(lost) == 0 {
+		return
+	}
+	again := make([]*goredis.Cmd, len(evals))
+	_, _ = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, e := range evals {
+			again[i] = p.Do(ctx, e...)
+		}
+		return nil
+	})
+	for i, c := range lost {
+		c.SetVal(again[i].Val())
+		c.SetErr(again[i].Err())
 	}
 }

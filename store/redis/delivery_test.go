@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,16 +66,22 @@ func countedStore(t *testing.T) (*redis.Store, *redis.Store, *tripCounter) {
 	return s, outside, trips
 }
 
-// TestDeliveryTakesThreeRoundTrips follows one webhook delivery through the
+// TestDeliveryTakesTwoRoundTrips follows one webhook delivery through the
 // calls the shop's handler makes, counting round trips, and checks from a
 // second Store that every write lands.
-func TestDeliveryTakesThreeRoundTrips(t *testing.T) {
+func TestDeliveryTakesTwoRoundTrips(t *testing.T) {
 	s, outside, trips := countedStore(t)
 	bg := context.Background()
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
 	before := autoreply.Conversation{Await: "order_number", AwaitRule: "where_is_my_order"}
 	require.NoError(t, outside.Conversations().Save(bg, from, before, now.Add(time.Hour)))
+
+	// A first send on the channel tells the Store its per-recipient allowance.
+	other := channel.Address{Channel: channel.WhatsApp, ID: "6281234567890"}
+	_, err := s.RecipientLimits().Take(bg, other, now, 6*time.Second, 1)
+	require.NoError(t, err)
+	trips.take()
 
 	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.1", From: from, Time: now,
 		Message: &channel.Message{ID: "wamid.1", From: from, Text: "48213957", Time: now}}
@@ -84,7 +91,10 @@ func TestDeliveryTakesThreeRoundTrips(t *testing.T) {
 	st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
 	require.NoError(t, err)
 	require.Equal(t, channel.ClaimNew, st)
-	require.EqualValues(t, 1, trips.take(), "claim, window touch and conversation read: one round trip")
+	require.EqualValues(t, 1, trips.take(), "claim, window touch, conversation read and the reply's charge: one round trip")
+	wait, err := outside.RecipientLimits().Take(bg, from, now, 6*time.Second, 1)
+	require.NoError(t, err)
+	require.Equal(t, 6*time.Second, wait, "the claim charged the customer's allowance for the reply")
 
 	require.NoError(t, s.Windows().Touch(ctx, from, now, 24*time.Hour))
 	conv, ok, err := s.Conversations().Load(ctx, from, now)
@@ -93,20 +103,24 @@ func TestDeliveryTakesThreeRoundTrips(t *testing.T) {
 	require.Equal(t, before, conv)
 	after := autoreply.Conversation{Misses: 1, Triggered: map[string]int{"where_is_my_order": 1}}
 	require.NoError(t, s.Conversations().Save(ctx, from, after, now.Add(time.Hour)))
-	require.EqualValues(t, 0, trips.take(), "touch, load and save wait for the next round trip")
+	wait, err = s.RecipientLimits().Take(ctx, from, now, 6*time.Second, 1)
+	require.NoError(t, err)
+	require.Zero(t, wait, "the reply uses the claim's charge")
+	require.EqualValues(t, 0, trips.take(), "touch, load, save and take wait for the next round trip")
 	seen, ok, err := outside.Windows().LastSeen(bg, from)
 	require.NoError(t, err)
 	require.True(t, ok, "the claim's round trip touched the window")
 	require.True(t, seen.Equal(now))
 
-	wait, err := s.RecipientLimits().Take(ctx, from, now, 6*time.Second, 1)
+	// A second reply to the same customer asks the server, and finds no room.
+	wait, err = s.RecipientLimits().Take(ctx, from, now, 6*time.Second, 1)
 	require.NoError(t, err)
-	require.Zero(t, wait)
-	require.EqualValues(t, 1, trips.take(), "the take carries the save")
+	require.Equal(t, 6*time.Second, wait)
+	require.EqualValues(t, 1, trips.take())
 	got, ok, err := outside.Conversations().Load(bg, from, now)
 	require.NoError(t, err)
 	require.True(t, ok)
-	require.Equal(t, after, got, "saved before the reply goes out")
+	require.Equal(t, after, got, "the take's round trip carried the save")
 
 	require.NoError(t, s.Conversations().Delete(ctx, from))
 	require.NoError(t, s.Dedupe().Complete(ctx, key, now, 24*time.Hour))
@@ -117,6 +131,9 @@ func TestDeliveryTakesThreeRoundTrips(t *testing.T) {
 	st, err = outside.Dedupe().Claim(bg, key, now, time.Minute)
 	require.NoError(t, err)
 	require.Equal(t, channel.ClaimDone, st)
+	wait, err = outside.RecipientLimits().Take(bg, from, now, 6*time.Second, 1)
+	require.NoError(t, err)
+	require.Equal(t, 6*time.Second, wait, "a used charge is not given back")
 
 	// A write after the delivery ended (a goroutine the handler left
 	// behind) goes out at once instead of waiting for a call that never comes.
@@ -126,6 +143,61 @@ func TestDeliveryTakesThreeRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, before, got)
+}
+
+// TestDeliveryChargeNotUsedIsGivenBack: a delivery that sends no reply
+// gives the claim's charge back in its completion (or release); a claim
+// that is not new charges nothing; a charge is only for its customer and
+// its allowance.
+func TestDeliveryChargeNotUsedIsGivenBack(t *testing.T) {
+	s, outside, _ := countedStore(t)
+	bg := context.Background()
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	from := channel.Address{Channel: channel.LINE, ID: "U4af4980629"}
+	_, err := s.RecipientLimits().Take(bg, channel.Address{Channel: channel.LINE, ID: "U0"}, now, time.Second, 2)
+	require.NoError(t, err)
+	used := func() time.Duration { // how far the customer's allowance is charged
+		t.Helper()
+		v, err := outside.Client().Get(bg, outside.Key("rl", from.String())).Int64()
+		if errors.Is(err, goredis.Nil) {
+			return 0
+		}
+		require.NoError(t, err)
+		return time.Duration(v-now.UnixMicro()) * time.Microsecond
+	}
+	deliver := func(id string) (context.Context, string, channel.ClaimStatus) {
+		t.Helper()
+		e := channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: id, From: from, Time: now}
+		ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
+		key := channel.DedupeKey(e.Channel, e.ID)
+		st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+		require.NoError(t, err)
+		return ctx, key, st
+	}
+
+	ctx, key, st := deliver("m1")
+	require.Equal(t, channel.ClaimNew, st)
+	require.Equal(t, time.Second, used())
+	_, _, st = deliver("m1") // a redelivery while the first is in flight
+	require.Equal(t, channel.ClaimInFlight, st)
+	require.Equal(t, time.Second, used(), "a claim that is not new charges nothing")
+	// Another allowance, or another customer: the charge is not theirs.
+	wait, err := s.RecipientLimits().Take(ctx, from, now, time.Second, 3)
+	require.NoError(t, err)
+	require.Zero(t, wait)
+	require.Equal(t, 2*time.Second, used())
+	require.NoError(t, s.Dedupe().Complete(ctx, key, now, time.Hour))
+	require.Equal(t, time.Second, used(), "the completion gave the unused charge back")
+
+	ctx, key, st = deliver("m2")
+	require.Equal(t, channel.ClaimNew, st)
+	require.Equal(t, 2*time.Second, used())
+	require.NoError(t, s.Dedupe().Release(ctx, key))
+	require.Equal(t, time.Second, used(), "so did the release")
+	ctx, key, _ = deliver("m3")
+	require.NoError(t, s.Dedupe().Complete(ctx, key, now, time.Hour))
+	require.NoError(t, s.Dedupe().Complete(ctx, key, now, time.Hour))
+	require.Equal(t, time.Second, used(), "given back once")
 }
 
 // TestDeliveryReadsItsOwnWrites: a Load after a Save in the same delivery
@@ -165,4 +237,65 @@ func TestDeliveryWriteFailureIsReported(t *testing.T) {
 	require.NoError(t, s.Client().Close())
 	_, err = s.RecipientLimits().Take(ctx, from, now, time.Second, 1)
 	require.ErrorIs(t, err, goredis.ErrClosed)
+}
+
+// noScript answers NOSCRIPT, as a server that lost its scripts (a
+// restart, SCRIPT FLUSH) does, to every EVALSHA of the next pipeline, and
+// passes the rest on. Flushing the shared test server would disturb the
+// other packages' tests.
+type noScript struct{ armed atomic.Bool }
+
+func (h *noScript) DialHook(next goredis.DialHook) goredis.DialHook          { return next }
+func (h *noScript) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook { return next }
+func (h *noScript) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		if !h.armed.CompareAndSwap(true, false) {
+			return next(ctx, cmds)
+		}
+		var rest []goredis.Cmder
+		for _, c := range cmds {
+			if c.Name() == "evalsha" {
+				c.SetErr(errors.New("NOSCRIPT No matching script. Please use EVAL."))
+				continue
+			}
+			rest = append(rest, c)
+		}
+		return next(ctx, rest)
+	}
+}
+
+// TestDeliveryAfterScriptFlush: pipelines send scripts by SHA1; when the
+// server has lost them the commands it answered NOSCRIPT are sent again
+// with their bodies, and the calls' answers are right.
+func TestDeliveryAfterScriptFlush(t *testing.T) {
+	s, outside, trips := countedStore(t)
+	lose := &noScript{}
+	s.Client().AddHook(lose)
+	bg := context.Background()
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	from := channel.Address{Channel: channel.WeChat, ID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
+	_, err := s.RecipientLimits().Take(bg, from, now, time.Second, 1)
+	require.NoError(t, err)
+	trips.take()
+
+	lose.armed.Store(true)
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.WeChat, ID: "m.1", From: from, Time: now}
+	ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
+	key := channel.DedupeKey(e.Channel, e.ID)
+	st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, channel.ClaimNew, st)
+	require.False(t, lose.armed.Load())
+	require.EqualValues(t, 2, trips.take(), "the pipeline, then its scripts again with their bodies")
+	wait, err := s.RecipientLimits().Take(ctx, from, now, time.Second, 1)
+	require.NoError(t, err)
+	require.Equal(t, time.Second, wait, "the claim found no room: the take asked the server")
+	require.NoError(t, s.Dedupe().Complete(ctx, key, now, time.Hour))
+	st, err = outside.Dedupe().Claim(bg, key, now, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, channel.ClaimDone, st)
+	seen, ok, err := outside.Windows().LastSeen(bg, from)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.True(t, seen.Equal(now))
 }

@@ -3,6 +3,7 @@ package redis
 import (
 	"errors"
 	"strings"
+	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -12,6 +13,12 @@ import (
 type Store struct {
 	rdb    goredis.UniversalClient
 	prefix string
+	// cluster: rdb is a Redis Cluster client, whose scripts may not touch
+	// keys in two slots, so a claim does not charge an allowance.
+	cluster bool
+	// limits holds, per channel.Kind, the allowance the last
+	// RecipientLimitStore.Take on the channel asked for.
+	limits sync.Map
 }
 
 // ErrNoClient is returned by New for a nil client.
@@ -27,7 +34,8 @@ func New(client goredis.UniversalClient, prefix string) (*Store, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, ":") {
 		prefix += ":"
 	}
-	return &Store{rdb: client, prefix: prefix}, nil
+	_, cluster := client.(*goredis.ClusterClient)
+	return &Store{rdb: client, prefix: prefix, cluster: cluster}, nil
 }
 
 // Client returns the client given to New.

@@ -24,7 +24,7 @@ var _ channel.WindowStore = (*WindowStore)(nil)
 
 // touchScript keeps the later time: KEYS[1]; ARGV at_ns (a string, exact),
 // px.
-var touchScript = goredis.NewScript(`
+var touchScript = pipelineScript(`
 local v = redis.call('GET', KEYS[1])
 if v and (#v > #ARGV[1] or (#v == #ARGV[1] and v >= ARGV[1])) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -42,7 +42,7 @@ func (w *WindowStore) Touch(ctx context.Context, a channel.Address, at time.Time
 		return nil
 	}
 	err := w.s.pipelined(ctx, func(p goredis.Pipeliner) {
-		touchScript.Eval(ctx, p, []string{w.key(a)}, strconv.FormatInt(at.UnixNano(), 10), px(ttl))
+		touchScript.EvalSha(ctx, p, []string{w.key(a)}, strconv.FormatInt(at.UnixNano(), 10), px(ttl))
 	})
 	if err != nil {
 		return fmt.Errorf("redis: window touch: %w", err)
@@ -78,25 +78,56 @@ func (s *Store) RecipientLimits() *RecipientLimitStore { return &RecipientLimitS
 
 var _ channel.RecipientLimitStore = (*RecipientLimitStore)(nil)
 
+// gcraLua charges one send to the allowance at key k (GCRA: the value is
+// the theoretical arrival time, Unix µs, exact in Lua's numbers) at now
+// with interval every and burst tolerance tau, all µs, and returns 0; or
+// charges nothing and returns the wait in µs.
+const gcraLua = `
+local function gcra(k, now, every, tau)
+	local tat = tonumber(redis.call('GET', k) or now)
+	if tat < now then tat = now end
+	if tat - now > tau then return tat - now - tau end
+	local next = tat + every
+	redis.call('SET', k, string.format('%d', next), 'PX', math.max(1, math.ceil((next - now) / 1000)))
+	return 0
+end
+`
+
 // takeScript: KEYS[1]; ARGV now_us, every_us, tau_us. Returns 0 when
 // charged, else the wait in µs.
-var takeScript = goredis.NewScript(`
-local now = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
-if tat < now then tat = now end
-local tau = tonumber(ARGV[3])
-if tat - now > tau then return tat - now - tau end
-local next = tat + tonumber(ARGV[2])
+var takeScript = pipelineScript(gcraLua + `
+return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))`)
+
+// refundScript gives back one charge of every_us (ARGV[2]) to the
+// allowance at KEYS[1] at now_us (ARGV[1]).
+var refundScript = pipelineScript(`
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if not tat then return 0 end
+local now, next = tonumber(ARGV[1]), tat - tonumber(ARGV[2])
+if next <= now then return redis.call('DEL', KEYS[1]) end
 redis.call('SET', KEYS[1], string.format('%d', next), 'PX', math.max(1, math.ceil((next - now) / 1000)))
-return 0`)
+return 1`)
+
+// allowance is a per-recipient limit in the scripts' units (µs).
+type allowance struct{ every, tau int64 }
+
+func (s *Store) limitKey(a channel.Address) string { return s.prefix + "rl:" + a.String() }
 
 // Take implements channel.RecipientLimitStore in one round trip, which
-// also carries the writes the delivery in ctx has waiting (see Store).
+// also carries the writes the delivery in ctx has waiting — or in none,
+// when the claim of that delivery charged a's allowance already (see
+// Store). It remembers every and burst per channel, so that the claims of
+// later deliveries on the channel can charge the customer's allowance.
 func (r *RecipientLimitStore) Take(ctx context.Context, a channel.Address, now time.Time, every time.Duration, burst int) (time.Duration, error) {
 	e := every.Microseconds()
+	al := allowance{every: e, tau: e * int64(max(burst, 1)-1)}
+	r.s.limits.Store(a.Channel, al)
+	if r.s.reserved(ctx, a, al) {
+		return 0, nil
+	}
 	var take *goredis.Cmd
 	err := r.s.pipelined(ctx, func(p goredis.Pipeliner) {
-		take = takeScript.Eval(ctx, p, []string{r.s.prefix + "rl:" + a.String()}, now.UnixMicro(), e, e*int64(max(burst, 1)-1))
+		take = takeScript.EvalSha(ctx, p, []string{r.s.limitKey(a)}, now.UnixMicro(), al.every, al.tau)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("redis: recipient limit: %w", err)
