@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/messenger"
 )
@@ -32,9 +33,9 @@ type Server struct {
 	srv *httptest.Server
 
 	faults   meta.Faults
-	requests meta.Log[Request]
-	sent     meta.Log[Sent]
-	actions  meta.Log[string]
+	requests fakefault.Log[Request]
+	sent     fakefault.Log[Sent]
+	actions  fakefault.Log[string]
 
 	mu          sync.Mutex
 	attachments map[string]bool

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/whatsapp"
 )
@@ -36,8 +37,8 @@ type Server struct {
 	srv *httptest.Server
 
 	faults   meta.Faults
-	requests meta.Log[Request]
-	sent     meta.Log[Sent]
+	requests fakefault.Log[Request]
+	sent     fakefault.Log[Sent]
 
 	mu        sync.Mutex
 	media     map[string]storedMedia
