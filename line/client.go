@@ -255,7 +255,7 @@ func (c *Client) unknown(r request, tries *transport.Attempts, err error) error 
 	if r.msg == nil || tries.Last() != transport.Unknown {
 		return err
 	}
-	return &channel.DeliveryError{Channel: channel.LINE, Message: r.msg, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+	return tries.DeliveryError(channel.LINE, r.msg, err)
 }
 
 // doJSON is do followed by decoding a JSON answer into out (nil: discard).
@@ -274,8 +274,7 @@ func (c *Client) doJSON(ctx context.Context, r request, out any) (*transport.Att
 	if err := json.NewDecoder(io.LimitReader(res.resp.Body, 1<<20)).Decode(out); err != nil {
 		err = fmt.Errorf("line: %s %s: decode response: %w", r.method, pathOf(r.url), err)
 		if r.msg != nil {
-			return res.tries, &channel.DeliveryError{Channel: channel.LINE, Message: r.msg,
-				Attempted: res.tries.At(), Attempts: res.tries.Count(), Err: err}
+			return res.tries, res.tries.DeliveryError(channel.LINE, r.msg, err)
 		}
 		return res.tries, err
 	}

@@ -140,8 +140,7 @@ func (c *Client) Send(ctx context.Context, m *channel.Message) (channel.Receipt,
 			return rc, err
 		case tries.Uncertain():
 			// An earlier attempt may have used the token and been delivered.
-			return rc, &channel.DeliveryError{Channel: channel.LINE, Message: m,
-				Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+			return rc, tries.DeliveryError(channel.LINE, m, err)
 		case m.NoPush:
 			return rc, fmt.Errorf("%w: %w", ErrPushNotAllowed, err)
 		}

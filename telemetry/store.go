@@ -12,32 +12,36 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// storeSpan starts a switchboard.store span for op (e.g. "dedupe.claim");
-// end records the outcome. Without a tracer it costs nothing.
-func (t *Telemetry) storeSpan(ctx context.Context, op string) (context.Context, func(error)) {
-	if !t.tracing() {
-		return ctx, func(error) {}
-	}
+// inStoreSpan runs call inside a switchboard.store span for op (e.g.
+// "dedupe.claim") and records its outcome; the wrappers below only exist
+// when there is a tracer.
+func (t *Telemetry) inStoreSpan(ctx context.Context, op string, call func(context.Context) error) error {
 	ctx, span := t.tracer.Start(ctx, "switchboard.store", trace.WithSpanKind(trace.SpanKindClient))
-	return ctx, func(err error) {
-		if span.IsRecording() {
-			span.SetAttributes(attribute.String("switchboard.store.op", op), attribute.String("switchboard.outcome", Outcome(err)))
-			if err != nil {
-				span.SetStatus(codes.Error, "store error")
-			}
+	err := call(ctx)
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("switchboard.store.op", op), attribute.String("switchboard.outcome", Outcome(err)))
+		if err != nil {
+			span.SetStatus(codes.Error, "store error")
 		}
-		span.End()
 	}
+	span.End()
+	return err
+}
+
+// ifTracing returns traced when t has a tracer, else plain: a store is
+// wrapped only when its spans go somewhere.
+func ifTracing[S any](t *Telemetry, plain, traced S) S {
+	if !t.tracing() {
+		return plain
+	}
+	return traced
 }
 
 // DedupeStore returns s with a switchboard.store span around each call
 // (attributes: switchboard.store.op, switchboard.outcome; never the key,
 // which holds a message id). Without a tracer provider it returns s.
 func (t *Telemetry) DedupeStore(s channel.DedupeStore) channel.DedupeStore {
-	if !t.tracing() {
-		return s
-	}
-	return tracedDedupe{t, s}
+	return ifTracing[channel.DedupeStore](t, s, tracedDedupe{t, s})
 }
 
 type tracedDedupe struct {
@@ -45,34 +49,26 @@ type tracedDedupe struct {
 	s channel.DedupeStore
 }
 
-func (d tracedDedupe) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
-	ctx, end := d.t.storeSpan(ctx, "dedupe.claim")
-	st, err := d.s.Claim(ctx, key, now, lease)
-	end(err)
+func (d tracedDedupe) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (st channel.ClaimStatus, err error) {
+	err = d.t.inStoreSpan(ctx, "dedupe.claim", func(ctx context.Context) (err error) {
+		st, err = d.s.Claim(ctx, key, now, lease)
+		return err
+	})
 	return st, err
 }
 
 func (d tracedDedupe) Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error {
-	ctx, end := d.t.storeSpan(ctx, "dedupe.complete")
-	err := d.s.Complete(ctx, key, now, ttl)
-	end(err)
-	return err
+	return d.t.inStoreSpan(ctx, "dedupe.complete", func(ctx context.Context) error { return d.s.Complete(ctx, key, now, ttl) })
 }
 
 func (d tracedDedupe) Release(ctx context.Context, key string) error {
-	ctx, end := d.t.storeSpan(ctx, "dedupe.release")
-	err := d.s.Release(ctx, key)
-	end(err)
-	return err
+	return d.t.inStoreSpan(ctx, "dedupe.release", func(ctx context.Context) error { return d.s.Release(ctx, key) })
 }
 
 // WindowStore returns s with a switchboard.store span around each call.
 // Without a tracer provider it returns s.
 func (t *Telemetry) WindowStore(s channel.WindowStore) channel.WindowStore {
-	if !t.tracing() {
-		return s
-	}
-	return tracedWindows{t, s}
+	return ifTracing[channel.WindowStore](t, s, tracedWindows{t, s})
 }
 
 type tracedWindows struct {
@@ -81,26 +77,21 @@ type tracedWindows struct {
 }
 
 func (w tracedWindows) Touch(ctx context.Context, a channel.Address, at time.Time, ttl time.Duration) error {
-	ctx, end := w.t.storeSpan(ctx, "window.touch")
-	err := w.s.Touch(ctx, a, at, ttl)
-	end(err)
-	return err
+	return w.t.inStoreSpan(ctx, "window.touch", func(ctx context.Context) error { return w.s.Touch(ctx, a, at, ttl) })
 }
 
-func (w tracedWindows) LastSeen(ctx context.Context, a channel.Address) (time.Time, bool, error) {
-	ctx, end := w.t.storeSpan(ctx, "window.last_seen")
-	at, ok, err := w.s.LastSeen(ctx, a)
-	end(err)
+func (w tracedWindows) LastSeen(ctx context.Context, a channel.Address) (at time.Time, ok bool, err error) {
+	err = w.t.inStoreSpan(ctx, "window.last_seen", func(ctx context.Context) (err error) {
+		at, ok, err = w.s.LastSeen(ctx, a)
+		return err
+	})
 	return at, ok, err
 }
 
 // RecipientLimitStore returns s with a switchboard.store span around each
 // call. Without a tracer provider it returns s.
 func (t *Telemetry) RecipientLimitStore(s channel.RecipientLimitStore) channel.RecipientLimitStore {
-	if !t.tracing() {
-		return s
-	}
-	return tracedLimits{t, s}
+	return ifTracing[channel.RecipientLimitStore](t, s, tracedLimits{t, s})
 }
 
 type tracedLimits struct {
@@ -108,10 +99,11 @@ type tracedLimits struct {
 	s channel.RecipientLimitStore
 }
 
-func (l tracedLimits) Take(ctx context.Context, a channel.Address, now time.Time, every time.Duration, burst int) (time.Duration, error) {
-	ctx, end := l.t.storeSpan(ctx, "limit.take")
-	d, err := l.s.Take(ctx, a, now, every, burst)
-	end(err)
+func (l tracedLimits) Take(ctx context.Context, a channel.Address, now time.Time, every time.Duration, burst int) (d time.Duration, err error) {
+	err = l.t.inStoreSpan(ctx, "limit.take", func(ctx context.Context) (err error) {
+		d, err = l.s.Take(ctx, a, now, every, burst)
+		return err
+	})
 	return d, err
 }
 
@@ -119,10 +111,7 @@ func (l tracedLimits) Take(ctx context.Context, a channel.Address, now time.Time
 // switchboard.store span around each call. Without a tracer provider it
 // returns s.
 func (t *Telemetry) StateStore(s autoreply.StateStore) autoreply.StateStore {
-	if !t.tracing() {
-		return s
-	}
-	return tracedState{t, s}
+	return ifTracing[autoreply.StateStore](t, s, tracedState{t, s})
 }
 
 type tracedState struct {
@@ -130,23 +119,18 @@ type tracedState struct {
 	s autoreply.StateStore
 }
 
-func (c tracedState) Load(ctx context.Context, a channel.Address, now time.Time) (autoreply.Conversation, bool, error) {
-	ctx, end := c.t.storeSpan(ctx, "conversation.load")
-	v, ok, err := c.s.Load(ctx, a, now)
-	end(err)
+func (c tracedState) Load(ctx context.Context, a channel.Address, now time.Time) (v autoreply.Conversation, ok bool, err error) {
+	err = c.t.inStoreSpan(ctx, "conversation.load", func(ctx context.Context) (err error) {
+		v, ok, err = c.s.Load(ctx, a, now)
+		return err
+	})
 	return v, ok, err
 }
 
 func (c tracedState) Save(ctx context.Context, a channel.Address, v autoreply.Conversation, expires time.Time) error {
-	ctx, end := c.t.storeSpan(ctx, "conversation.save")
-	err := c.s.Save(ctx, a, v, expires)
-	end(err)
-	return err
+	return c.t.inStoreSpan(ctx, "conversation.save", func(ctx context.Context) error { return c.s.Save(ctx, a, v, expires) })
 }
 
 func (c tracedState) Delete(ctx context.Context, a channel.Address) error {
-	ctx, end := c.t.storeSpan(ctx, "conversation.delete")
-	err := c.s.Delete(ctx, a)
-	end(err)
-	return err
+	return c.t.inStoreSpan(ctx, "conversation.delete", func(ctx context.Context) error { return c.s.Delete(ctx, a) })
 }

@@ -253,7 +253,7 @@ func (c *Client) do(ctx context.Context, r request, q url.Values, out any) error
 		if r.msg == nil {
 			return err
 		}
-		return &channel.DeliveryError{Channel: channel.WeChat, Message: r.msg, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+		return tries.DeliveryError(channel.WeChat, r.msg, err)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -185,13 +185,12 @@ func messengerPlatform(t *testing.T, hc *http.Client) platform {
 			return count(srv.Sent(), func(s messengertest.Sent) bool { return s.Text == text })
 		},
 		inject: func(f fault) {
-			mf := metaFault(f, messenger.CodeRateLimit)
-			srv.Inject(messengertest.Fault(mf))
+			srv.Inject(metaFault(f, messenger.CodeRateLimit))
 		},
 	}
 }
 
-// metaFault maps a row onto a Graph fault (both Meta fakes share the shape).
+// metaFault maps a row onto a Graph fault (both Meta fakes share the type).
 func metaFault(f fault, throttleCode int) whatsapptest.Fault {
 	mf := whatsapptest.Fault{Path: "/messages", AfterAccept: f.after}
 	mf.Status, mf.Reset, mf.Delay = f.wire()

@@ -1,4 +1,4 @@
-// Package fakefault is the fault injection the four fake platforms
+// Package fakefault is the fault injection (and the request log) the four fake platforms
 // (whatsapptest, messengertest, linetest, wechattest) share, so each offers
 // the same shape: a Fault with Path, Status, Delay, Reset, AfterAccept,
 // RetryAfter and Times fields (plus the platform's own error code fields),
@@ -170,4 +170,33 @@ func reset(w http.ResponseWriter) {
 		_ = tc.SetLinger(0) // RST rather than FIN, as a crashed peer
 	}
 	_ = conn.Close()
+}
+
+// Log is an append-only record a fake server keeps (requests received,
+// messages accepted, uploads), read back as a copy. The zero value is empty
+// and ready; safe for concurrent use.
+type Log[T any] struct {
+	mu    sync.Mutex
+	items []T
+}
+
+// Add appends v.
+func (l *Log[T]) Add(v T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, v)
+}
+
+// All returns a copy of every item, in order (nil when there is none).
+func (l *Log[T]) All() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]T(nil), l.items...)
+}
+
+// Reset forgets every item.
+func (l *Log[T]) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = nil
 }

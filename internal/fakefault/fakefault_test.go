@@ -84,3 +84,17 @@ func TestServe(t *testing.T) {
 		})
 	}
 }
+
+func TestLog(t *testing.T) {
+	t.Parallel()
+	var l Log[int]
+	assert.Nil(t, l.All())
+	l.Add(1)
+	l.Add(2)
+	all := l.All()
+	assert.Equal(t, []int{1, 2}, all)
+	all[0] = 9
+	assert.Equal(t, []int{1, 2}, l.All(), "All returns a copy")
+	l.Reset()
+	assert.Nil(t, l.All())
+}

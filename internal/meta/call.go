@@ -242,7 +242,7 @@ func (c *Caller) Send(ctx context.Context, m *channel.Message, endpoint string, 
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	unknown := func(err error) error {
-		return &channel.DeliveryError{Channel: c.Kind, Message: m, Attempted: tries.At(), Attempts: tries.Count(), Err: err}
+		return tries.DeliveryError(c.Kind, m, err)
 	}
 	resp, err := c.SendHTTP.Do(req)
 	if err != nil {

@@ -7,37 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 )
-
-// Log is an append-only record a fake server keeps (requests received,
-// messages accepted). The zero value is empty and ready; safe for
-// concurrent use.
-type Log[T any] struct {
-	mu    sync.Mutex
-	items []T
-}
-
-// Add appends v.
-func (l *Log[T]) Add(v T) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.items = append(l.items, v)
-}
-
-// All returns a copy of every item, in order (nil when there is none).
-func (l *Log[T]) All() []T {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]T(nil), l.items...)
-}
-
-// Reset forgets every item.
-func (l *Log[T]) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.items = nil
-}
 
 // Default sets *p to v when *p is empty: a fake's config defaults.
 func Default(p *string, v string) {

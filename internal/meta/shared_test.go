@@ -196,20 +196,6 @@ func TestNewCaller(t *testing.T) {
 	}
 }
 
-func TestLog(t *testing.T) {
-	t.Parallel()
-	var l Log[int]
-	assert.Nil(t, l.All())
-	l.Add(1)
-	l.Add(2)
-	all := l.All()
-	assert.Equal(t, []int{1, 2}, all)
-	all[0] = 9
-	assert.Equal(t, []int{1, 2}, l.All(), "All returns a copy")
-	l.Reset()
-	assert.Nil(t, l.All())
-}
-
 func TestFakeRequestPlumbing(t *testing.T) {
 	t.Parallel()
 	r := httptest.NewRequest(http.MethodPost, "/v26.0/me/messages?access_token=tok&x=1", strings.NewReader("0123456789"))

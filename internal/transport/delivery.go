@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/switchboard-go/switchboard/channel"
 )
 
 // Outcome is what one attempt of a request tells about whether the server
@@ -140,11 +142,13 @@ func (a *Attempts) Count() int {
 	return a.n
 }
 
-// At is when the last attempt started (zero before the first).
-func (a *Attempts) At() time.Time {
+// DeliveryError wraps err, the failure of a send of m on kind whose
+// delivery the attempts left open, in a *channel.DeliveryError with when
+// the last attempt started and how many were made.
+func (a *Attempts) DeliveryError(kind channel.Kind, m *channel.Message, err error) *channel.DeliveryError {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.at
+	return &channel.DeliveryError{Channel: kind, Message: m, Attempted: a.at, Attempts: a.n, Err: err}
 }
 
 // Last is the Outcome of the last attempt.

@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchboard-go/switchboard/channel"
 )
 
 func TestUnsent(t *testing.T) {
@@ -155,6 +157,10 @@ func TestSendCheckConnections(t *testing.T) {
 		assert.EqualValues(t, 1, n.Load(), "not retried")
 		assert.Equal(t, Unknown, tries.Last())
 		assert.True(t, strings.Contains(err.Error(), "EOF") || strings.Contains(err.Error(), "reset"), "%v", err)
+		m := &channel.Message{Text: "hi"}
+		de := tries.DeliveryError(channel.LINE, m, err)
+		assert.Equal(t, channel.DeliveryError{Channel: channel.LINE, Message: m, Attempted: de.Attempted, Attempts: 1, Err: err}, *de)
+		assert.False(t, de.Attempted.IsZero(), "when the attempt started")
 	})
 }
 

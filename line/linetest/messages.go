@@ -218,7 +218,7 @@ func (s *Server) record(kind string, to []string, token, key, reqID string, msgs
 		QuoteToken string `json:"quoteToken"`
 	}
 	if kind == "multicast" || kind == "broadcast" { // LINE answers {} to these
-		s.sent = append(s.sent, sent)
+		s.sent.Add(sent)
 		return answer{status: http.StatusOK, body: struct{}{}}
 	}
 	out := make([]sentMessage, 0, len(msgs))
@@ -228,7 +228,7 @@ func (s *Server) record(kind string, to []string, token, key, reqID string, msgs
 		sent.IDs = append(sent.IDs, id)
 		out = append(out, sentMessage{ID: id, QuoteToken: "q" + id})
 	}
-	s.sent = append(s.sent, sent)
+	s.sent.Add(sent)
 	return answer{status: http.StatusOK, body: map[string]any{"sentMessages": out}}
 }
 

@@ -67,7 +67,7 @@ type Server struct {
 	mu           sync.Mutex
 	seq          int64
 	requests     []Request
-	sent         []Sent
+	sent         fakefault.Log[Sent]
 	replyTokens  map[string]*replyToken
 	acceptedKeys map[string]string // retry key → request id
 	faults       fakefault.Queue[Fault]
@@ -200,11 +200,7 @@ func (s *Server) Requests() []Request {
 }
 
 // Sent returns a copy of every accepted send so far, in order.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
+func (s *Server) Sent() []Sent { return s.sent.All() }
 
 // Usage is the number of additional messages counted this "month".
 func (s *Server) Usage() int64 {

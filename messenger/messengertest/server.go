@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/messenger"
 )
@@ -32,9 +33,9 @@ type Server struct {
 	srv *httptest.Server
 
 	faults   meta.Faults
-	requests meta.Log[Request]
-	sent     meta.Log[Sent]
-	actions  meta.Log[string]
+	requests fakefault.Log[Request]
+	sent     fakefault.Log[Sent]
+	actions  fakefault.Log[string]
 
 	mu          sync.Mutex
 	attachments map[string]bool
@@ -157,29 +158,10 @@ func (s *Server) MakeUnavailable(psid string) {
 // recorded (Sent lists it) and then the answer is lost: Status answers an
 // error instead, Reset closes the connection, Delay answers too late for
 // the client.
-type Fault struct {
-	// Path limits the fault to requests whose path ends with it
-	// ("/messages"); empty matches every API request.
-	Path string
-	// Status is the HTTP status; 0 means 400 when Code is set, else no
-	// error answer (a Delay or Reset alone).
-	Status int
-	// Code and Subcode are Meta's error code and subcode.
-	Code, Subcode int
-	// Message overrides the realistic default message.
-	Message string
-	// RetryAfter, when positive, is sent as a Retry-After header.
-	RetryAfter time.Duration
-	// Delay holds the answer back (or until the client gives up); alone,
-	// it makes a slow but successful answer.
-	Delay time.Duration
-	// Reset closes the connection without an answer.
-	Reset bool
-	// AfterAccept accepts and records the request first, then fails.
-	AfterAccept bool
-	// Times is how many matching requests fail; 0 means 1.
-	Times int
-}
+//
+// The type is the one both Meta fakes (whatsapptest, messengertest) share,
+// so a fault reads the same in either.
+type Fault = meta.Fault
 
 // Throttle is the fault Meta answers over a rate limit (613, 4), with
 // Retry-After.
@@ -211,7 +193,7 @@ func Slow(d time.Duration) Fault { return Fault{Delay: d} }
 func (s *Server) PendingFaults() int { return s.faults.Len() }
 
 // Inject queues f: the next f.Times requests matching f.Path fail with it.
-func (s *Server) Inject(f Fault) { s.faults.Push(meta.Fault(f), f.Times) }
+func (s *Server) Inject(f Fault) { s.faults.Push(f, f.Times) }
 
 // LostAnswer is the fault where Meta accepts and records the message and
 // the answer is then lost: a 500 after acceptance.
@@ -222,7 +204,7 @@ func LostAnswer() Fault {
 // FailNext queues faults; each answers one API request, in order.
 func (s *Server) FailNext(faults ...Fault) {
 	for _, f := range faults {
-		s.faults.Push(meta.Fault(f), 1)
+		s.faults.Push(f, 1)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/tracking"
 )
 
@@ -20,7 +21,7 @@ type UPS struct {
 	// ClientID and ClientSecret are the credentials the fake accepts.
 	ClientID, ClientSecret string
 
-	transIDs []string // guarded by fake.mu
+	transIDs fakefault.Log[string]
 }
 
 // NewUPS starts a fake UPS server. Close it when done.
@@ -34,11 +35,7 @@ func NewUPS(o Config) *UPS {
 }
 
 // TransIDs returns the transId header of every tracking call, in order.
-func (u *UPS) TransIDs() []string {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return append([]string(nil), u.transIDs...)
-}
+func (u *UPS) TransIDs() []string { return u.transIDs.All() }
 
 // UPSType renders a normalized status as the UPS status type letter the fake
 // sends.
@@ -91,9 +88,7 @@ func (u *UPS) track(w http.ResponseWriter, r *http.Request) {
 		upsErrors(w, http.StatusBadRequest, "VSS000", "Invalid or missing transId / transactionSrc header")
 		return
 	}
-	u.mu.Lock()
-	u.transIDs = append(u.transIDs, tid)
-	u.mu.Unlock()
+	u.transIDs.Add(tid)
 	if st := u.admit(w); st != 0 {
 		upsErrors(w, st, "SCRIPTED", http.StatusText(st))
 		return

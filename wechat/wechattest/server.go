@@ -81,9 +81,9 @@ type Server struct {
 	seq      int
 	failures []int
 	faults   fakefault.Queue[Fault]
-	sent     []Sent
-	typing   []Typing
-	uploads  []Uploaded
+	sent     fakefault.Log[Sent]
+	typing   fakefault.Log[Typing]
+	uploads  fakefault.Log[Uploaded]
 	msgID    int64
 }
 
@@ -250,11 +250,7 @@ type Sent struct {
 }
 
 // Sent returns the accepted customer-service messages, oldest first.
-func (s *Server) Sent() []Sent {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Sent(nil), s.sent...)
-}
+func (s *Server) Sent() []Sent { return s.sent.All() }
 
 // Typing is one accepted typing command (a plain value).
 type Typing struct {
@@ -264,11 +260,7 @@ type Typing struct {
 }
 
 // Typings returns the accepted typing commands, oldest first.
-func (s *Server) Typings() []Typing {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Typing(nil), s.typing...)
-}
+func (s *Server) Typings() []Typing { return s.typing.All() }
 
 // Uploaded is one accepted media upload (a plain value).
 type Uploaded struct {
@@ -284,11 +276,7 @@ type Uploaded struct {
 }
 
 // Uploads returns the accepted uploads, oldest first.
-func (s *Server) Uploads() []Uploaded {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Uploaded(nil), s.uploads...)
-}
+func (s *Server) Uploads() []Uploaded { return s.uploads.All() }
 
 // errmsg is WeChat's text for the codes the fake answers.
 func errmsg(code int) string {
@@ -542,7 +530,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeCode(w, code)
 		return
 	}
-	s.sent = append(s.sent, rec)
+	s.sent.Add(rec)
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 }
@@ -567,9 +555,7 @@ func (s *Server) typingCmd(w http.ResponseWriter, r *http.Request) {
 		writeCode(w, 40035)
 		return
 	}
-	s.mu.Lock()
-	s.typing = append(s.typing, Typing{ToUser: t.ToUser, Command: t.Command})
-	s.mu.Unlock()
+	s.typing.Add(Typing{ToUser: t.ToUser, Command: t.Command})
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok"})
 }
 
@@ -612,7 +598,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.seq++
 		id := "FAKE_MEDIA_" + strconv.Itoa(s.seq)
-		s.uploads = append(s.uploads, Uploaded{Type: typ, MediaID: id, Filename: p.FileName(), Size: len(data)})
+		s.uploads.Add(Uploaded{Type: typ, MediaID: id, Filename: p.FileName(), Size: len(data)})
 		now := s.now()
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"type": typ, "media_id": id, "created_at": now.Unix()})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/internal/fakefault"
 	"github.com/switchboard-go/switchboard/internal/meta"
 	"github.com/switchboard-go/switchboard/whatsapp"
 )
@@ -36,8 +37,8 @@ type Server struct {
 	srv *httptest.Server
 
 	faults   meta.Faults
-	requests meta.Log[Request]
-	sent     meta.Log[Sent]
+	requests fakefault.Log[Request]
+	sent     fakefault.Log[Sent]
 
 	mu        sync.Mutex
 	media     map[string]storedMedia
@@ -174,29 +175,10 @@ func (s *Server) OpenWindow(to string) {
 // recorded (Sent lists it) and then the answer is lost: Status answers an
 // error instead, Reset closes the connection, Delay answers too late for
 // the client.
-type Fault struct {
-	// Path limits the fault to requests whose path ends with it
-	// ("/messages"); empty matches every API request.
-	Path string
-	// Status is the HTTP status; 0 means 400 when Code is set, else no
-	// error answer (a Delay or Reset alone).
-	Status int
-	// Code and Subcode are Meta's error code and subcode.
-	Code, Subcode int
-	// Message overrides the realistic default message.
-	Message string
-	// RetryAfter, when positive, is sent as a Retry-After header.
-	RetryAfter time.Duration
-	// Delay holds the answer back (or until the client gives up); alone,
-	// it makes a slow but successful answer.
-	Delay time.Duration
-	// Reset closes the connection without an answer.
-	Reset bool
-	// AfterAccept accepts and records the request first, then fails.
-	AfterAccept bool
-	// Times is how many matching requests fail; 0 means 1.
-	Times int
-}
+//
+// The type is the one both Meta fakes (whatsapptest, messengertest) share,
+// so a fault reads the same in either.
+type Fault = meta.Fault
 
 // Throttle is the fault Meta answers over the throughput limit (130429),
 // the pair limit (131056) or another throttling code, with Retry-After.
@@ -228,7 +210,7 @@ func Slow(d time.Duration) Fault { return Fault{Delay: d} }
 func (s *Server) PendingFaults() int { return s.faults.Len() }
 
 // Inject queues f: the next f.Times requests matching f.Path fail with it.
-func (s *Server) Inject(f Fault) { s.faults.Push(meta.Fault(f), f.Times) }
+func (s *Server) Inject(f Fault) { s.faults.Push(f, f.Times) }
 
 // LostAnswer is the fault where Meta accepts and records the message and
 // the answer is then lost: a 500 after acceptance.
@@ -240,7 +222,7 @@ func LostAnswer() Fault {
 // media), in order, before normal service resumes.
 func (s *Server) FailNext(faults ...Fault) {
 	for _, f := range faults {
-		s.faults.Push(meta.Fault(f), 1)
+		s.faults.Push(f, 1)
 	}
 }
 
