@@ -121,19 +121,24 @@ func TestAccuracyHeldOut(t *testing.T) {
 // testdata/README.md): the tuning splits, which the rules and the fallback
 // model learnt from, must meet the targets, except fresh-tune8, which
 // the model learnt without keywords being added and which is held to its score
-// (93.2 %, ar 83/88, de 40/44); the locked splits, never learnt from, are held
+// (93.9 %, ar 84/88, de 40/44); the locked splits, never learnt from, are held
 // to what they scored after the last round (rules and fallback; correct of
 // total: fresh-locked 97.7 %, ar 10/11, de 10/11, zh-Hant 10/11; fresh-locked2
-// 98.7 %, ar 43/44; fresh-locked3 89.1 %, ar 39/44; fresh-locked4 93.9 %, ar
-// 39/44, id 10/11; fresh-locked5 91.8 %, ar 40/44, de 20/22, es, vi and
-// zh-Hant 10/11; fresh-locked6 92.4 %, ar 41/44, de 20/22), so that a change
+// 100 %; fresh-locked3 89.1 %, ar 39/44; fresh-locked4 93.9 %, ar 39/44, id
+// 10/11; fresh-locked5 91.8 %, ar 40/44, de 20/22, es, vi and zh-Hant 10/11;
+// fresh-locked6 93.9 %, ar 41/44, de 21/22; fresh-locked7 90.9 %, ar 41/44,
+// de 17/22, zh-Hant 8/11, en, es, fr, vi and zh-Hans 10/11), so that a change
 // cannot make them worse unnoticed. No message labelled none may get an FAQ
 // answer, except the one small-talk message of fresh-locked6 the fallback
-// answers (5 of 6 get none since round 5). Round 7 (thresholds chosen by
+// answers (5 of 6 get none since round 5) and one of fresh-locked7 (15 of 16
+// get none, as with the round-7 build). Round 7 (thresholds chosen by
 // cross-validation, see TestFallbackCrossValidation) raised the floors of
 // fresh-tune8, fresh-locked4 (per language, from 86.3 %), fresh-locked5 and
-// fresh-locked6, and lowered none. These floors record the unmet goal
-// for Arabic (locked3, locked4) and small talk; they are not targets.
+// fresh-locked6, and lowered none; round 8 (fresh-tune9 learnt, keywords
+// from its misses) raised fresh-tune8, fresh-locked2 and fresh-locked6, and
+// fresh-locked7 fell from 92.0 % (ar 42/44, zh-Hant 9/11) before it. These
+// floors record the unmet goal for Arabic (locked3, locked4), German
+// and Traditional Chinese (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -149,13 +154,15 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune5.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune6.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
-		{"fresh-tune8.jsonl", 2, 0.931, 0.909, 1},
+		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
+		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.977, 0.909, 1},
-		{"fresh-locked2.jsonl", 4, 0.987, 0.977, 1},
+		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.89, 0.886, 1},
 		{"fresh-locked4.jsonl", 5, 0.939, 0.886, 1},
 		{"fresh-locked5.jsonl", 6, 0.918, 0.909, 1},
-		{"fresh-locked6.jsonl", 2, 0.924, 0.909, 0.833},
+		{"fresh-locked6.jsonl", 2, 0.939, 0.931, 0.833},
+		{"fresh-locked7.jsonl", len(corpusLangs), 0.909, 0.727, 0.9375},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
