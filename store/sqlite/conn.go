@@ -49,11 +49,32 @@ func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// preparedOnly returns query's statement if it is prepared already.
+// preparedOnly returns query's statement if it is prepared already;
+// otherwise it notes query for prepareMissing.
 func (d *DB) preparedOnly(query string) *sql.Stmt {
 	d.stmtMu.Lock()
 	defer d.stmtMu.Unlock()
-	return d.stmts[query]
+	st, ok := d.stmts[query]
+	if !ok && len(d.stmts) < maxPrepared {
+		d.missing[query] = struct{}{}
+	}
+	return st
+}
+
+// prepareMissing prepares the statements that ran unprepared inside a
+// transaction. The batch leader calls it once its transaction is over,
+// when the connection is free.
+func (d *DB) prepareMissing() {
+	d.stmtMu.Lock()
+	var qs []string
+	for q := range d.missing {
+		qs = append(qs, q)
+	}
+	clear(d.missing)
+	d.stmtMu.Unlock()
+	for _, q := range qs {
+		_, _ = d.prepared(context.Background(), q) // a failure shows when the statement runs
+	}
 }
 
 // conn is a sqldb.Conn on the database or, inside Tx, on its transaction.
@@ -90,7 +111,16 @@ func (c conn) stmt(ctx context.Context, query string) (querier, error) {
 	return st, nil
 }
 
+// Exec runs query; outside Tx, in a batch (batch.go).
 func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if c.tx == nil {
+		var n int64
+		err := c.d.atomic(ctx, false, func(ctx context.Context, c conn) (err error) {
+			n, err = c.Exec(ctx, query, args...)
+			return err
+		})
+		return n, err
+	}
 	st, err := c.stmt(ctx, query)
 	if err != nil {
 		return 0, err
@@ -102,7 +132,11 @@ func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error
 	return r.RowsAffected()
 }
 
+// QueryRow runs query; outside Tx, in a batch when its row is scanned.
 func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
+	if c.tx == nil {
+		return batchRow{c.d, ctx, query, args}
+	}
 	st, err := c.stmt(ctx, query)
 	if err != nil {
 		return errRow{err}
@@ -110,6 +144,23 @@ func (c conn) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row
 	return st.QueryRowContext(ctx, args...)
 }
 
+// batchRow is a QueryRow outside Tx: Scan runs it in a batch.
+type batchRow struct {
+	d     *DB
+	ctx   context.Context
+	query string
+	args  []any
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	return r.d.atomic(r.ctx, false, func(ctx context.Context, c conn) error {
+		return c.QueryRow(ctx, r.query, r.args...).Scan(dest...)
+	})
+}
+
+// Query runs a query for any number of rows on the database, or on the
+// transaction inside Tx: it is never batched (its rows are read after it
+// returns).
 func (c conn) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
 	st, err := c.stmt(ctx, query)
 	if err != nil {
@@ -122,18 +173,11 @@ func (c conn) Query(ctx context.Context, query string, args ...any) (sqldb.Rows,
 	return rows{r}, nil
 }
 
-// Tx runs f in an immediate transaction (the DB opens with
-// _txlock=immediate), so SQLite's single writer makes f atomic.
+// Tx runs f atomically: in a batch, inside a savepoint of the batch's
+// immediate transaction (the DB opens with _txlock=immediate), so
+// SQLite's single writer makes f atomic.
 func (c conn) Tx(ctx context.Context, f func(sqldb.Conn) error) error {
-	tx, err := c.d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := f(conn{d: c.d, tx: tx}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return c.d.atomic(ctx, true, func(_ context.Context, c conn) error { return f(c) })
 }
 
 // unprepared runs a query that is not kept prepared.

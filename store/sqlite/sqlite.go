@@ -21,13 +21,21 @@ var migrations embed.FS
 
 // DB is one SQLite database file opened for Switchboard's state. It holds a
 // single connection: SQLite allows one writer at a time, and one connection
-// makes every statement a serialized, immediate transaction instead of a
-// SQLITE_BUSY retried in a loop. Safe for concurrent use.
+// serializes the writes instead of retrying SQLITE_BUSY in a loop. The
+// stores' statements and transactions made at the same time share one
+// immediate transaction and its commit (group commit, batch.go); each call
+// still returns only once its writes are committed. Safe for concurrent use.
 type DB struct {
 	db *sql.DB
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt // by query text, prepared once (conn.go)
+	stmtMu  sync.Mutex
+	stmts   map[string]*sql.Stmt // by query text, prepared once (conn.go)
+	missing map[string]struct{}  // texts met unprepared inside a transaction
+
+	batchMu sync.Mutex
+	queue   []*request // waiting for the next batch (batch.go)
+	leading bool       // a batch is running
+	batches int        // batches run, for tests; under batchMu
 }
 
 // Open opens (creating if needed) the SQLite file at path in WAL mode with a
@@ -54,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
-	d := &DB{db: db, stmts: make(map[string]*sql.Stmt)}
+	d := &DB{db: db, stmts: make(map[string]*sql.Stmt), missing: make(map[string]struct{})}
 	if err := d.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
