@@ -21,7 +21,19 @@ const (
 	ClaimInFlight
 	// ClaimDone: the event was handled before; acknowledge it.
 	ClaimDone
+	// ClaimTakenOver: the caller now holds the claim, as with ClaimNew, but
+	// took it from an earlier holder whose lease ran out before it
+	// completed or released it — a process that stopped mid-way, after or
+	// before sending its reply. Dedupe handles the event with
+	// Delivery.TakenOver set, so GuardTakeover keeps its replies from going
+	// out blindly a second time.
+	ClaimTakenOver
 )
+
+// TakeoverMemory is how long after its lease ran out a store remembers an
+// abandoned claim, so that the claim that takes it reports ClaimTakenOver
+// rather than ClaimNew. Platforms redeliver well within it.
+const TakeoverMemory = 24 * time.Hour
 
 // String names the status.
 func (s ClaimStatus) String() string {
@@ -32,6 +44,8 @@ func (s ClaimStatus) String() string {
 		return "in flight"
 	case ClaimDone:
 		return "done"
+	case ClaimTakenOver:
+		return "taken over"
 	}
 	return fmt.Sprintf("ClaimStatus(%d)", int(s))
 }
@@ -48,8 +62,10 @@ func (s ClaimStatus) String() string {
 // Implementations must be safe for concurrent use.
 type DedupeStore interface {
 	// Claim takes key for the caller until now+lease if it is free (never
-	// claimed, released, or its lease or TTL ran out) and reports ClaimNew;
-	// otherwise it reports ClaimInFlight or ClaimDone and changes nothing.
+	// claimed, released, or its TTL ran out) and reports ClaimNew, or if an
+	// in-flight claim's lease ran out and reports ClaimTakenOver (after
+	// TakeoverMemory past the lease, ClaimNew will do); otherwise it reports
+	// ClaimInFlight or ClaimDone and changes nothing.
 	Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (ClaimStatus, error)
 	// Complete marks key done until now+ttl.
 	Complete(ctx context.Context, key string, now time.Time, ttl time.Duration) error
@@ -106,7 +122,11 @@ const waitPoll = 20 * time.Millisecond
 //   - when h fails, the claim is released and h's error returned, so the
 //     platform's redelivery is handled;
 //   - when the store fails, the error wraps ErrUnavailable and h is not
-//     called: the adapter answers 5xx and the platform redelivers.
+//     called: the adapter answers 5xx and the platform redelivers;
+//   - a redelivery after an earlier holder stopped mid-way (its lease ran
+//     out: ClaimTakenOver) reaches h with Delivery.TakenOver set: what the
+//     earlier holder sent is unknown, and GuardTakeover turns the replies
+//     into unknown deliveries for the outbox instead of second copies.
 //
 // The context given to the store and to h carries the event as a Delivery
 // (DeliveryFrom), so a store can share work across the delivery's calls.
@@ -135,7 +155,8 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 		return d.next.HandleEvent(ctx, e)
 	}
 	key := DedupeKey(e.Channel, e.ID)
-	ctx = WithDelivery(ctx, &Delivery{Event: e})
+	dl := &Delivery{Event: e}
+	ctx = WithDelivery(ctx, dl)
 	st, err := d.claim(ctx, key)
 	if err != nil {
 		return err
@@ -147,6 +168,8 @@ func (d *dedupeHandler) HandleEvent(ctx context.Context, e Event) error {
 	case ClaimInFlight:
 		d.duplicate(ctx, e)
 		return fmt.Errorf("%w: %s %s", ErrInFlight, e.Channel, e.ID)
+	case ClaimTakenOver:
+		dl.TakenOver = true
 	}
 	if err := d.next.HandleEvent(ctx, e); err != nil {
 		if rerr := d.cfg.Store.Release(context.WithoutCancel(ctx), key); rerr != nil {
@@ -238,13 +261,17 @@ func NewMemoryDedupeStore(maxKeys int) *MemoryDedupeStore {
 func (s *MemoryDedupeStore) Claim(_ context.Context, key string, now time.Time, lease time.Duration) (ClaimStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.claims[key]; ok && c.until.After(now) {
+	c, ok := s.claims[key]
+	if ok && c.until.After(now) {
 		if c.done {
 			return ClaimDone, nil
 		}
 		return ClaimInFlight, nil
 	}
 	s.put(key, memClaim{until: now.Add(lease)})
+	if ok && !c.done && c.until.Add(TakeoverMemory).After(now) {
+		return ClaimTakenOver, nil
+	}
 	return ClaimNew, nil
 }
 

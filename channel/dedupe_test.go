@@ -176,7 +176,8 @@ func TestDedupeWaitsForInFlightOutcome(t *testing.T) {
 }
 
 // TestDedupeLeaseExpiry: a claim whose holder died (no Complete, no
-// Release) can be taken again once its lease runs out, and not before.
+// Release) can be taken again once its lease runs out, and not before; the
+// taker learns it takes over.
 func TestDedupeLeaseExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -187,7 +188,7 @@ func TestDedupeLeaseExpiry(t *testing.T) {
 	st, _ = s.Claim(ctx, "k", t0.Add(59*time.Second), time.Minute)
 	assert.Equal(t, channel.ClaimInFlight, st)
 	st, _ = s.Claim(ctx, "k", t0.Add(time.Minute), time.Minute)
-	assert.Equal(t, channel.ClaimNew, st, "lease ran out")
+	assert.Equal(t, channel.ClaimTakenOver, st, "lease ran out")
 	require.NoError(t, s.Complete(ctx, "k", t0.Add(time.Minute), time.Hour))
 	require.NoError(t, s.Release(ctx, "k"))
 	st, _ = s.Claim(ctx, "k", t0.Add(2*time.Minute), time.Minute)
@@ -253,4 +254,49 @@ func TestDedupeKeysAgreeWithStore(t *testing.T) {
 		st, _ = store.Claim(ctx, k, t0, time.Hour)
 		assert.Equal(t, channel.ClaimNew, st, "%q is a key of its own", k)
 	}
+}
+
+// TestDedupeTakeover: a redelivery after the holder of its claim stopped
+// mid-way reaches the handler with Delivery.TakenOver, and GuardTakeover
+// turns its replies into unknown deliveries instead of second copies;
+// sends outside such a delivery go out.
+func TestDedupeTakeover(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := channel.NewMemoryDedupeStore(16)
+	clock := channeltest.NewClock(t0)
+	var sent []string
+	out := channel.GuardTakeover()(channel.SenderFunc(func(_ context.Context, m *channel.Message) (channel.Receipt, error) {
+		sent = append(sent, m.Text)
+		return channel.Receipt{}, nil
+	}))
+	var taken []bool
+	var sendErrs []error
+	h := channel.Dedupe(channel.HandlerFunc(func(ctx context.Context, e channel.Event) error {
+		taken = append(taken, channel.DeliveryFrom(ctx).TakenOver)
+		_, err := out.Send(ctx, &channel.Message{To: e.From, Text: "reply to " + e.ID})
+		sendErrs = append(sendErrs, err)
+		return nil
+	}), channel.DedupeConfig{Store: store, Clock: clock.Now, Lease: time.Minute})
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: "ev1", From: channel.Address{Channel: channel.LINE, ID: "U1"}}
+
+	// An instance claimed ev1 and stopped: no Complete, no Release.
+	st, err := store.Claim(ctx, channel.DedupeKey(e.Channel, e.ID), t0, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, channel.ClaimNew, st)
+	clock.Set(t0.Add(time.Minute))
+	require.NoError(t, h.HandleEvent(ctx, e))
+	require.Equal(t, []bool{true}, taken)
+	require.ErrorIs(t, sendErrs[0], channel.ErrTakenOver)
+	require.ErrorIs(t, sendErrs[0], channel.ErrDeliveryUnknown)
+	assert.Equal(t, channel.OutboxUnknown, channel.OutboxStateOf(sendErrs[0]))
+	assert.Empty(t, sent, "nothing sent blindly a second time")
+	require.NoError(t, h.HandleEvent(ctx, e), "the taken-over delivery completed")
+	require.Len(t, taken, 1, "and is not handled again")
+
+	e.ID = "ev2"
+	require.NoError(t, h.HandleEvent(ctx, e))
+	assert.Equal(t, []bool{true, false}, taken)
+	assert.NoError(t, sendErrs[1])
+	assert.Equal(t, []string{"reply to ev2"}, sent)
 }

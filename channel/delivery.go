@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -19,6 +20,11 @@ import (
 type Delivery struct {
 	// Event is the event being handled.
 	Event Event
+	// TakenOver: an earlier holder of this event's claim stopped before it
+	// completed or released it (ClaimTakenOver), so a reply it may have
+	// sent is unknown. Set by Dedupe before the handler runs; read only
+	// after that.
+	TakenOver bool
 
 	mu   sync.Mutex
 	vals map[any]any
@@ -59,3 +65,25 @@ func (d *Delivery) LoadOrStore(key, v any) any {
 	d.vals[key] = v
 	return v
 }
+
+// GuardTakeover returns a Middleware that sends nothing while handling a
+// delivery whose claim was taken over (Delivery.TakenOver): the earlier
+// holder stopped mid-way, perhaps just after this reply went out, and
+// sending it again blindly could answer the customer twice. The send fails
+// with an error matching both ErrTakenOver and ErrDeliveryUnknown, so the
+// caller keeps the reply as an unknown delivery to reconcile
+// (OutboxStateOf gives OutboxUnknown), as for any send whose outcome is
+// unknown. Sends outside such a delivery pass through untouched. Safe for
+// concurrent use.
+func GuardTakeover() Middleware {
+	return func(next Sender) Sender {
+		return SenderFunc(func(ctx context.Context, m *Message) (Receipt, error) {
+			if d := DeliveryFrom(ctx); d != nil && d.TakenOver {
+				return Receipt{}, errTakenOver
+			}
+			return next.Send(ctx, m)
+		})
+	}
+}
+
+var errTakenOver = fmt.Errorf("%w: %w", ErrDeliveryUnknown, ErrTakenOver)

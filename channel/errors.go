@@ -43,6 +43,11 @@ var (
 	// platform redelivers later; the event is neither handled twice nor
 	// acknowledged and dropped.
 	ErrInFlight = errors.New("channel: event in flight")
+	// ErrTakenOver: the send was not made because the delivery being handled
+	// was taken over from a holder that stopped mid-way (ClaimTakenOver),
+	// which may have sent this reply already. Errors that match it also
+	// match ErrDeliveryUnknown (see GuardTakeover).
+	ErrTakenOver = errors.New("channel: delivery taken over; an earlier attempt may have sent this")
 )
 
 // DeliveryError is returned, wrapping ErrDeliveryUnknown, when a send's

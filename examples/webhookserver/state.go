@@ -38,6 +38,7 @@ type state struct {
 	windows   channel.WindowStore
 	limits    channel.RecipientLimitStore
 	convs     autoreply.StateStore
+	outbox    channel.Outbox // replies not delivered, or whose delivery is unknown
 	tokens    func(appID string) wechat.TokenStore
 	ping      func(context.Context) error // does the store answer (/readyz)
 	rdb       *goredis.Client             // the Redis client, nil on SQL backends (tests hook it)
@@ -70,7 +71,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 			return nil, err
 		}
 		return &state{backend: "redis", dedupe: s.Dedupe(), windows: s.Windows(), limits: s.RecipientLimits(),
-			convs: s.Conversations(), tokens: func(id string) wechat.TokenStore { return s.WeChatTokens(id) },
+			convs: s.Conversations(), outbox: s.Outbox(), tokens: func(id string) wechat.TokenStore { return s.WeChatTokens(id) },
 			ping: func(ctx context.Context) error { return c.Ping(ctx).Err() }, rdb: c, closeFunc: c.Close}, nil
 	}
 	if url := getenv(envPostgresURL); url != "" {
@@ -80,7 +81,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 		}
 		go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 		return &state{backend: "postgres", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
-			convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
+			convs: db.Conversations(), outbox: db.Outbox(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
 			ping: func(ctx context.Context) error { return db.Pool().Ping(ctx) }, closeFunc: func() error { db.Close(); return nil }}, nil
 	}
 	path := or(getenv(envSQLite), defaultSQLite)
@@ -90,7 +91,7 @@ func openState(ctx context.Context, getenv func(string) string, log *slog.Logger
 	}
 	go db.PurgeEvery(ctx, purgeInterval, nil, onPurgeError)
 	return &state{backend: "sqlite", dedupe: db.Dedupe(), windows: db.Windows(), limits: db.RecipientLimits(),
-		convs: db.Conversations(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
+		convs: db.Conversations(), outbox: db.Outbox(), tokens: func(id string) wechat.TokenStore { return db.WeChatTokens(id) },
 		ping: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, closeFunc: db.Close}, nil
 }
 
@@ -113,6 +114,7 @@ func (s *state) configure(cfg *config, opts *shop.Config, log *slog.Logger) {
 	cfg.ready = s.ping
 	opts.Windows = channel.NewWindows(channel.WindowConfig{Store: s.windows, Clock: opts.Clock})
 	opts.State = s.convs
+	opts.Outbox = s.outbox
 	log.Info("state", "backend", s.backend)
 }
 

@@ -3,20 +3,27 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// claimSQL takes a free or expired key and answers 1 (new), 2 (in flight)
-// or 3 (done) in one round trip. A key inserted by a concurrent claim makes
-// the insert wait for it and then do nothing; the statement's snapshot may
-// not see that row, which then reads as in flight — what it is.
-const claimSQL = `WITH taken AS (
+// claimSQL takes a free or expired key and answers 1 (new), 2 (in flight),
+// 3 (done) or 4 (taken over: the row it replaced was an in-flight claim
+// whose lease ran out less than channel.TakeoverMemory ago) in one round
+// trip; old reads the row as it was
+// before the statement. A key inserted by a concurrent claim makes the
+// insert wait for it and then do nothing; the statement's snapshot may not
+// see that row, which then reads as in flight — what it is.
+var claimSQL = `WITH old AS (SELECT done, until FROM switchboard_dedupe WHERE key = $1),
+taken AS (
 	INSERT INTO switchboard_dedupe AS d (key, until, done) VALUES ($1, $2, false)
 	ON CONFLICT (key) DO UPDATE SET until = excluded.until, done = false WHERE d.until <= $3
 	RETURNING 1)
-SELECT CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 1
+SELECT CASE WHEN EXISTS (SELECT 1 FROM taken) THEN
+		CASE WHEN EXISTS (SELECT 1 FROM old WHERE NOT done AND until > $3::timestamptz - interval '` +
+	strconv.FormatInt(int64(channel.TakeoverMemory.Seconds()), 10) + ` seconds') THEN 4 ELSE 1 END
 	WHEN (SELECT done FROM switchboard_dedupe WHERE key = $1) THEN 3
 	ELSE 2 END`
 
@@ -56,6 +63,8 @@ func claimStatus(st int) (channel.ClaimStatus, error) {
 		return channel.ClaimNew, nil
 	case 3:
 		return channel.ClaimDone, nil
+	case 4:
+		return channel.ClaimTakenOver, nil
 	}
 	return channel.ClaimInFlight, nil
 }

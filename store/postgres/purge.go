@@ -15,7 +15,10 @@ var purges = []struct {
 	sql string
 	ns  bool
 }{
-	{sql: `DELETE FROM switchboard_dedupe WHERE until <= to_timestamp($1::bigint / 1000.0)`},
+	// An abandoned claim is kept channel.TakeoverMemory after its lease, so
+	// its taker knows it takes over.
+	{sql: fmt.Sprintf(`DELETE FROM switchboard_dedupe WHERE until <= to_timestamp($1::bigint / 1000.0)
+		AND (done OR until <= to_timestamp($1::bigint / 1000.0) - interval '%d seconds')`, int64(channel.TakeoverMemory.Seconds()))},
 	{sql: `DELETE FROM switchboard_windows WHERE expires_ms <= $1::bigint`},
 	{sql: `DELETE FROM switchboard_recipient_limits WHERE tat_ns <= $1::bigint`, ns: true},
 	{sql: `DELETE FROM switchboard_conversations WHERE expires_ms <= $1::bigint`},

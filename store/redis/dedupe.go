@@ -12,8 +12,9 @@ import (
 
 // DedupeStore is a channel.DedupeStore on Redis: one key per claim under
 // the prefix's "dedupe:" space, holding its state and deadline ("f" or "d"
-// and Unix milliseconds) and expiring with it (PX), so the server forgets
-// expired claims by itself. The deadline is compared with the caller's
+// and Unix milliseconds) and expiring with it (PX; an in-flight claim
+// channel.TakeoverMemory after it), so the server forgets expired claims by
+// itself. The deadline is compared with the caller's
 // clock, so an injected clock works as it does for the other stores. Each
 // call is one round trip (a Lua script where check and set must be
 // atomic; see Store for a webhook delivery's round trips). Safe for
@@ -25,20 +26,29 @@ func (s *Store) Dedupe() *DedupeStore { return &DedupeStore{s: s} }
 
 var _ channel.DedupeStore = (*DedupeStore)(nil)
 
-// claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px. Returns
-// {status, wait}: status 1 new, 2 in flight, 3 done. With KEYS[2], a
-// customer's allowance, and ARGV now_us, every_us, tau_us, a new claim also
-// charges one send to it: wait is 0 when charged, else the wait in µs (and
-// nothing is charged); without, or for a claim that is not new, wait is -1.
+// claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px, memory_ms.
+// Returns {status, wait}: status 1 new, 2 in flight, 3 done, 4 taken over
+// (an in-flight claim whose lease ran out less than memory_ms ago). With
+// KEYS[2], a customer's allowance, and ARGV now_us, every_us, tau_us, a
+// claim the caller gets
+// also charges one send to it: wait is 0 when charged, else the wait in µs
+// (and nothing is charged); without, or for a claim the caller does not
+// get, wait is -1.
 var claimScript = pipelineScript(gcraLua + `
 local v = redis.call('GET', KEYS[1])
-if v and tonumber(string.sub(v, 2)) > tonumber(ARGV[1]) then
-	if string.sub(v, 1, 1) == 'd' then return {3, -1} end
-	return {2, -1}
+local status = 1
+if v then
+	if tonumber(string.sub(v, 2)) > tonumber(ARGV[1]) then
+		if string.sub(v, 1, 1) == 'd' then return {3, -1} end
+		return {2, -1}
+	end
+	if string.sub(v, 1, 1) == 'f' and tonumber(string.sub(v, 2)) + tonumber(ARGV[4]) > tonumber(ARGV[1]) then
+		status = 4
+	end
 end
 redis.call('SET', KEYS[1], 'f' .. ARGV[2], 'PX', ARGV[3])
-if #KEYS < 2 then return {1, -1} end
-return {1, gcra(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]))}`)
+if #KEYS < 2 then return {status, -1} end
+return {status, gcra(KEYS[2], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))}`)
 
 // releaseScript deletes KEYS[1] only while it is in flight.
 var releaseScript = pipelineScript(`
@@ -58,7 +68,10 @@ func px(d time.Duration) int64 { return max(d.Milliseconds(), 1) }
 // for the reply (see Store).
 func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
 	var claim *goredis.Cmd
-	keys, args := []string{d.key(key)}, []any{now.UnixMilli(), now.Add(lease).UnixMilli(), px(lease)}
+	// The key outlives the lease by channel.TakeoverMemory, so that the
+	// claim after a holder that stopped knows it takes over.
+	keys, args := []string{d.key(key)}, []any{now.UnixMilli(), now.Add(lease).UnixMilli(),
+		px(lease + channel.TakeoverMemory), channel.TakeoverMemory.Milliseconds()}
 	c := d.s.chargeable(ctx, now)
 	if c != nil {
 		keys = append(keys, c.key)
@@ -78,7 +91,7 @@ func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 	if len(res) != 2 {
 		return 0, fmt.Errorf("redis: claim: %d values in the answer, want 2", len(res))
 	}
-	if c != nil && res[0] == 1 && res[1] == 0 {
+	if c != nil && (res[0] == 1 || res[0] == 4) && res[1] == 0 {
 		d.s.charged(ctx, c)
 	}
 	return claimStatus(res[0])
@@ -117,6 +130,8 @@ func claimStatus(st int64) (channel.ClaimStatus, error) {
 		return channel.ClaimNew, nil
 	case 3:
 		return channel.ClaimDone, nil
+	case 4:
+		return channel.ClaimTakenOver, nil
 	}
 	return channel.ClaimInFlight, nil
 }

@@ -77,10 +77,16 @@ func TestDeliveryTakesTwoRoundTrips(t *testing.T) {
 	before := autoreply.Conversation{Await: "order_number", AwaitRule: "where_is_my_order"}
 	require.NoError(t, outside.Conversations().Save(bg, from, before, now.Add(time.Hour)))
 
-	// A first send on the channel tells the Store its per-recipient allowance.
+	// A first send on the channel tells the Store its per-recipient
+	// allowance; a first delivery loads the scripts on the server.
 	other := channel.Address{Channel: channel.WhatsApp, ID: "6281234567890"}
 	_, err := s.RecipientLimits().Take(bg, other, now, 6*time.Second, 1)
 	require.NoError(t, err)
+	warm := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.0", From: other, Time: now}
+	wctx := channel.WithDelivery(bg, &channel.Delivery{Event: warm})
+	_, err = s.Dedupe().Claim(wctx, channel.DedupeKey(warm.Channel, warm.ID), now, time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, s.Dedupe().Complete(wctx, channel.DedupeKey(warm.Channel, warm.ID), now, time.Hour))
 	trips.take()
 
 	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.1", From: from, Time: now,

@@ -7,11 +7,12 @@
 //
 // Inside a webhook delivery (the channel.Delivery channel.Dedupe puts in
 // the context), the stores of one Store share round trips: the claim's
-// pipeline also touches the customer's window and reads their
-// conversation, and the conversation's save travels with the next call
-// (the per-recipient take before the reply, or the completion) — three
-// round trips for a handled message instead of seven. A waiting write
-// that fails is the error of the call that carried it.
+// pipeline also touches the customer's window, reads their conversation and
+// charges their per-recipient allowance for the reply, and the
+// conversation's save travels with the completion — two round trips for a
+// handled message instead of seven. A waiting write that fails is the
+// error of the call that carried it. Scripts in pipelines go by their SHA1
+// (EVALSHA); one the server has lost is sent again with its body.
 //
 // go-redis reconnects on its own: after a server restart or a killed
 // connection, the command that met the broken connection is retried or

@@ -10,32 +10,39 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// Claim implements channel.DedupeStore: one upsert that takes a free or
-// expired key; when it takes nothing, the key's state says in flight or
-// done.
+// Claim implements channel.DedupeStore: the key's row is read and, when
+// the claim is free, written, both in one request of a batch (atomic: the
+// batch's transaction runs one request at a time).
 func (s *DedupeStore) Claim(ctx context.Context, key string, now time.Time, lease time.Duration) (channel.ClaimStatus, error) {
-	var one int
-	err := (conn{d: s.db}).QueryRow(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 0)
-		ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms, done = 0
-		WHERE switchboard_dedupe.until_ms <= ? RETURNING 1`,
-		key, now.Add(lease).UnixMilli(), now.UnixMilli()).Scan(&one)
-	if err == nil {
-		return channel.ClaimNew, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	var st channel.ClaimStatus
+	err := s.db.atomic(ctx, false, func(ctx context.Context, c conn) error {
+		var until int64
+		var done bool
+		err := c.QueryRow(ctx, `SELECT until_ms, done FROM switchboard_dedupe WHERE key = ?`, key).Scan(&until, &done)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			st = channel.ClaimNew
+		case err != nil:
+			return err
+		case until > now.UnixMilli() && done:
+			st = channel.ClaimDone
+			return nil
+		case until > now.UnixMilli():
+			st = channel.ClaimInFlight
+			return nil
+		case !done && until+channel.TakeoverMemory.Milliseconds() > now.UnixMilli():
+			st = channel.ClaimTakenOver
+		default:
+			st = channel.ClaimNew
+		}
+		_, err = c.Exec(ctx, `INSERT INTO switchboard_dedupe (key, until_ms, done) VALUES (?, ?, 0)
+			ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms, done = 0`, key, now.Add(lease).UnixMilli())
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("sqlite: claim: %w", err)
 	}
-	var done bool
-	err = (conn{d: s.db}).QueryRow(ctx, `SELECT done FROM switchboard_dedupe WHERE key = ?`, key).Scan(&done)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return channel.ClaimInFlight, nil // released between the statements: let the platform retry
-	case err != nil:
-		return 0, fmt.Errorf("sqlite: claim: %w", err)
-	case done:
-		return channel.ClaimDone, nil
-	}
-	return channel.ClaimInFlight, nil
+	return st, nil
 }
 
 // Complete implements channel.DedupeStore.

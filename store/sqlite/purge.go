@@ -10,9 +10,10 @@ import (
 )
 
 // purges are the statements that forget expired state; each takes now in
-// Unix ms and ns.
+// Unix ms and ns, and channel.TakeoverMemory in ms (an abandoned claim is
+// kept that long after its lease, so its taker knows it takes over).
 var purges = []string{
-	`DELETE FROM switchboard_dedupe WHERE until_ms <= ?1`,
+	`DELETE FROM switchboard_dedupe WHERE until_ms <= ?1 AND (done = 1 OR until_ms <= ?1 - ?3)`,
 	`DELETE FROM switchboard_windows WHERE expires_ms <= ?1`,
 	`DELETE FROM switchboard_recipient_limits WHERE tat_ns <= ?2`,
 	`DELETE FROM switchboard_conversations WHERE expires_ms <= ?1`,
@@ -24,7 +25,7 @@ var purges = []string{
 func (d *DB) Purge(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
 	for _, q := range purges {
-		r, err := d.db.ExecContext(ctx, q, now.UnixMilli(), now.UnixNano())
+		r, err := d.db.ExecContext(ctx, q, now.UnixMilli(), now.UnixNano(), channel.TakeoverMemory.Milliseconds())
 		if err != nil {
 			return n, fmt.Errorf("sqlite: purge: %w", err)
 		}

@@ -129,7 +129,10 @@ func TestPurgeForgetsOnlyExpiredState(t *testing.T) {
 
 			n, err := p.Purge(ctx, t0.Add(2*time.Hour))
 			require.NoError(t, err)
-			assert.EqualValues(t, 4, n, "one row of each table")
+			assert.EqualValues(t, 3, n, "one row of each table but the abandoned claim")
+			n, err = p.Purge(ctx, t0.Add(time.Minute+channel.TakeoverMemory))
+			require.NoError(t, err)
+			assert.EqualValues(t, 1, n, "the abandoned claim, channel.TakeoverMemory after its lease")
 			st, err := d.Claim(ctx, "b", t0.Add(2*time.Hour), time.Minute)
 			require.NoError(t, err)
 			assert.Equal(t, channel.ClaimDone, st)

@@ -39,12 +39,26 @@ func RunDedupe(t *testing.T, newStore func(t *testing.T) channel.DedupeStore) {
 			{0, channel.ClaimNew},
 			{time.Second, channel.ClaimInFlight},
 			{lease - time.Millisecond, channel.ClaimInFlight},
-			{lease, channel.ClaimNew}, // the lease ran out: taken again
+			{lease, channel.ClaimTakenOver}, // the lease ran out: taken again, from a holder that stopped
 			{lease + time.Second, channel.ClaimInFlight},
 		}
 		for _, tt := range tests {
 			assert.Equal(t, tt.want, claim(t, s, k, tt.at), "at +%v", tt.at)
 		}
+	})
+	t.Run("TakeoverIsRemembered", func(t *testing.T) {
+		s := newStore(t)
+		k := channel.DedupeKey(channel.Messenger, "m.takeover")
+		require.Equal(t, channel.ClaimNew, claim(t, s, k, 0))
+		// After a holder that stopped, until TakeoverMemory past its lease.
+		assert.Equal(t, channel.ClaimTakenOver, claim(t, s, k, lease+channel.TakeoverMemory-time.Second))
+		// That claim stopped too; long after its lease, a claim is plain new.
+		assert.Equal(t, channel.ClaimNew, claim(t, s, k, 2*lease+2*channel.TakeoverMemory))
+		// Released or done claims are never taken over.
+		require.NoError(t, s.Release(ctx, k))
+		assert.Equal(t, channel.ClaimNew, claim(t, s, k, 3*channel.TakeoverMemory))
+		require.NoError(t, s.Complete(ctx, k, T0.Add(3*channel.TakeoverMemory), ttl))
+		assert.Equal(t, channel.ClaimNew, claim(t, s, k, 3*channel.TakeoverMemory+ttl))
 	})
 	t.Run("CompleteThenTTL", func(t *testing.T) {
 		s := newStore(t)

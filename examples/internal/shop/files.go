@@ -32,7 +32,7 @@ func (s *Shop) sendInvoice(ctx context.Context, to channel.Address, number strin
 	}
 	out, err := s.cfg.Files.Deliver(ctx, files.Request{To: to, Doc: doc, Lang: lang})
 	if err != nil {
-		s.fail(to, "invoice.file", err)
+		s.fail(ctx, &channel.Message{To: to}, "invoice.file", err)
 		return
 	}
 	s.count.files.Add(1)

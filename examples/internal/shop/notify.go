@@ -73,7 +73,7 @@ func (s *Shop) Notify(ctx context.Context, o Order, sh *tracking.Shipment, stale
 		}
 	}
 	if _, err := s.send(ctx, m); err != nil {
-		s.fail(o.Customer, key, err)
+		s.fail(ctx, m, key, err)
 		return "", err
 	}
 	s.count.notices.Add(1)

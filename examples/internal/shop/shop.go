@@ -42,6 +42,10 @@ type Config struct {
 	Windows *channel.Windows
 	// State keeps the rule engine's conversations; nil keeps them in memory.
 	State autoreply.StateStore
+	// Outbox keeps every reply that could not be delivered or whose delivery
+	// is unknown (a store's, so it survives a restart and is shared by
+	// instances); nil keeps them only in Failures, in memory.
+	Outbox channel.Outbox
 	// Identity resolves customers; nil makes an in-memory registry.
 	Identity *identity.Registry
 	// Orders and Trackers answer "where is my parcel".
@@ -127,7 +131,9 @@ func New(cfg Config) (*Shop, error) {
 	if s.windows == nil {
 		s.windows = channel.NewWindows(channel.WindowConfig{Clock: cfg.Clock})
 	}
-	s.out = s.windows.Middleware()(cfg.Send)
+	// A redelivery taken over from an instance that stopped mid-way must
+	// not answer again blindly: its replies become unknown failures.
+	s.out = channel.GuardTakeover()(s.windows.Middleware()(cfg.Send))
 	s.notices = cfg.Notices
 	if s.notices == nil {
 		p, err := notify.New(notify.Config{Windows: s.windows, Clock: cfg.Clock, ShopZone: cfg.TimeZone})
@@ -251,18 +257,20 @@ func (s *Shop) HandleEvent(ctx context.Context, e channel.Event) error {
 func (s *Shop) reply(ctx context.Context, to channel.Address, token, key string, prefs []language.Tag, vars catalog.Vars) {
 	text, _, err := s.cfg.Replies.Render(key, prefs, vars)
 	if err != nil {
-		s.fail(to, key, err)
+		s.fail(ctx, &channel.Message{To: to}, key, err)
 		return
 	}
 	if token != "" {
-		if _, err := s.send(ctx, &channel.Message{To: to, Text: text, ReplyToken: token}); err != nil {
-			s.fail(to, key, err)
+		m := &channel.Message{To: to, Text: text, ReplyToken: token}
+		if _, err := s.send(ctx, m); err != nil {
+			s.fail(ctx, m, key, err)
 		}
 		return
 	}
 	for _, part := range catalog.ForChannel(to.Channel, text) {
-		if _, err := s.send(ctx, &channel.Message{To: to, Text: part}); err != nil {
-			s.fail(to, key, err)
+		m := &channel.Message{To: to, Text: part}
+		if _, err := s.send(ctx, m); err != nil {
+			s.fail(ctx, m, key, err)
 			return
 		}
 	}
@@ -272,15 +280,24 @@ func (s *Shop) send(ctx context.Context, m *channel.Message) (channel.Receipt, e
 	return s.out.Send(ctx, m)
 }
 
-func (s *Shop) fail(to channel.Address, key string, err error) {
+// fail records m, a reply that was not delivered (or whose delivery is
+// unknown), in Failures and in the Outbox.
+func (s *Shop) fail(ctx context.Context, m *channel.Message, key string, err error) {
+	to, now := m.To, s.now()
 	s.count.sendFailures.Add(1)
 	s.log.Warn("reply not delivered", "channel", to.Channel, "to", Mask(to), "key", key, "err", err)
+	if s.cfg.Outbox != nil {
+		e := channel.OutboxEntry{Message: *m, State: channel.OutboxStateOf(err), Err: err.Error(), At: now}
+		if _, oerr := s.cfg.Outbox.Put(context.WithoutCancel(ctx), e); oerr != nil {
+			s.log.Error("reply not kept in the outbox", "channel", to.Channel, "to", Mask(to), "key", key, "err", oerr)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.failures) == maxFailures {
 		s.failures = s.failures[1:]
 	}
-	s.failures = append(s.failures, Failure{To: to, Key: key, Err: err, Time: s.now()})
+	s.failures = append(s.failures, Failure{To: to, Key: key, Err: err, Time: now})
 }
 
 // Failures returns the most recent undelivered replies (at most 1,000).
