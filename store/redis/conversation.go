@@ -37,7 +37,7 @@ var errBadState = errors.New("redis: conversation: stored state does not decode"
 // Load implements autoreply.StateStore: one round trip, or none when the
 // claim of the delivery in ctx read the conversation already (see Store).
 func (c *ConversationStore) Load(ctx context.Context, a channel.Address, now time.Time) (autoreply.Conversation, bool, error) {
-	get := c.s.prefetched(ctx, a)
+	get := c.s.takePrefetched(ctx, a)
 	if get == nil {
 		err := c.s.pipelined(ctx, func(p goredis.Pipeliner) { get = p.Get(ctx, c.key(a)) })
 		if err != nil {

@@ -29,26 +29,31 @@ var _ channel.DedupeStore = (*DedupeStore)(nil)
 // claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px, memory_ms.
 // Returns {status, wait}: status 1 new, 2 in flight, 3 done, 4 taken over
 // (an in-flight claim whose lease ran out less than memory_ms ago). With
-// KEYS[2], a customer's allowance, and ARGV now_us, every_us, tau_us, a
-// claim the caller gets
+// KEYS[2], a customer's window, and ARGV at_ns, px, it also touches the
+// window, whatever the claim's answer. With KEYS[3], the customer's
+// allowance, and ARGV now_us, every_us, tau_us, a claim the caller gets
 // also charges one send to it: wait is 0 when charged, else the wait in µs
 // (and nothing is charged); without, or for a claim the caller does not
 // get, wait is -1.
-var claimScript = pipelineScript(gcraLua + `
-local v = redis.call('GET', KEYS[1])
+var claimScript = pipelineScript(gcraLua + touchLua + `
+local now = tonumber(ARGV[1])
 local status = 1
-if v then
-	if tonumber(string.sub(v, 2)) > tonumber(ARGV[1]) then
-		if string.sub(v, 1, 1) == 'd' then return {3, -1} end
-		return {2, -1}
-	end
-	if string.sub(v, 1, 1) == 'f' and tonumber(string.sub(v, 2)) + tonumber(ARGV[4]) > tonumber(ARGV[1]) then
+local v = redis.call('GET', KEYS[1])
+if v and tonumber(string.sub(v, 2)) > now then
+	status = 2
+	if string.sub(v, 1, 1) == 'd' then status = 3 end
+else
+	if v and string.sub(v, 1, 1) == 'f' and tonumber(string.sub(v, 2)) + tonumber(ARGV[4]) > now then
 		status = 4
 	end
+	redis.call('SET', KEYS[1], 'f' .. ARGV[2], 'PX', ARGV[3])
 end
-redis.call('SET', KEYS[1], 'f' .. ARGV[2], 'PX', ARGV[3])
-if #KEYS < 2 then return {status, -1} end
-return {status, gcra(KEYS[2], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))}`)
+if #KEYS >= 2 then touch(KEYS[2], ARGV[5], ARGV[6]) end
+local wait = -1
+if #KEYS >= 3 and (status == 1 or status == 4) then
+	wait = gcra(KEYS[3], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]))
+end
+return {status, wait}`)
 
 // releaseScript deletes KEYS[1] only while it is in flight.
 var releaseScript = pipelineScript(`
@@ -72,14 +77,24 @@ func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 	// claim after a holder that stopped knows it takes over.
 	keys, args := []string{d.key(key)}, []any{now.UnixMilli(), now.Add(lease).UnixMilli(),
 		px(lease + channel.TakeoverMemory), channel.TakeoverMemory.Milliseconds()}
-	c := d.s.chargeable(ctx, now)
-	if c != nil {
-		keys = append(keys, c.key)
-		args = append(args, now.UnixMicro(), c.with.every, c.with.tau)
+	pre := d.s.prefetch(ctx, now)
+	var c *charge
+	if pre != nil && !d.s.cluster { // one script may touch every key
+		keys = append(keys, d.s.windowKey(pre.from))
+		args = append(args, pre.at, px(deliveryWindowTTL))
+		if c = d.s.chargeable(pre.from, now); c != nil {
+			keys = append(keys, c.key)
+			args = append(args, now.UnixMicro(), c.with.every, c.with.tau)
+		}
 	}
 	err := d.s.pipelined(ctx, func(p goredis.Pipeliner) {
 		claim = claimScript.EvalSha(ctx, p, keys, args...)
-		d.s.prefetch(ctx, p, now)
+		if pre != nil {
+			if d.s.cluster {
+				touchScript.EvalSha(ctx, p, []string{d.s.windowKey(pre.from)}, pre.at, px(deliveryWindowTTL))
+			}
+			pre.conv = p.Get(ctx, d.s.convKey(pre.from))
+		}
 	})
 	if err != nil {
 		return 0, fmt.Errorf("redis: claim: %w", err)
@@ -93,6 +108,9 @@ func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 	}
 	if c != nil && (res[0] == 1 || res[0] == 4) && res[1] == 0 {
 		d.s.charged(ctx, c)
+	}
+	if pre != nil {
+		d.s.prefetched(ctx, pre)
 	}
 	return claimStatus(res[0])
 }

@@ -124,12 +124,11 @@ func (s *Store) run(ctx context.Context, end bool, cmds func(goredis.Pipeliner))
 		d.ended = d.ended || end
 		d.mu.Unlock()
 	}
-	done, _ := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	done := s.exec(ctx, func(p goredis.Pipeliner) {
 		for _, w := range pending {
 			w(ctx, p)
 		}
 		cmds(p)
-		return nil
 	})
 	s.resend(ctx, done)
 	for _, c := range done {
@@ -140,29 +139,41 @@ func (s *Store) run(ctx context.Context, end bool, cmds func(goredis.Pipeliner))
 	return nil
 }
 
-// prefetch adds to p, the claim's pipeline, the touch of the window of the
-// customer the delivery in ctx is an interaction by, and the read of their
-// conversation, and notes both in the delivery for WindowStore.Touch and
-// ConversationStore.Load.
-func (s *Store) prefetch(ctx context.Context, p goredis.Pipeliner, now time.Time) {
+// A prefetch is what a claim's round trip does for the customer the
+// delivery is an interaction by: touch their window (at, Unix ns) and read
+// their conversation (conv, set when the pipeline is built).
+type prefetch struct {
+	from channel.Address
+	at   string
+	t    time.Time
+	conv *goredis.StringCmd
+}
+
+// prefetch returns the prefetch of a claim at now of the delivery in ctx,
+// or nil when ctx carries no delivery or its event is no interaction.
+func (s *Store) prefetch(ctx context.Context, now time.Time) *prefetch {
 	cd := channel.DeliveryFrom(ctx)
 	if cd == nil {
-		return
+		return nil
 	}
 	from, ok := channel.Interaction(cd.Event)
 	if !ok {
-		return
+		return nil
 	}
 	at := cd.Event.Time
 	if at.IsZero() {
 		at = now
 	}
+	return &prefetch{from: from, at: strconv.FormatInt(at.UnixNano(), 10), t: at}
+}
+
+// prefetched notes in the delivery in ctx what pre did, for
+// WindowStore.Touch and ConversationStore.Load.
+func (s *Store) prefetched(ctx context.Context, pre *prefetch) {
 	d := s.delivery(ctx)
-	touchScript.EvalSha(ctx, p, []string{s.windowKey(from)}, strconv.FormatInt(at.UnixNano(), 10), px(deliveryWindowTTL))
-	conv := p.Get(ctx, s.convKey(from))
 	d.mu.Lock()
-	d.touched, d.touchedAt = from, at
-	d.conv, d.convFor = conv, from
+	d.touched, d.touchedAt = pre.from, pre.t
+	d.conv, d.convFor = pre.conv, pre.from
 	d.mu.Unlock()
 }
 
@@ -178,9 +189,9 @@ func (s *Store) touchedBefore(ctx context.Context, a channel.Address, at time.Ti
 	return d.touched == a && !d.touchedAt.Before(at)
 }
 
-// prefetched returns, once, the answer to the read of a's conversation that
-// the claim's round trip made, or nil.
-func (s *Store) prefetched(ctx context.Context, a channel.Address) *goredis.StringCmd {
+// takePrefetched returns, once, the answer to the read of a's
+// conversation that the claim's round trip made, or nil.
+func (s *Store) takePrefetched(ctx context.Context, a channel.Address) *goredis.StringCmd {
 	d := s.delivery(ctx)
 	if d == nil {
 		return nil
@@ -222,19 +233,9 @@ func (c *charge) refund(ctx context.Context, p goredis.Pipeliner) {
 	refundScript.EvalSha(ctx, p, []string{c.key}, c.at.UnixMicro(), c.with.every)
 }
 
-// chargeable returns the charge a claim at now of the delivery in ctx
-// should make, or nil: the delivery's event must be an interaction by a
-// customer, on a channel whose allowance a Take has told s, and s must not
-// be on a Redis Cluster.
-func (s *Store) chargeable(ctx context.Context, now time.Time) *charge {
-	cd := channel.DeliveryFrom(ctx)
-	if cd == nil || s.cluster {
-		return nil
-	}
-	from, ok := channel.Interaction(cd.Event)
-	if !ok {
-		return nil
-	}
+// chargeable returns the charge a claim at now should make for a reply to
+// from, or nil when no Take on from's channel has told s its allowance.
+func (s *Store) chargeable(from channel.Address, now time.Time) *charge {
 	al, ok := s.limits.Load(from.Channel)
 	if !ok {
 		return nil

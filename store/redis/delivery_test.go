@@ -3,6 +3,8 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -304,4 +306,51 @@ func TestDeliveryAfterScriptFlush(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.True(t, seen.Equal(now))
+}
+
+// TestConcurrentDeliveriesShareRoundTrips: deliveries handled at the same
+// time have their pipelines sent together, and each gets its own answers.
+func TestConcurrentDeliveriesShareRoundTrips(t *testing.T) {
+	s, outside, trips := countedStore(t)
+	bg := context.Background()
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	const n = 64
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			from := channel.Address{Channel: channel.WhatsApp, ID: fmt.Sprintf("8529000%04d", i)}
+			e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: fmt.Sprintf("wamid.c%d", i), From: from, Time: now}
+			ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
+			key := channel.DedupeKey(e.Channel, e.ID)
+			st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+			if err == nil && st != channel.ClaimNew {
+				err = fmt.Errorf("claim %d: %v", i, st)
+			}
+			if err == nil {
+				err = s.Conversations().Save(ctx, from, autoreply.Conversation{Misses: i}, now.Add(time.Hour))
+			}
+			if err == nil {
+				err = s.Dedupe().Complete(ctx, key, now, time.Hour)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	rt := trips.take()
+	t.Logf("%d deliveries, %d round trips", n, rt)
+	require.Less(t, rt, int64(2*n), "pipelines of different deliveries went together")
+	for i := range n {
+		from := channel.Address{Channel: channel.WhatsApp, ID: fmt.Sprintf("8529000%04d", i)}
+		got, ok, err := outside.Conversations().Load(bg, from, now)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, i, got.Misses, "each delivery's own write")
+		st, err := outside.Dedupe().Claim(bg, channel.DedupeKey(channel.WhatsApp, fmt.Sprintf("wamid.c%d", i)), now, time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, channel.ClaimDone, st)
+	}
 }

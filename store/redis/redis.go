@@ -19,6 +19,11 @@ type Store struct {
 	// limits holds, per channel.Kind, the allowance the last
 	// RecipientLimitStore.Take on the channel asked for.
 	limits sync.Map
+
+	// The pipelines waiting to be sent together (batch.go).
+	batchMu  sync.Mutex
+	queue    []*pipe
+	inflight int // batches being sent
 }
 
 // ErrNoClient is returned by New for a nil client.

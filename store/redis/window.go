@@ -22,13 +22,20 @@ func (s *Store) Windows() *WindowStore { return &WindowStore{s: s} }
 
 var _ channel.WindowStore = (*WindowStore)(nil)
 
-// touchScript keeps the later time: KEYS[1]; ARGV at_ns (a string, exact),
-// px.
-var touchScript = pipelineScript(`
-local v = redis.call('GET', KEYS[1])
-if v and (#v > #ARGV[1] or (#v == #ARGV[1] and v >= ARGV[1])) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`)
+// touchLua keeps the later of the time at key k and at (Unix ns, a string:
+// exact), the key expiring px ms after a write.
+const touchLua = `
+local function touch(k, at, px)
+	local v = redis.call('GET', k)
+	if v and (#v > #at or (#v == #at and v >= at)) then return 0 end
+	redis.call('SET', k, at, 'PX', px)
+	return 1
+end
+`
+
+// touchScript: KEYS[1]; ARGV at_ns, px.
+var touchScript = pipelineScript(touchLua + `
+return touch(KEYS[1], ARGV[1], ARGV[2])`)
 
 func (w *WindowStore) key(a channel.Address) string { return w.s.windowKey(a) }
 
