@@ -18,11 +18,11 @@ import (
 // channel.Dedupe) costs two round trips, whatever its handler does with
 // this Store's pieces of state:
 //
-//  1. the claim, in one pipeline with the customer's window touch and the
-//     read of their conversation (both done whatever the claim's answer:
-//     a touch keeps the later time, and a read changes nothing). A claim
-//     that is new also charges, in the same script, one send to the
-//     customer's per-recipient allowance: the reply's. The reply's
+//  1. the claim, whose script also touches the customer's window, in one
+//     pipeline with the read of their conversation (both done whatever
+//     the claim's answer: a touch keeps the later time, and a read changes
+//     nothing). A claim the caller gets also charges, in the same script,
+//     one send to the customer's per-recipient allowance: the reply's. The reply's
 //     RecipientLimitStore.Take then uses that charge instead of a round
 //     trip, and a charge no reply used is given back in the completion.
 //  2. the completion after the reply, carrying the writes still waiting
@@ -32,7 +32,8 @@ import (
 // The claim can charge only an allowance it knows: the Store learns it,
 // per channel, from the first Take (so a process's first reply on a
 // channel takes a round trip of its own), and one on a Redis Cluster
-// client never charges (a script may not touch keys in two slots). A
+// client never charges and touches the window in a script of its own (a
+// script may not touch keys in two slots). A
 // charge that found no room charges nothing: the Take then asks the
 // server. Calls made without a Delivery (a send outside a webhook, a test)
 // each take their own round trip.

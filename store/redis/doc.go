@@ -12,7 +12,9 @@
 // conversation's save travels with the completion — two round trips for a
 // handled message instead of seven. A waiting write that fails is the
 // error of the call that carried it. Scripts in pipelines go by their SHA1
-// (EVALSHA); one the server has lost is sent again with its body.
+// (EVALSHA); one the server has lost is sent again with its body. The
+// pipelines of deliveries handled at the same time are sent together, as
+// one (batch.go), so a busy server makes fewer system calls a message.
 //
 // go-redis reconnects on its own: after a server restart or a killed
 // connection, the command that met the broken connection is retried or
