@@ -22,6 +22,13 @@
 // never inside a grapheme cluster), counting in CodePoints, UTF16Units or
 // UTF8Bytes.
 //
+// Webhooks arrive at least once. Dedupe claims each event in a DedupeStore
+// (in flight under a lease, then done) so that it is handled once; a
+// redelivery that takes over the claim of an instance that stopped mid-way
+// is marked (Delivery.TakenOver), and GuardTakeover in the send chain keeps
+// its replies as unknown deliveries for the Outbox rather than sending them
+// a second time.
+//
 // Time is injected wherever it matters (windows, quotas, dedupe TTLs) through
 // a Clock, so tests move time instead of sleeping.
 package channel

@@ -76,3 +76,34 @@ func ExampleDeliveryFrom() {
 	// handling wamid.1 from 85291234567
 	// true
 }
+
+// An instance claimed an event and died before completing it; once the
+// lease runs out, the redelivery takes the claim over. GuardTakeover keeps
+// the reply from going out blindly a second time: it becomes an unknown
+// delivery, for the outbox and a person to reconcile.
+func ExampleGuardTakeover() {
+	ctx := context.Background()
+	store := channel.NewMemoryDedupeStore(0)
+	clock := channeltest.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	outbox := channel.NewMemoryOutbox()
+	send := channel.GuardTakeover()(channel.SenderFunc(func(context.Context, *channel.Message) (channel.Receipt, error) {
+		fmt.Println("sent")
+		return channel.Receipt{}, nil
+	}))
+	h := channel.Dedupe(channel.HandlerFunc(func(ctx context.Context, e channel.Event) error {
+		m := &channel.Message{To: e.From, Text: "Your parcel is on its way."}
+		if _, err := send.Send(ctx, m); err != nil {
+			_, _ = outbox.Put(ctx, channel.OutboxEntry{Message: *m, State: channel.OutboxStateOf(err), Err: err.Error(), At: clock.Now()})
+		}
+		return nil
+	}), channel.DedupeConfig{Store: store, Clock: clock.Now, Lease: time.Minute})
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.7",
+		From: channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}}
+
+	_, _ = store.Claim(ctx, channel.DedupeKey(e.Channel, e.ID), clock.Now(), time.Minute) // the instance that died
+	clock.Advance(time.Minute)
+	_ = h.HandleEvent(ctx, e) // the platform's redelivery
+	pending, _ := outbox.Pending(ctx, 10)
+	fmt.Println(len(pending), pending[0].State == channel.OutboxUnknown)
+	// Output: 1 true
+}
