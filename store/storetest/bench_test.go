@@ -167,40 +167,6 @@ func messageRedisRaw(s *redis.Store) func(i int) error {
 	}
 }
 
-// BenchmarkMessageRedisRatio runs a message's state work with the delivery
-// and the raw baseline turn about, on one client, so that both meet the
-// same loopback (whose latency wanders by 2–3× between runs here), and
-// reports each one's p50 and the ratio of the p50s and of the means.
-func BenchmarkMessageRedisRatio(b *testing.B) {
-	s := storetest.Redis(b)
-	ops := [2]func(int) error{messageRedisOp(s, true), messageRedisRaw(s)}
-	var lat [2][]time.Duration
-	var sum [2]time.Duration
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		for k, op := range ops {
-			t := time.Now()
-			if err := op(i); err != nil {
-				b.Fatal(err)
-			}
-			d := time.Since(t)
-			lat[k] = append(lat[k], d)
-			sum[k] += d
-		}
-	}
-	b.StopTimer()
-	var p50 [2]time.Duration
-	for k := range lat {
-		slices.Sort(lat[k])
-		p50[k] = lat[k][len(lat[k])/2]
-	}
-	b.ReportMetric(float64(p50[0].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(p50[1].Microseconds()), "raw-p50-µs")
-	b.ReportMetric(float64(p50[0])/float64(p50[1]), "p50-ratio")
-	b.ReportMetric(float64(sum[0])/float64(sum[1]), "mean-ratio")
-}
-
 // BenchmarkClaimPostgresAsyncCommit: the same claim on a pool with
 // synchronous_commit=off (no WAL flush before the answer).
 func BenchmarkClaimPostgresAsyncCommit(b *testing.B) {
