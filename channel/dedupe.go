@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// ClaimStatus is the answer of DedupeStore.Claim.
+// ClaimStatus is the answer of DedupeStore.Claim. Its numbers (ClaimNew
+// is 1, then in order) do not change: stores' statements and scripts
+// answer them.
 type ClaimStatus int
 
 const (

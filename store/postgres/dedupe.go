@@ -9,10 +9,10 @@ import (
 	"github.com/switchboard-go/switchboard/channel"
 )
 
-// claimSQL takes a free or expired key and answers 1 (new), 2 (in flight),
-// 3 (done) or 4 (taken over: the row it replaced was an in-flight claim
-// whose lease ran out less than channel.TakeoverMemory ago) in one round
-// trip; old reads the row as it was
+// claimSQL takes a free or expired key and answers, in one round trip and
+// as a channel.ClaimStatus number, 1 (new), 2 (in flight), 3 (done) or 4
+// (taken over: the row it replaced was an in-flight claim whose lease ran
+// out less than channel.TakeoverMemory ago); old reads the row as it was
 // before the statement. A key inserted by a concurrent claim makes the
 // insert wait for it and then do nothing; the statement's snapshot may not
 // see that row, which then reads as in flight — what it is.
@@ -55,16 +55,11 @@ func (s *DedupeStore) Release(ctx context.Context, key string) error {
 	return nil
 }
 
-// claimStatus maps the script's answer to a ClaimStatus; anything unknown
-// reads as in flight, which makes the platform retry.
-func claimStatus(st int) (channel.ClaimStatus, error) {
-	switch st {
-	case 1:
-		return channel.ClaimNew, nil
-	case 3:
-		return channel.ClaimDone, nil
-	case 4:
-		return channel.ClaimTakenOver, nil
+// claimStatus reads the claim's answer, a channel.ClaimStatus number;
+// anything else reads as in flight, which makes the platform retry.
+func claimStatus(n int) (channel.ClaimStatus, error) {
+	if st := channel.ClaimStatus(n); st >= channel.ClaimNew && st <= channel.ClaimTakenOver {
+		return st, nil
 	}
 	return channel.ClaimInFlight, nil
 }

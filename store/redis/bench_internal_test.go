@@ -12,7 +12,6 @@ import (
 
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/testenv"
 )
 
 // BenchmarkMessageRatio is one WhatsApp message's state work on Redis as
@@ -31,33 +30,9 @@ import (
 // It reports each p50 and the p50 and mean ratios of the Store's path to
 // each baseline.
 func BenchmarkMessageRatio(b *testing.B) {
-	opt, err := goredis.ParseURL(testenv.RedisURL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := goredis.NewClient(opt)
-	defer c.Close()
+	s, c := newTestStore(b)
 	ctx := context.Background()
-	prefix := "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
-	defer func() {
-		var cursor uint64
-		for {
-			keys, next, err := c.Scan(ctx, cursor, prefix+"*", 1000).Result()
-			if err != nil {
-				return
-			}
-			if len(keys) > 0 {
-				c.Del(ctx, keys...)
-			}
-			if cursor = next; cursor == 0 {
-				return
-			}
-		}
-	}()
-	s, err := New(c, prefix)
-	if err != nil {
-		b.Fatal(err)
-	}
+	prefix := s.Prefix()
 	now := time.Now()
 	every := 6 * time.Second
 	conv := autoreply.Conversation{Await: "order_number", Triggered: map[string]int{"wismo": 1}}

@@ -5,35 +5,21 @@ import (
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
-	"github.com/switchboard-go/switchboard/internal/testenv"
 )
 
 // On a Redis Cluster client one script may not touch keys in two slots:
 // the claim's round trip then touches the window in a script of its own
 // and charges no allowance, so the reply's Take asks the server.
 func TestClaimOnClusterTouchesApartAndChargesNothing(t *testing.T) {
-	opt, err := goredis.ParseURL(testenv.RedisURL(t))
-	require.NoError(t, err)
-	c := goredis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	prefix := "cluster-test-" + time.Now().Format("150405.000000000") + ":"
-	s, err := New(c, prefix)
-	require.NoError(t, err)
+	s, c := newTestStore(t)
 	s.cluster = true
 	ctx := context.Background()
-	t.Cleanup(func() {
-		keys, _ := c.Keys(ctx, prefix+"*").Result()
-		if len(keys) > 0 {
-			c.Del(ctx, keys...)
-		}
-	})
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
-	_, err = s.RecipientLimits().Take(ctx, channel.Address{Channel: channel.WhatsApp, ID: "1"}, now, time.Second, 1)
+	_, err := s.RecipientLimits().Take(ctx, channel.Address{Channel: channel.WhatsApp, ID: "1"}, now, time.Second, 1)
 	require.NoError(t, err)
 
 	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.c", From: from, Time: now}

@@ -27,7 +27,8 @@ func (s *Store) Dedupe() *DedupeStore { return &DedupeStore{s: s} }
 var _ channel.DedupeStore = (*DedupeStore)(nil)
 
 // claimScript: KEYS[1] the claim; ARGV now_ms, until_ms, px, memory_ms.
-// Returns {status, wait}: status 1 new, 2 in flight, 3 done, 4 taken over
+// Returns {status, wait}: status (a channel.ClaimStatus number) 1 new, 2 in
+// flight, 3 done, 4 taken over
 // (an in-flight claim whose lease ran out less than memory_ms ago). With
 // KEYS[2], a customer's window, and ARGV at_ns, px, it also touches the
 // window, whatever the claim's answer. With KEYS[3], the customer's
@@ -140,16 +141,11 @@ func (d *DedupeStore) Release(ctx context.Context, key string) error {
 	return nil
 }
 
-// claimStatus maps the script's answer to a ClaimStatus; anything unknown
-// reads as in flight, which makes the platform retry.
-func claimStatus(st int64) (channel.ClaimStatus, error) {
-	switch st {
-	case 1:
-		return channel.ClaimNew, nil
-	case 3:
-		return channel.ClaimDone, nil
-	case 4:
-		return channel.ClaimTakenOver, nil
+// claimStatus reads the claim's answer, a channel.ClaimStatus number;
+// anything else reads as in flight, which makes the platform retry.
+func claimStatus(n int64) (channel.ClaimStatus, error) {
+	if st := channel.ClaimStatus(n); st >= channel.ClaimNew && st <= channel.ClaimTakenOver {
+		return st, nil
 	}
 	return channel.ClaimInFlight, nil
 }
