@@ -22,27 +22,29 @@ import (
 //     pipeline with the read of their conversation (both done whatever
 //     the claim's answer: a touch keeps the later time, and a read changes
 //     nothing). A claim the caller gets also charges, in the same script,
-//     one send to the customer's per-recipient allowance: the reply's. The reply's
-//     RecipientLimitStore.Take then uses that charge instead of a round
-//     trip, and a charge no reply used is given back in the completion.
+//     one send to the customer's per-recipient allowance: the reply's. The
+//     reply's RecipientLimitStore.Take then uses that charge instead of a
+//     round trip, and a charge no reply used is given back in the
+//     completion.
 //  2. the completion after the reply, carrying the writes still waiting
 //     (the conversation's save): the done mark and the state the handler
 //     left land together.
 //
 // The claim can charge only an allowance it knows: the Store learns it,
 // per channel, from the first Take (so a process's first reply on a
-// channel takes a round trip of its own), and one on a Redis Cluster
-// client never charges and touches the window in a script of its own (a
-// script may not touch keys in two slots). A
-// charge that found no room charges nothing: the Take then asks the
-// server. Calls made without a Delivery (a send outside a webhook, a test)
-// each take their own round trip.
+// channel takes a round trip of its own). On a Redis Cluster client the
+// claim never charges and the window is touched by a script of its own (a
+// script may not touch keys in two slots). A charge that found no room
+// charges nothing: the Take then asks the server. Calls made without a
+// Delivery (a send outside a webhook, a test) each take their own round
+// trip.
 //
 // The conversation's save reaches Redis after the reply is sent, one round
 // trip (≈ 0.1 ms) later; a customer's answer to the reply takes hundreds
 // of milliseconds to come back through the platform. If the process dies
 // between the two, neither the done mark nor the save is written, and the
-// redelivered message is handled again from the state it first met.
+// redelivered message is handled again from the state it first met (as a
+// takeover: see channel.GuardTakeover).
 
 // deliveryWindowTTL is how long the window touched in the claim's round
 // trip is kept: the longest window of any platform (WeChat's 48 h). The
