@@ -44,14 +44,14 @@ func loadData(t testing.TB) (*autoreply.RuleSet, *catalog.Catalog) {
 	return rules, replies
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, tune ...func(*shop.Config)) *fixture {
 	t.Helper()
 	rules, replies := loadData(t)
 	clk := channeltest.NewClock(t0)
 	fake := channeltest.New(channeltest.Config{Clock: clk.Now})
 	parcel := &tracking.Shipment{Carrier: tracking.DHL, Number: "1234567890", Status: tracking.StatusInTransit,
 		RawDescription: "Arrived at the sort facility HONG KONG", LastUpdate: t0.Add(-3 * time.Hour)}
-	s, err := shop.New(shop.Config{
+	cfg := shop.Config{
 		Rules: rules, Replies: replies, Send: fake, Clock: clk.Now,
 		Orders: shop.NewOrders(shop.Order{Number: "48213957", Carrier: tracking.DHL, Tracking: "1234567890"}),
 		Trackers: map[tracking.Carrier]tracking.Tracker{tracking.DHL: tracking.TrackerFunc(
@@ -61,7 +61,11 @@ func newFixture(t *testing.T) *fixture {
 				}
 				return parcel.Clone(), nil
 			})},
-	})
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	s, err := shop.New(cfg)
 	require.NoError(t, err)
 	return &fixture{clk: clk, fake: fake, shop: s}
 }
@@ -141,6 +145,41 @@ func TestUndeliverableReplyIsQueuedNotReturned(t *testing.T) {
 	assert.Equal(t, c.Address, fails[0].To)
 	assert.Equal(t, "payment.methods", fails[0].Key)
 	assert.EqualValues(t, 1, f.shop.Summary().SendFailures)
+}
+
+// A reply that cannot be delivered, and one a takeover holds back, are
+// kept in the Outbox (a store's, shared by instances) with their state.
+func TestFailedRepliesGoToTheOutbox(t *testing.T) {
+	t.Parallel()
+	outbox := channel.NewMemoryOutbox()
+	f := newFixture(t, func(c *shop.Config) { c.Outbox = outbox })
+	ctx := context.Background()
+	f.fake.FailNext(1, &channel.APIError{Channel: channel.LINE, StatusCode: 400, Message: "bad request"})
+	c := f.fake.Customer(channel.LINE, "U3")
+	require.NoError(t, c.Says(ctx, f.shop, "what payment methods do you accept"))
+
+	// A redelivery taken over from an instance that stopped mid-way.
+	store := channel.NewMemoryDedupeStore(0)
+	h := channel.Dedupe(f.shop, channel.DedupeConfig{Store: store, Clock: f.clk.Now, Lease: time.Minute})
+	w := f.fake.Customer(channel.WhatsApp, "85298765433")
+	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.t", From: w.Address, Time: f.clk.Now(),
+		Message: &channel.Message{ID: "wamid.t", From: w.Address, Text: "what payment methods do you accept", Time: f.clk.Now()}}
+	_, err := store.Claim(ctx, channel.DedupeKey(e.Channel, e.ID), f.clk.Now(), time.Minute)
+	require.NoError(t, err)
+	f.clk.Advance(time.Minute)
+	require.NoError(t, h.HandleEvent(ctx, e))
+	assert.Empty(t, f.fake.SentTo(w.Address), "nothing sent blindly after a takeover")
+
+	pending, err := outbox.Pending(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	assert.Equal(t, c.Address, pending[0].Message.To)
+	assert.Equal(t, channel.OutboxUndelivered, pending[0].State)
+	assert.NotEmpty(t, pending[0].Message.Text)
+	assert.Equal(t, w.Address, pending[1].Message.To)
+	assert.Equal(t, channel.OutboxUnknown, pending[1].State)
+	assert.Contains(t, pending[1].Err, "taken over")
+	assert.Len(t, f.shop.Failures(), 2)
 }
 
 func TestNotifyInsideAndOutsideTheWindow(t *testing.T) {
