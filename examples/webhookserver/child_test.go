@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -36,31 +34,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// childServer is run as startInstance builds a cluster instance (fast
-// retries, 2 s claim leases), from this process's environment, until
-// SIGTERM or SIGINT.
+// childServer is run as startInstance builds a cluster instance
+// (clusterServer), from this process's environment, until SIGTERM or
+// SIGINT.
 func childServer() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg, err := loadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	fastRetries(&cfg)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	st, err := openState(ctx, os.Getenv, log)
+	srv, st, err := clusterServer(ctx, os.Getenv)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.dedupe = shortLease{st.dedupe}
-	var opts shop.Config
-	st.configure(&cfg, &opts, log)
-	srv, err := newServer(cfg, log, opts)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", os.Getenv(envAddr))
 	if err != nil {
 		return err
 	}
@@ -108,6 +93,7 @@ func startChild(t *testing.T, env map[string]string) *child {
 
 func (c *child) addr() *url.URL           { return c.url }
 func (c *child) failures() []shop.Failure { return nil }
+func (c *child) stop()                    { c.kill() }
 
 // kill sends SIGKILL (no shutdown, no deferred code) and reaps the process.
 func (c *child) kill() {

@@ -26,21 +26,6 @@ import (
 	"github.com/switchboard-go/switchboard/whatsapp/whatsapptest"
 )
 
-// question returns the i-th of six texts that each match a different rule of
-// rules.json, so a customer's consecutive messages are never "the same
-// question twice" (which hands the conversation off).
-func question(i int) string {
-	qs := [...]string{
-		"what payment methods do you accept?",
-		"how long does delivery take to Spain",
-		"I want to return these shoes",
-		"can I get an invoice for my order",
-		"my payment failed, what now?",
-		"is it true to size?",
-	}
-	return qs[i%len(qs)]
-}
-
 // inParallel runs f(i) for i in [0, n) on n goroutines and waits.
 func inParallel(n int, f func(i int)) {
 	var wg sync.WaitGroup

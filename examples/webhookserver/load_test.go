@@ -89,7 +89,8 @@ func benchPipeline(b *testing.B, kind channel.Kind, clients int) {
 func BenchmarkPipelineState(b *testing.B) {
 	const clients = 32
 	b.Run("anchor-net-http", func(b *testing.B) {
-		f := newFakes(b)
+		f := newFakes()
+		b.Cleanup(f.close)
 		srv := httptest.NewServer(anchorHandler(f))
 		defer srv.Close()
 		drive(b, &harness{fakes: f, url: srv.URL}, channel.WhatsApp, clients)

@@ -94,7 +94,8 @@ func TestIdleTimeout(t *testing.T) {
 // server forever: serve gives up after its shutdown timeout and says so.
 func TestShutdownTimeout(t *testing.T) {
 	t.Parallel()
-	f := newFakes(t)
+	f := newFakes()
+	t.Cleanup(f.close)
 	env := f.env()
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	require.NoError(t, err)
