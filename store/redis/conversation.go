@@ -68,8 +68,8 @@ func (c *ConversationStore) Load(ctx context.Context, a channel.Address, now tim
 
 // Save implements autoreply.StateStore. Inside a delivery (a
 // channel.Delivery in ctx) the write waits for the delivery's next round
-// trip — the per-recipient take before the reply, or the completion — and
-// a failure is reported there (see Store); otherwise it is one round trip.
+// trip — usually its completion, after the reply — and a failure is
+// reported there (see Store); otherwise it is one round trip.
 func (c *ConversationStore) Save(ctx context.Context, a channel.Address, conv autoreply.Conversation, expires time.Time) error {
 	b, err := json.Marshal(conv)
 	if err != nil {

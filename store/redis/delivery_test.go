@@ -52,6 +52,18 @@ func setup(cmd goredis.Cmder) bool {
 // take returns the round trips counted since the last call.
 func (c *tripCounter) take() int64 { return c.n.Swap(0) }
 
+// now is the time of the deliveries these tests make.
+var now = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+
+// startDelivery does what channel.Dedupe does before the handler: puts e in
+// the context as a delivery and claims it on s at e.Time with a 1 min lease.
+func startDelivery(s *redis.Store, e channel.Event) (context.Context, string, channel.ClaimStatus, error) {
+	ctx := channel.WithDelivery(context.Background(), &channel.Delivery{Event: e})
+	key := channel.DedupeKey(e.Channel, e.ID)
+	st, err := s.Dedupe().Claim(ctx, key, e.Time, time.Minute)
+	return ctx, key, st, err
+}
+
 // countedStore is a Store under a fresh prefix whose client counts its
 // round trips, and a plain Store on the same keys to look from outside.
 func countedStore(t *testing.T) (*redis.Store, *redis.Store, *tripCounter) {
@@ -74,7 +86,6 @@ func countedStore(t *testing.T) (*redis.Store, *redis.Store, *tripCounter) {
 func TestDeliveryTakesTwoRoundTrips(t *testing.T) {
 	s, outside, trips := countedStore(t)
 	bg := context.Background()
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.WhatsApp, ID: "85291234567"}
 	before := autoreply.Conversation{Await: "order_number", AwaitRule: "where_is_my_order"}
 	require.NoError(t, outside.Conversations().Save(bg, from, before, now.Add(time.Hour)))
@@ -84,19 +95,13 @@ func TestDeliveryTakesTwoRoundTrips(t *testing.T) {
 	other := channel.Address{Channel: channel.WhatsApp, ID: "6281234567890"}
 	_, err := s.RecipientLimits().Take(bg, other, now, 6*time.Second, 1)
 	require.NoError(t, err)
-	warm := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.0", From: other, Time: now}
-	wctx := channel.WithDelivery(bg, &channel.Delivery{Event: warm})
-	_, err = s.Dedupe().Claim(wctx, channel.DedupeKey(warm.Channel, warm.ID), now, time.Minute)
+	wctx, wkey, _, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.0", From: other, Time: now})
 	require.NoError(t, err)
-	require.NoError(t, s.Dedupe().Complete(wctx, channel.DedupeKey(warm.Channel, warm.ID), now, time.Hour))
+	require.NoError(t, s.Dedupe().Complete(wctx, wkey, now, time.Hour))
 	trips.take()
 
-	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.1", From: from, Time: now,
-		Message: &channel.Message{ID: "wamid.1", From: from, Text: "48213957", Time: now}}
-	ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
-	key := channel.DedupeKey(e.Channel, e.ID)
-
-	st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+	ctx, key, st, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.1", From: from, Time: now,
+		Message: &channel.Message{ID: "wamid.1", From: from, Text: "48213957", Time: now}})
 	require.NoError(t, err)
 	require.Equal(t, channel.ClaimNew, st)
 	require.EqualValues(t, 1, trips.take(), "claim, window touch, conversation read and the reply's charge: one round trip")
@@ -160,7 +165,6 @@ func TestDeliveryTakesTwoRoundTrips(t *testing.T) {
 func TestDeliveryChargeNotUsedIsGivenBack(t *testing.T) {
 	s, outside, _ := countedStore(t)
 	bg := context.Background()
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.LINE, ID: "U4af4980629"}
 	_, err := s.RecipientLimits().Take(bg, channel.Address{Channel: channel.LINE, ID: "U0"}, now, time.Second, 2)
 	require.NoError(t, err)
@@ -175,10 +179,7 @@ func TestDeliveryChargeNotUsedIsGivenBack(t *testing.T) {
 	}
 	deliver := func(id string) (context.Context, string, channel.ClaimStatus) {
 		t.Helper()
-		e := channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: id, From: from, Time: now}
-		ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
-		key := channel.DedupeKey(e.Channel, e.ID)
-		st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+		ctx, key, st, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.LINE, ID: id, From: from, Time: now})
 		require.NoError(t, err)
 		return ctx, key, st
 	}
@@ -212,11 +213,8 @@ func TestDeliveryChargeNotUsedIsGivenBack(t *testing.T) {
 // sees the save (the read travels with the waiting write).
 func TestDeliveryReadsItsOwnWrites(t *testing.T) {
 	s, _, trips := countedStore(t)
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.Messenger, ID: "psid-7"}
-	e := channel.Event{Type: channel.EventMessage, Channel: channel.Messenger, ID: "m.1", From: from, Time: now}
-	ctx := channel.WithDelivery(context.Background(), &channel.Delivery{Event: e})
-	_, err := s.Dedupe().Claim(ctx, channel.DedupeKey(e.Channel, e.ID), now, time.Minute)
+	ctx, _, _, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.Messenger, ID: "m.1", From: from, Time: now})
 	require.NoError(t, err)
 	_, ok, err := s.Conversations().Load(ctx, from, now)
 	require.NoError(t, err)
@@ -235,11 +233,8 @@ func TestDeliveryReadsItsOwnWrites(t *testing.T) {
 // fails makes that call fail, so it is never lost silently.
 func TestDeliveryWriteFailureIsReported(t *testing.T) {
 	s, _, _ := countedStore(t)
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.WhatsApp, ID: "6281234567890"}
-	e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.9", From: from, Time: now}
-	ctx := channel.WithDelivery(context.Background(), &channel.Delivery{Event: e})
-	_, err := s.Dedupe().Claim(ctx, channel.DedupeKey(e.Channel, e.ID), now, time.Minute)
+	ctx, _, _, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: "wamid.9", From: from, Time: now})
 	require.NoError(t, err)
 	require.NoError(t, s.Conversations().Save(ctx, from, autoreply.Conversation{Misses: 2}, now.Add(time.Hour)))
 	require.NoError(t, s.Client().Close())
@@ -280,17 +275,13 @@ func TestDeliveryAfterScriptFlush(t *testing.T) {
 	lose := &noScript{}
 	s.Client().AddHook(lose)
 	bg := context.Background()
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	from := channel.Address{Channel: channel.WeChat, ID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
 	_, err := s.RecipientLimits().Take(bg, from, now, time.Second, 1)
 	require.NoError(t, err)
 	trips.take()
 
 	lose.armed.Store(true)
-	e := channel.Event{Type: channel.EventMessage, Channel: channel.WeChat, ID: "m.1", From: from, Time: now}
-	ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
-	key := channel.DedupeKey(e.Channel, e.ID)
-	st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+	ctx, key, st, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.WeChat, ID: "m.1", From: from, Time: now})
 	require.NoError(t, err)
 	require.Equal(t, channel.ClaimNew, st)
 	require.False(t, lose.armed.Load())
@@ -313,17 +304,13 @@ func TestDeliveryAfterScriptFlush(t *testing.T) {
 func TestConcurrentDeliveriesShareRoundTrips(t *testing.T) {
 	s, outside, trips := countedStore(t)
 	bg := context.Background()
-	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	const n = 64
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
 			from := channel.Address{Channel: channel.WhatsApp, ID: fmt.Sprintf("8529000%04d", i)}
-			e := channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: fmt.Sprintf("wamid.c%d", i), From: from, Time: now}
-			ctx := channel.WithDelivery(bg, &channel.Delivery{Event: e})
-			key := channel.DedupeKey(e.Channel, e.ID)
-			st, err := s.Dedupe().Claim(ctx, key, now, time.Minute)
+			ctx, key, st, err := startDelivery(s, channel.Event{Type: channel.EventMessage, Channel: channel.WhatsApp, ID: fmt.Sprintf("wamid.c%d", i), From: from, Time: now})
 			if err == nil && st != channel.ClaimNew {
 				err = fmt.Errorf("claim %d: %v", i, st)
 			}

@@ -128,7 +128,9 @@ func (s *Store) limitKey(a channel.Address) string { return s.prefix + "rl:" + a
 func (r *RecipientLimitStore) Take(ctx context.Context, a channel.Address, now time.Time, every time.Duration, burst int) (time.Duration, error) {
 	e := every.Microseconds()
 	al := allowance{every: e, tau: e * int64(max(burst, 1)-1)}
-	r.s.limits.Store(a.Channel, al)
+	if known, ok := r.s.limits.Load(a.Channel); !ok || known.(allowance) != al {
+		r.s.limits.Store(a.Channel, al) // only when it changes: a Store allocates
+	}
 	if r.s.reserved(ctx, a, al) {
 		return 0, nil
 	}
