@@ -156,13 +156,15 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-locked.jsonl", len(corpusLangs), 0.977, 0.909, 1},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.933, 0.869, 0.987},
+		{"fresh-locked.jsonl", len(corpusLangs), 0.984, 0.909, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
-		{"fresh-locked3.jsonl", 2, 0.89, 0.886, 1},
-		{"fresh-locked4.jsonl", 5, 0.939, 0.886, 1},
-		{"fresh-locked5.jsonl", 6, 0.918, 0.909, 1},
-		{"fresh-locked6.jsonl", 2, 0.939, 0.931, 0.833},
-		{"fresh-locked7.jsonl", len(corpusLangs), 0.909, 0.727, 0.9375},
+		{"fresh-locked3.jsonl", 2, 0.909, 0.886, 1},
+		{"fresh-locked4.jsonl", 5, 0.969, 0.909, 1},
+		{"fresh-locked5.jsonl", 6, 0.936, 0.863, 0.9},
+		{"fresh-locked6.jsonl", 2, 0.969, 0.954, 0.833},
+		{"fresh-locked7.jsonl", len(corpusLangs), 0.931, 0.818, 0.875},
+		{"fresh-locked8.jsonl", len(corpusLangs), 0.959, 0.863, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -124,36 +124,38 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 	return s
 }
 
-// TestFallbackCrossValidation is how the fallback's thresholds were chosen:
-// leave one tuning batch (and a ninth of the small talk) out of training,
-// score it, repeat for every batch. The keywords were tuned on every batch,
-// so the figures are kind to them; what they compare is the fallback. The
-// shop's configuration must do at least as well as the round-6 one (answer
-// at 0.95, never withhold a keyword's answer) in total, at most one message
-// worse on any batch (since round 8 the fold of fresh-tune answers one
-// Arabic small-talk line at 0.91, after fresh-tune9's return requests were
-// learnt), and answer fewer small-talk lines in total. Figures, summed over
-// the 9 batches after round 8: round 6 ar 361/382, de 166/173, all
-// 1043/1075, small talk answered 45 of 204; now ar 364, de 167, all 1048,
-// small talk 35 (round 7, over 8 batches: ar 319/338, de 144/151, all
-// 873/899, small talk 35).
+// TestFallbackCrossValidation is how the fallback's settings were chosen:
+// leave one tuning batch (and a tenth of the small talk) out of training,
+// score it, repeat for every batch. The keywords were tuned on every batch
+// but fresh-tune10, so the figures are kind to them; what they compare is
+// the fallback. The shop's configuration must do better than the round-8
+// one (answer at 0.9, withhold a keyword's answer at 0.9, smoothing 0.5) in
+// total, answer fewer small-talk lines, and lose at most 3 messages on any
+// batch (round 9's smoothing of 0.05 loses 3 of fresh-tune's 396 and gains
+// 41 of fresh-tune10's 1,284). Figures, summed over the 10 batches after
+// round 9: round 6 (0.95, never withhold) ar 486/539, de 268/293, all
+// 2065/2359, small talk answered 45 of 204; round 8 ar 494, de 271, all
+// 2090, small talk 36; now ar 508, de 277, all 2132, small talk 27.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
-	round6.MinConfidence, round6.NoneConfidence = intent.DefaultMinConfidence, 0
-	var before, after cvScore
+	round6.MinConfidence, round6.NoneConfidence, round6.Smoothing = intent.DefaultMinConfidence, 0, 0.5
+	round8 := fallbackConfig
+	round8.NoneConfidence, round8.Smoothing = 0.9, 0.5
+	var first, before, after cvScore
 	for _, f := range cvFolds(t) {
-		b, a := cvRun(t, f, round6), cvRun(t, f, fallbackConfig)
-		t.Logf("%-18s round 6: %v\n%-18s now:     %v", f.name, b, "", a)
-		assert.GreaterOrEqual(t, a.all.correct, b.all.correct-1, f.name)
+		r6, b, a := cvRun(t, f, round6), cvRun(t, f, round8), cvRun(t, f, fallbackConfig)
+		t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", f.name, r6, "", b, "", a)
+		assert.GreaterOrEqual(t, a.all.correct, b.all.correct-3, f.name)
+		first.addUp(r6)
 		before.addUp(b)
 		after.addUp(a)
 	}
-	t.Logf("%-18s round 6: %v\n%-18s now:     %v", "total", before, "", after)
-	assert.GreaterOrEqual(t, after.all.correct, before.all.correct)
-	assert.GreaterOrEqual(t, after.all.correct, 1048)
-	assert.GreaterOrEqual(t, after.ar.correct, 364)
-	assert.GreaterOrEqual(t, after.de.correct, 167)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 35)
+	t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", "total", first, "", before, "", after)
+	assert.Greater(t, after.all.correct, before.all.correct)
+	assert.GreaterOrEqual(t, after.all.correct, 2132)
+	assert.GreaterOrEqual(t, after.ar.correct, 508)
+	assert.GreaterOrEqual(t, after.de.correct, 277)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 27)
 	assert.Less(t, after.smallTalkFAQ, before.smallTalkFAQ)
 }

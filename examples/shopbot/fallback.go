@@ -81,7 +81,8 @@ var fallbackConfig = intent.Config{
 	Normalize:      func(s string) string { return autoreply.Normalize(s, true) },
 	NoneLabel:      intentNone,
 	MinConfidence:  0.9,
-	NoneConfidence: 0.9,
+	NoneConfidence: 0.8,
+	Smoothing:      0.05,
 }
 
 // keywordExamples turns the keywords of rs into training examples.
