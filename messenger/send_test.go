@@ -153,13 +153,30 @@ func TestSendErrors(t *testing.T) {
 	}
 }
 
+// TestTaggedSendOutsideWindow: after CloseWindow a plain send fails with
+// channel.ErrWindowClosed while a tagged one still goes; OpenWindow lets
+// plain sends through again.
 func TestTaggedSendOutsideWindow(t *testing.T) {
 	t.Parallel()
 	srv := messengertest.NewServer(messengertest.Config{})
 	defer srv.Close()
+	c := newClient(t, srv, nil)
+	ctx := context.Background()
 	srv.CloseWindow(person.ID)
-	_, err := newClient(t, srv, nil).Send(context.Background(), &channel.Message{To: person, Text: "Order #1042 shipped", Tag: messenger.TagPostPurchaseUpdate})
+	_, err := c.Send(ctx, &channel.Message{To: person, Text: "Anything else?"})
+	require.ErrorIs(t, err, channel.ErrWindowClosed)
+	_, err = c.Send(ctx, &channel.Message{To: person, Text: "Order #1042 shipped", Tag: messenger.TagPostPurchaseUpdate})
 	require.NoError(t, err)
+
+	srv.OpenWindow(person.ID)
+	r, err := c.Send(ctx, &channel.Message{To: person, Text: "Welcome back"})
+	require.NoError(t, err)
+	sent := srv.Sent()
+	require.Len(t, sent, 2)
+	assert.Equal(t, "MESSAGE_TAG", sent[0].MessagingType)
+	assert.Equal(t, "Welcome back", sent[1].Text)
+	assert.Equal(t, "RESPONSE", sent[1].MessagingType)
+	assert.Equal(t, sent[1].ID, r.MessageID)
 }
 
 // TestSendFaults: the Send API has no idempotency key, so only refusals
@@ -202,6 +219,37 @@ func TestSendFaults(t *testing.T) {
 		{Name: "context ends while backing off", Fault: messengertest.Throttle(messenger.CodeRateLimit, 30*time.Second),
 			MaxBackoff: time.Minute, Timeout: 100 * time.Millisecond, Err: context.DeadlineExceeded},
 	})
+}
+
+// TestSendSlowServer: messengertest.Slow holds the answer back, so a
+// deadline shorter than the delay ends the send with
+// context.DeadlineExceeded and nothing recorded; a client that waits gets
+// the normal answer, late.
+func TestSendSlowServer(t *testing.T) {
+	t.Parallel()
+	srv := messengertest.NewServer(messengertest.Config{})
+	defer srv.Close()
+	c := newClient(t, srv, func(c *messenger.Config) { c.Retry.MaxAttempts = 1 })
+
+	srv.FailNext(messengertest.Slow(time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.Send(ctx, &channel.Message{To: person, Text: "hi"})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.False(t, channel.IsRetryable(err))
+	assert.Empty(t, srv.Sent(), "the client gave up before the fake accepted it")
+	assert.Zero(t, srv.PendingFaults())
+
+	const delay = 100 * time.Millisecond
+	srv.FailNext(messengertest.Slow(delay))
+	start := time.Now()
+	r, err := c.Send(context.Background(), &channel.Message{To: person, Text: "still there?"})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), delay)
+	sent := srv.Sent()
+	require.Len(t, sent, 1)
+	assert.Equal(t, "still there?", sent[0].Text)
+	assert.Equal(t, sent[0].ID, r.MessageID)
 }
 
 func TestSenderAction(t *testing.T) {

@@ -306,6 +306,36 @@ func TestPollerWatchValidation(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// TestPollerStore: Store is the WatchStore the poller was built with, and
+// a Watch shows in it; without one the poller makes its own MemoryStore,
+// which Store returns just the same.
+func TestPollerStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	assert.Same(t, e.store, e.p.Store())
+	require.NoError(t, e.p.Watch(ctx, tracking.DHL, "1000 000 001", "order-7"))
+	w, ok, err := e.p.Store().Load(ctx, tracking.DHL, "1000000001")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "order-7", w.Ref)
+	assert.Equal(t, t0, w.NextPoll, "due at once")
+
+	p, err := tracking.NewPoller(tracking.PollerConfig{
+		Trackers: map[tracking.Carrier]tracking.Tracker{tracking.DHL: mustDHL(t, e)}, Clock: e.clock.Now,
+	})
+	require.NoError(t, err)
+	require.IsType(t, &tracking.MemoryStore{}, p.Store())
+	assert.Same(t, p.Store(), p.Store())
+	require.NoError(t, p.Watch(ctx, tracking.DHL, "1000000002", "order-8"))
+	assert.Equal(t, 1, p.Store().(*tracking.MemoryStore).Len())
+	due, err := p.Store().Due(ctx, t0, 0)
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	assert.Equal(t, "order-8", due[0].Ref)
+	assert.Equal(t, 1, e.store.Len(), "not the other poller's store")
+}
+
 func TestPollerRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, map[tracking.Carrier]tracking.Limit{})

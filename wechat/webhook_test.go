@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,6 +268,47 @@ func TestWebhookRejects(t *testing.T) {
 			assert.Zero(t, called.Load(), "the handler is not called")
 		})
 	}
+}
+
+// TestWebhookOpensEncrypt: a safe-mode request built by hand around
+// wechattest's Server.Encrypt, signed with wechattest.Sign, is what the
+// webhook decrypts: the handler gets the message, and Raw is the plaintext.
+func TestWebhookOpensEncrypt(t *testing.T) {
+	t.Parallel()
+	srv, c, clk := setup(t, wechattest.Config{SafeMode: true}, nil)
+	rec := &recorder{}
+	h := c.Webhook(rec)
+
+	msg := srv.Text("oCustomer", "手工打造的请求 <ok>")
+	enc, err := srv.Encrypt(msg)
+	require.NoError(t, err)
+	assert.NotContains(t, enc, "oCustomer", "the message is encrypted")
+	token, ts, nonce := wechattest.DefaultToken, strconv.FormatInt(clk.Now().Unix(), 10), "1320562132"
+	q := url.Values{
+		"signature":     {wechattest.Sign(token, ts, nonce)},
+		"timestamp":     {ts},
+		"nonce":         {nonce},
+		"openid":        {"oCustomer"},
+		"encrypt_type":  {"aes"},
+		"msg_signature": {wechattest.Sign(token, ts, nonce, enc)},
+	}
+	body := "<xml><ToUserName><![CDATA[gh_fake]]></ToUserName><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/wechat?"+q.Encode(), strings.NewReader(body)))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Equal(t, "success", w.Body.String())
+
+	events := rec.Events()
+	require.Len(t, events, 1)
+	assert.Equal(t, channel.EventMessage, events[0].Type)
+	assert.Equal(t, to("oCustomer"), events[0].From)
+	assert.Equal(t, "手工打造的请求 <ok>", events[0].Message.Text)
+	assert.Equal(t, string(msg), string(events[0].Raw))
+
+	other := wechattest.NewServer(wechattest.Config{SafeMode: true, EncodingAESKey: "too-short"})
+	defer other.Close()
+	_, err = other.Encrypt(msg)
+	assert.Error(t, err, "an EncodingAESKey that is not 43 base64 characters")
 }
 
 func TestWebhookReplayToleranceConfigurable(t *testing.T) {

@@ -250,6 +250,33 @@ func TestSendErrors(t *testing.T) {
 	}
 }
 
+// TestOpenWindowAfterCloseWindow: CloseWindow refuses non-template
+// messages with 131047 (channel.ErrWindowClosed) and lets templates
+// through; OpenWindow lets a plain send through again.
+func TestOpenWindowAfterCloseWindow(t *testing.T) {
+	t.Parallel()
+	srv := whatsapptest.NewServer(whatsapptest.Config{})
+	defer srv.Close()
+	c := newClient(t, srv, nil)
+	ctx := context.Background()
+
+	srv.CloseWindow(customer.ID)
+	_, err := c.Send(ctx, &channel.Message{To: customer, Text: "Anything else?"})
+	require.ErrorIs(t, err, channel.ErrWindowClosed)
+	_, err = c.Send(ctx, &channel.Message{To: customer, Template: &channel.Template{Name: "order_shipped", Language: "en_US"}})
+	require.NoError(t, err, "a template opens the conversation")
+
+	srv.OpenWindow(customer.ID)
+	r, err := c.Send(ctx, &channel.Message{To: customer, Text: "Welcome back"})
+	require.NoError(t, err)
+	sent := srv.Sent()
+	require.Len(t, sent, 2)
+	assert.Equal(t, "template", sent[0].Type)
+	assert.Equal(t, "text", sent[1].Type)
+	assert.Equal(t, "Welcome back", sent[1].Text)
+	assert.Equal(t, sent[1].ID, r.MessageID)
+}
+
 // TestSendFaults: throttling refusals are retried and deliver once; an
 // answer that does not say the message was refused is never retried
 // (WhatsApp has no idempotency key) and comes back as a

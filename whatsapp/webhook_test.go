@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboard-go/switchboard/channel"
+	"github.com/switchboard-go/switchboard/channel/channeltest"
 	"github.com/switchboard-go/switchboard/internal/inbound/inboundtest"
 	"github.com/switchboard-go/switchboard/internal/meta/metatest"
 	"github.com/switchboard-go/switchboard/whatsapp"
@@ -223,6 +225,74 @@ func TestWebhookDeliverURL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, []string{id}, rec.IDs())
+}
+
+// TestStatusWebhook: the fake's status bodies for a message the client
+// sent come through the adapter's webhook as status events of the right
+// state, and a failed one carries the error code, mapped to its sentinel.
+func TestStatusWebhook(t *testing.T) {
+	t.Parallel()
+	clk := channeltest.NewClock(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	srv := whatsapptest.NewServer(whatsapptest.Config{Clock: clk.Now})
+	defer srv.Close()
+	c := newClient(t, srv, nil)
+	r, err := c.Send(context.Background(), &channel.Message{To: customer, Text: "Your parcel left Leipzig"})
+	require.NoError(t, err)
+	wamid := r.MessageID
+	require.NotEmpty(t, wamid)
+
+	tests := []struct {
+		name     string
+		state    channel.State
+		code     int
+		sentinel error
+	}{
+		{"sent", channel.StateSent, 0, nil},
+		{"delivered", channel.StateDelivered, 0, nil},
+		{"read", channel.StateRead, 0, nil},
+		{"failed outside the window", channel.StateFailed, whatsapp.CodeReengagement, channel.ErrWindowClosed},
+		{"failed undeliverable", channel.StateFailed, whatsapp.CodeUndeliverable, channel.ErrInvalidRecipient},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var (
+				mu     sync.Mutex
+				events []channel.Event
+			)
+			h := newClient(t, srv, nil).Webhook(channel.HandlerFunc(func(_ context.Context, e channel.Event) error {
+				mu.Lock()
+				defer mu.Unlock()
+				events = append(events, e)
+				return nil
+			}))
+			status, err := srv.Deliver(context.Background(), h, srv.StatusWebhook(wamid, customer.ID, tt.state, tt.code))
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, status)
+
+			mu.Lock()
+			defer mu.Unlock()
+			require.Len(t, events, 1)
+			e := events[0]
+			assert.Equal(t, channel.EventStatus, e.Type)
+			assert.Equal(t, wamid+":"+string(tt.state), e.ID)
+			assert.Equal(t, customer, e.To)
+			require.NotNil(t, e.Status)
+			assert.Equal(t, tt.state, e.Status.State)
+			assert.Equal(t, wamid, e.Status.MessageID)
+			assert.Equal(t, customer, e.Status.Recipient)
+			assert.True(t, clk.Now().Equal(e.Status.Time), "stamped by the server clock: %v", e.Status.Time)
+			if tt.state != channel.StateFailed {
+				assert.NoError(t, e.Status.Err)
+				return
+			}
+			var apiErr *whatsapp.APIError
+			require.ErrorAs(t, e.Status.Err, &apiErr)
+			assert.Equal(t, tt.code, apiErr.Code)
+			assert.NotEmpty(t, apiErr.Message)
+			assert.ErrorIs(t, e.Status.Err, tt.sentinel)
+		})
+	}
 }
 
 func FuzzParseWebhook(f *testing.F) {
