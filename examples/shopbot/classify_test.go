@@ -136,7 +136,9 @@ func TestAccuracyHeldOut(t *testing.T) {
 // fresh-tune8, fresh-locked4 (per language, from 86.3 %), fresh-locked5 and
 // fresh-locked6, and lowered none; round 8 (fresh-tune9 learnt, keywords
 // from its misses) raised fresh-tune8, fresh-locked2 and fresh-locked6, and
-// fresh-locked7 fell from 92.0 % (ar 42/44, zh-Hant 9/11) before it. These
+// fresh-locked7 fell from 92.0 % (ar 42/44, zh-Hant 9/11) before it; round
+// 9's keywords from fresh-tune10's misses raised fresh-tune10 from 93.3 % (en
+// 95.9 % the weakest language since). These
 // floors record the unmet goal for Arabic (locked3, locked4), German
 // and Traditional Chinese (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -156,7 +158,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-tune10.jsonl", len(corpusLangs), 0.933, 0.869, 0.987},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.972, 0.959, 0.987},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.984, 0.909, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.909, 0.886, 1},
@@ -165,6 +167,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked6.jsonl", 2, 0.969, 0.954, 0.833},
 		{"fresh-locked7.jsonl", len(corpusLangs), 0.931, 0.818, 0.875},
 		{"fresh-locked8.jsonl", len(corpusLangs), 0.959, 0.863, 1},
+		{"fresh-locked9.jsonl", len(corpusLangs), 0.946, 0.733, 0.9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

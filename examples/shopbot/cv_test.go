@@ -127,15 +127,19 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // TestFallbackCrossValidation is how the fallback's settings were chosen:
 // leave one tuning batch (and a tenth of the small talk) out of training,
 // score it, repeat for every batch. The keywords were tuned on every batch
-// but fresh-tune10, so the figures are kind to them; what they compare is
-// the fallback. The shop's configuration must do better than the round-8
+// (on fresh-tune10 too since round 9's keywords), so the figures are kind to
+// them; what they compare is the fallback, and the keywords now answer most
+// of what once set the configurations apart. The shop's configuration must do better than the round-8
 // one (answer at 0.9, withhold a keyword's answer at 0.9, smoothing 0.5) in
 // total, answer fewer small-talk lines, and lose at most 3 messages on any
 // batch (round 9's smoothing of 0.05 loses 3 of fresh-tune's 396 and gains
 // 41 of fresh-tune10's 1,284). Figures, summed over the 10 batches after
 // round 9: round 6 (0.95, never withhold) ar 486/539, de 268/293, all
 // 2065/2359, small talk answered 45 of 204; round 8 ar 494, de 271, all
-// 2090, small talk 36; now ar 508, de 277, all 2132, small talk 27.
+// 2090, small talk 36; now ar 508, de 277, all 2132, small talk 27. After
+// round 9's keywords from fresh-tune10 and older batches: round 6 ar 519, de
+// 289, all 2287, small talk 46; round 8 ar 520, de 289, all 2293, small talk
+// 35; now ar 525, de 289, all 2296, small talk 27.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -153,9 +157,9 @@ func TestFallbackCrossValidation(t *testing.T) {
 	}
 	t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", "total", first, "", before, "", after)
 	assert.Greater(t, after.all.correct, before.all.correct)
-	assert.GreaterOrEqual(t, after.all.correct, 2132)
-	assert.GreaterOrEqual(t, after.ar.correct, 508)
-	assert.GreaterOrEqual(t, after.de.correct, 277)
+	assert.GreaterOrEqual(t, after.all.correct, 2296)
+	assert.GreaterOrEqual(t, after.ar.correct, 525)
+	assert.GreaterOrEqual(t, after.de.correct, 289)
 	assert.LessOrEqual(t, after.smallTalkFAQ, 27)
 	assert.Less(t, after.smallTalkFAQ, before.smallTalkFAQ)
 }

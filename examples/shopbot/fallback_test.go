@@ -29,8 +29,9 @@ func newClassifierWith(t testing.TB, fb autoreply.Classifier) *classifier {
 // TestFallbackLeaveOneOut trains the fallback without fresh-tune6.jsonl
 // and scores that batch, which the keywords were never tuned on either:
 // the model must recover messages the keywords miss (38 of 44 Arabic and
-// 20 of 22 German before it; 41 and 22 with it when this was written)
-// without answering small talk.
+// 20 of 22 German before it; 41 and 22 with it when this was written;
+// keywords alone 40 and 21 since round 9's keywords from fresh-tune10,
+// some of which fit fresh-tune6 too) without answering small talk.
 func TestFallbackLeaveOneOut(t *testing.T) {
 	t.Parallel()
 	rs, err := loadRules()
@@ -58,8 +59,8 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 		return rep
 	}
 	without, with := scoreWith(nil), scoreWith(fb)
-	assert.Equal(t, tally{38, 44}, *without.byLang["ar"], "keywords alone")
-	assert.Equal(t, tally{20, 22}, *without.byLang["de"], "keywords alone")
+	assert.Equal(t, tally{40, 44}, *without.byLang["ar"], "keywords alone")
+	assert.Equal(t, tally{21, 22}, *without.byLang["de"], "keywords alone")
 	assert.GreaterOrEqual(t, with.byLang["ar"].correct, 41)
 	assert.GreaterOrEqual(t, with.byLang["de"].correct, 22)
 	assert.Equal(t, with.noneNoFAQ.total, with.noneNoFAQ.correct, "small talk answered")
@@ -76,8 +77,8 @@ func TestFallbackAnswers(t *testing.T) {
 		text, want string
 	}{
 		// From fresh-tune6.jsonl (learnt): the keywords miss them.
-		{"Wo steckt mein Päckchen gerade?", "shipping_status"},
-		{"قديش طول الطاولة وعرضها؟", "product_specs"},
+		{"Zahlung hat nicht geklappt aber Geld ist weg", "payment_failed"},
+		{"أرجو إفادتي بمكان الشحنة الحالي", "shipping_status"},
 		{"أرغب في التحدث إلى ممثل الدعم", "human_agent"},
 		// Small talk with product words (data/smalltalk.jsonl teaches
 		// the none class; these are not in it).
@@ -129,8 +130,8 @@ func BenchmarkDecideFallback(b *testing.B) {
 		fb   autoreply.Classifier
 		text string
 	}{
-		{"miss/keywords only", nil, "قديش طول الطاولة وعرضها؟"},
-		{"miss/with fallback", fb, "قديش طول الطاولة وعرضها؟"},
+		{"miss/keywords only", nil, "قديش بدها الطلبية لتوصل عبيروت"},
+		{"miss/with fallback", fb, "قديش بدها الطلبية لتوصل عبيروت"},
 		{"hit/keywords only", nil, "وين طلبي؟ ما وصل"},
 		{"hit/with fallback", fb, "وين طلبي؟ ما وصل"},
 	} {
