@@ -15,8 +15,13 @@ package main
 //     folding, so "dónde está" also matches "donde esta" and an unaccented
 //     twin would be a duplicate (autoreply.New rejects duplicates across the
 //     whole file, which is why a word shared by two languages appears once).
-//   - Priorities settle messages that touch two types: cancelling or
-//     changing an order (30) over a failed payment (25) over cash on
+//   - Priorities settle messages that touch two types: money back for an
+//     order that is already cancelled (31, the refund answer; its keywords
+//     join money-back and already-cancelled wording, so "cancel my order and
+//     refund me" still gets the cancellation) over cancelling or changing an
+//     order (30) over another way to pay after a declined card (26, the
+//     payment methods: "pay another way", "paypal instead", "stattdessen
+//     per") over a failed payment (25) over cash on
 //     delivery (22) over a refund (20) over "change it before it ships" (16)
 //     over invoices and returns (15); the processing time (17) and battery
 //     questions (13) sit above the "how long" of delivery times (12), which

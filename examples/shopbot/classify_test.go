@@ -138,7 +138,8 @@ func TestAccuracyHeldOut(t *testing.T) {
 // from its misses) raised fresh-tune8, fresh-locked2 and fresh-locked6, and
 // fresh-locked7 fell from 92.0 % (ar 42/44, zh-Hant 9/11) before it; round
 // 9's keywords from fresh-tune10's misses raised fresh-tune10 from 93.3 % (en
-// 95.9 % the weakest language since). These
+// 95.9 % the weakest language since), round 10's two priority rules to 99.0 %
+// (en 96/98 and pt-BR 98/100 the weakest). These
 // floors record the unmet goal for Arabic (locked3, locked4), German
 // and Traditional Chinese (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -158,7 +159,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-tune10.jsonl", len(corpusLangs), 0.972, 0.959, 0.987},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.989, 0.979, 0.987},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.984, 0.909, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.909, 0.886, 1},
@@ -257,7 +258,7 @@ func TestRulePriorities(t *testing.T) {
 		text, want string
 	}{
 		{"please cancel my order and refund me", "cancel_order"},
-		{"my card was declined, can I pay with PayPal instead?", "payment_failed"},
+		{"my card was declined, can I pay with PayPal instead?", "payment_methods"},
 		{"I returned the shoes, where is my refund?", "refund"},
 		{"wrong size, can I exchange it?", "return_exchange"},
 		{"can I change the colour before you ship it?", "cancel_order"},
@@ -279,7 +280,41 @@ func TestRulePriorities(t *testing.T) {
 		// conflicts, paraphrases.
 		{"my parcel hasn’t arrived", "shipping_status"},
 		{"my parcel hasnʼt arrived", "shipping_status"},
-		{"money back for the cancelled order please", "cancel_order"},
+		{"money back for the cancelled order please", "refund"},
+		// Round 10: money back for an order that is already cancelled
+		// wants the refund answer, the cancel request itself the
+		// cancellation; another way to pay after a declined card wants
+		// the payment methods, a plain decline the failed-payment answer.
+		{"cancel it, it's been 3 weeks and still not here", "cancel_order"},
+		{"my card keeps getting declined", "payment_failed"},
+		{"¿cuándo me devuelven el dinero del pedido cancelado?", "refund"},
+		{"cancelen mi pedido y devuélvanme el dinero", "cancel_order"},
+		{"me rechazaron la tarjeta, ¿puedo pagar de otra forma?", "payment_methods"},
+		{"me rechazaron la tarjeta otra vez", "payment_failed"},
+		{"quando cai o estorno do pedido cancelado?", "refund"},
+		{"quero cancelar o pedido e receber o dinheiro de volta", "cancel_order"},
+		{"meu cartão foi recusado, posso pagar com pix?", "payment_methods"},
+		{"meu cartão foi recusado de novo", "payment_failed"},
+		{"wann bekomme ich das Geld für die stornierte Bestellung zurück?", "refund"},
+		{"bitte Bestellung stornieren und Geld zurück", "cancel_order"},
+		{"Karte wurde abgelehnt, kann ich stattdessen mit PayPal zahlen?", "payment_methods"},
+		{"meine Karte wird immer abgelehnt", "payment_failed"},
+		{"je n'ai toujours pas le remboursement de ma commande annulée", "refund"},
+		{"annulez ma commande et remboursez-moi svp", "cancel_order"},
+		{"ma carte a été refusée, je peux payer autrement ?", "payment_methods"},
+		{"ma carte est encore refusée", "payment_failed"},
+		{"已取消的订单退款什么时候到账", "refund"},
+		{"帮我取消订单，把钱退给我", "cancel_order"},
+		{"银行卡被拒了，可以换个方式付吗", "payment_methods"},
+		{"银行卡一直被拒", "payment_failed"},
+		{"キャンセルした注文の返金はまだですか", "refund"},
+		{"注文をキャンセルして返金してください", "cancel_order"},
+		{"カードが通らないので、別の支払い方法はありますか", "payment_methods"},
+		{"カードが何度も拒否されます", "payment_failed"},
+		{"متى يرجع مبلغ الطلب الملغي؟", "refund"},
+		{"الغوا الطلب ورجعولي فلوسي", "cancel_order"},
+		{"البطاقة انرفضت، في طريقة دفع ثانية؟", "payment_methods"},
+		{"البطاقة مرفوضة كل مرة", "payment_failed"},
 		{"kann ich die Bestellung rückgängig machen?", "cancel_order"},
 		{"送得到台南嗎", "delivery_time"},
 		{"ขอออกบิลด้วยค่ะ", "invoice"},

@@ -139,7 +139,13 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // 2090, small talk 36; now ar 508, de 277, all 2132, small talk 27. After
 // round 9's keywords from fresh-tune10 and older batches: round 6 ar 519, de
 // 289, all 2287, small talk 46; round 8 ar 520, de 289, all 2293, small talk
-// 35; now ar 525, de 289, all 2296, small talk 27.
+// 35; now ar 525, de 289, all 2296, small talk 27. Round 10 relabelled 20
+// messages of fresh-tune and fresh-tune2 (money back for an already cancelled
+// order: refund, as fresh-tune10 has it), which alone fell to all 2277, ar
+// 525, de 287; its two rules (refund for a cancelled order above cancelling,
+// another way to pay above a failed payment): round 6 ar 520, de 291, all
+// 2309, small talk 45; round 8 ar 523, de 291, all 2317, small talk 35; now ar
+// 528, de 291, all 2320, small talk 27.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -157,9 +163,9 @@ func TestFallbackCrossValidation(t *testing.T) {
 	}
 	t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", "total", first, "", before, "", after)
 	assert.Greater(t, after.all.correct, before.all.correct)
-	assert.GreaterOrEqual(t, after.all.correct, 2296)
-	assert.GreaterOrEqual(t, after.ar.correct, 525)
-	assert.GreaterOrEqual(t, after.de.correct, 289)
+	assert.GreaterOrEqual(t, after.all.correct, 2320)
+	assert.GreaterOrEqual(t, after.ar.correct, 528)
+	assert.GreaterOrEqual(t, after.de.correct, 291)
 	assert.LessOrEqual(t, after.smallTalkFAQ, 27)
 	assert.Less(t, after.smallTalkFAQ, before.smallTalkFAQ)
 }
