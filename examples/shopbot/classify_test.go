@@ -281,6 +281,7 @@ func TestRulePriorities(t *testing.T) {
 		{"my parcel hasn’t arrived", "shipping_status"},
 		{"my parcel hasnʼt arrived", "shipping_status"},
 		{"money back for the cancelled order please", "refund"},
+		{"got the refund for the cancelled order, thanks", "none"},
 		// Round 10: money back for an order that is already cancelled
 		// wants the refund answer, the cancel request itself the
 		// cancellation; another way to pay after a declined card wants

@@ -145,7 +145,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // 525, de 287; its two rules (refund for a cancelled order above cancelling,
 // another way to pay above a failed payment): round 6 ar 520, de 291, all
 // 2309, small talk 45; round 8 ar 523, de 291, all 2317, small talk 35; now ar
-// 528, de 291, all 2320, small talk 27.
+// 528, de 291, all 2320, small talk 27. Then data/smalltalk.jsonl gained a
+// thank-you for the money of a cancelled order in each language (216 lines):
+// now small talk answered 35 of 216, 24 of the 204 older lines and 11 of the
+// 12 new ones (the model withholds such thanks only once it has learnt them).
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -166,6 +169,6 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.GreaterOrEqual(t, after.all.correct, 2320)
 	assert.GreaterOrEqual(t, after.ar.correct, 528)
 	assert.GreaterOrEqual(t, after.de.correct, 291)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 27)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 35)
 	assert.Less(t, after.smallTalkFAQ, before.smallTalkFAQ)
 }

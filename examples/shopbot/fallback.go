@@ -19,7 +19,7 @@ import (
 //   - the rules' own keywords, each an example of its rule's first tag
 //     (hand-off keywords of human_agent);
 //   - the tuning batches of issue 22 (testdata/fresh-tune*.jsonl), labelled
-//     messages the rules were tuned on, and data/smalltalk.jsonl, 17
+//     messages the rules were tuned on, and data/smalltalk.jsonl, 18
 //     messages a language that need no answer (thanks, greetings, praise
 //     that names the size, the delivery or the refund), so that the model
 //     learns what needs no answer.
