@@ -172,6 +172,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked7.jsonl", len(corpusLangs), 0.931, 0.818, 0.875},
 		{"fresh-locked8.jsonl", len(corpusLangs), 0.959, 0.863, 1},
 		{"fresh-locked9.jsonl", len(corpusLangs), 0.946, 0.733, 0.9},
+		{"fresh-locked10.jsonl", len(corpusLangs), 0.92, 0.846, 0.962},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
