@@ -162,7 +162,8 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-tune10.jsonl", len(corpusLangs), 0.989, 0.979, 0.987},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.988, 0.971, 0.975},
+		{"fresh-tune12.jsonl", len(corpusLangs), 0.947, 0.911, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.969, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.909, 0.886, 1},
@@ -173,6 +174,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked8.jsonl", len(corpusLangs), 0.959, 0.863, 1},
 		{"fresh-locked9.jsonl", len(corpusLangs), 0.946, 0.733, 0.9},
 		{"fresh-locked10.jsonl", len(corpusLangs), 0.92, 0.846, 0.962},
+		{"fresh-locked11.jsonl", len(corpusLangs), 0.944, 0.866, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
