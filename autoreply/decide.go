@@ -23,7 +23,8 @@ import (
 //     the rule's final Reply (Step.Then) after its lookup;
 //  6. otherwise the best rule hit (see Match for the order) answers, unless
 //     Config.Fallback is a Vetoer that judges the message needs no answer
-//     (then it is a miss, step 8): Reply
+//     (then it is a miss, step 8), or an Overruler that names another
+//     rule (which answers instead) or a hand-off (Requested): Reply
 //     with Rule.Reply, or for a rule with a Next step, Ask with Step.Ask —
 //     unless the message already carries the awaited value, in which case
 //     the lookup runs at once and the answer is Step.Then;
@@ -107,16 +108,17 @@ func (e *Engine) answer(ctx context.Context, addr channel.Address, conv *Convers
 		}
 	}
 	var r *compiledRule
+	var handoff bool
 	if len(sc.hits) > 0 {
 		if !e.vetoed(text) {
-			r = &e.rules[e.patterns[sc.hits[0].pat].rule]
+			r, handoff = e.overruled(text, &e.rules[e.patterns[sc.hits[0].pat].rule])
 		}
 	} else {
-		var handoff bool
-		if r, handoff = e.fallbackRule(text); handoff {
-			e.handoff(conv, d, Requested)
-			return nil
-		}
+		r, handoff = e.fallbackRule(text)
+	}
+	if handoff {
+		e.handoff(conv, d, Requested)
+		return nil
 	}
 	if r != nil {
 		vars := extractAll(r.Extract, text)

@@ -50,7 +50,8 @@ type Config struct {
 	// matched (by the rule's first tag; the first such rule answers), or
 	// hands it off (HandoffIntent). It is not asked about messages that
 	// match a keyword, or that carry a value the conversation awaits;
-	// if it is also a Vetoer, it may withhold a rule keyword's answer.
+	// if it is also a Vetoer, it may withhold a rule keyword's answer, and
+	// if it is an Overruler, replace the keyword's rule by another.
 	Fallback Classifier
 }
 

@@ -30,6 +30,25 @@ type Vetoer interface {
 	NeedsNoAnswer(normalized string) bool
 }
 
+// Overruler is a Classifier that may also replace the rule a keyword
+// chose: after a rule's keyword matched and no Vetoer withheld the answer
+// (never for a hand-off keyword, nor for a message carrying an awaited
+// value), the engine asks Overrule, and a tag it returns answers instead,
+// as Intent's would (HandoffIntent hands off; a tag no rule has as its first
+// tag keeps the keyword's rule). It is for priority conflicts and words that
+// belong to another question ("the money for my cancelled order" matches
+// the cancel rule first; "apple pay keeps failing" a payment-methods
+// keyword), which a model trained on such messages recognizes when it is
+// very sure. autoreply/intent's Model is one when trained with an
+// OverruleConfidence.
+type Overruler interface {
+	Classifier
+	// Overrule returns the first tag of the rule that should answer
+	// normalized instead of the keyword's rule, whose first tag is tag, or
+	// "" to keep it. Safe for concurrent use.
+	Overrule(normalized, tag string) string
+}
+
 // HandoffIntent is what a Classifier returns for a message that asks for a
 // person: the engine hands the conversation off (reason Requested) as if a
 // hand-off keyword had matched.
@@ -48,6 +67,24 @@ func Normalize(text string, foldDiacritics bool) string {
 func (e *Engine) vetoed(text string) bool {
 	v, ok := e.fallback.(Vetoer)
 	return ok && v.NeedsNoAnswer(text)
+}
+
+// overruled returns the rule that answers the normalized text whose keyword
+// chose r: r itself, or the one the fallback, if it is an Overruler, prefers;
+// handoff true if it recognizes a request for a person.
+func (e *Engine) overruled(text string, r *compiledRule) (_ *compiledRule, handoff bool) {
+	o, ok := e.fallback.(Overruler)
+	if !ok {
+		return r, false
+	}
+	tag := o.Overrule(text, intent(r))
+	if tag == HandoffIntent {
+		return nil, true
+	}
+	if i, ok := e.byIntent[tag]; ok {
+		return &e.rules[i], false
+	}
+	return r, false
 }
 
 // fallbackRule returns the rule the fallback classifier chooses for the

@@ -192,6 +192,69 @@ func TestVetoer(t *testing.T) {
 	})
 }
 
+// overruler is a Vetoer and Overruler that answers from tables and records
+// what it was asked.
+type overruler struct {
+	vetoer
+	mu     sync.Mutex
+	others map[string]string // normalized text → the tag that answers instead
+	asked  []string          // "text|tag" per Overrule call
+}
+
+func (o *overruler) Overrule(normalized, tag string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.asked = append(o.asked, normalized+"|"+tag)
+	return o.others[normalized]
+}
+
+func TestOverruler(t *testing.T) {
+	t.Parallel()
+	others := map[string]string{
+		"where is my order, i want a refund": "refund",
+		"refund? just get me a human":        autoreply.HandoffIntent,
+		"refund the shoes":                   "a tag no rule has",
+		"thanks, the refund arrived":         "refund",
+		"order 48213957":                     "refund",
+	}
+	tests := []struct {
+		name   string
+		texts  []string
+		action autoreply.Action
+		rule   string
+		asked  []string
+	}{
+		{"another rule answers", []string{"where is my order, I want a refund"}, autoreply.Reply, "refund",
+			[]string{"where is my order, i want a refund|shipping_status"}},
+		{"keeps the keyword's rule", []string{"refund please"}, autoreply.Reply, "refund", []string{"refund please|refund"}},
+		{"hands off", []string{"refund? just get me a human"}, autoreply.Handoff, "", []string{"refund? just get me a human|refund"}},
+		{"a tag no rule has keeps the rule", []string{"refund the shoes"}, autoreply.Reply, "refund", []string{"refund the shoes|refund"}},
+		{"not asked once vetoed", []string{"thanks, the refund arrived"}, autoreply.NoMatch, "", nil},
+		{"not asked about an awaited value", []string{"where is my order", "order 48213957"}, autoreply.Reply, "where",
+			[]string{"where is my order|shipping_status"}},
+		{"not asked about hand-off keywords", []string{"human please, refund"}, autoreply.Handoff, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o := &overruler{vetoer: vetoer{quiet: map[string]bool{"thanks, the refund arrived": true}}, others: others}
+			eng := newFallbackEngine(t, o)
+			var d autoreply.Decision
+			for _, text := range tt.texts {
+				var err error
+				d, err = eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "o"}, Text: text})
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.action, d.Action)
+			assert.Equal(t, tt.rule, d.Rule)
+			if tt.action == autoreply.Handoff {
+				assert.Equal(t, autoreply.Requested, d.Reason)
+			}
+			assert.Equal(t, tt.asked, o.asked)
+		})
+	}
+}
+
 func TestNormalizeMatchesEngine(t *testing.T) {
 	t.Parallel()
 	for _, fold := range []bool{false, true} {
@@ -207,7 +270,8 @@ func TestNormalizeMatchesEngine(t *testing.T) {
 // matches, without a fallback (the baseline) and with an intent.Model
 // trained on a few hundred examples; and of a message that a keyword
 // matches, which a plain fallback never sees and a Vetoer (the same model
-// with a NoneConfidence) judges before the keyword answers.
+// with a NoneConfidence) judges before the keyword answers, and an
+// Overruler (with an OverruleConfidence too) judges again after.
 func BenchmarkFallback(b *testing.B) {
 	var exs []intent.Example
 	for i, label := range []string{"refund", "shipping_status", "none"} {
@@ -221,6 +285,9 @@ func BenchmarkFallback(b *testing.B) {
 	cfg.NoneConfidence = 0.9
 	veto, err := intent.Train(exs, cfg)
 	require.NoError(b, err)
+	cfg.OverruleConfidence = 0.99
+	over, err := intent.Train(exs, cfg)
+	require.NoError(b, err)
 	for _, bm := range []struct {
 		name string
 		fb   autoreply.Classifier
@@ -231,6 +298,7 @@ func BenchmarkFallback(b *testing.B) {
 		{"hit/keywords only", nil, "hi, where is my order? it is late"},
 		{"hit/with fallback", m, "hi, where is my order? it is late"},
 		{"hit/with vetoing fallback", veto, "hi, where is my order? it is late"},
+		{"hit/with vetoing and overruling fallback", over, "hi, where is my order? it is late"},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			eng, err := autoreply.New(autoreply.Config{Rules: fallbackRules(), Fallback: bm.fb, FoldDiacritics: true, MaxMisses: -1})

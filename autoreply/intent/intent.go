@@ -9,6 +9,7 @@
 //	label, p := m.Classify(text) // most probable label and its posterior
 //	tag := m.Intent(text)        // "" unless p ≥ MinConfidence and the label is not NoneLabel
 //	quiet := m.NeedsNoAnswer(text) // NoneLabel won with p ≥ NoneConfidence (if set)
+//	other := m.Overrule(text, tag) // another label than tag won with p ≥ OverruleConfidence (if set)
 //
 // Features are the character n-grams (2 to 4 runes) of each word with its
 // boundaries marked, plus the whole words; for scripts written without
@@ -61,6 +62,11 @@ type Config struct {
 	// the answer of a keyword the message matched (autoreply.Vetoer); 0
 	// means never.
 	NoneConfidence float64
+	// OverruleConfidence is the posterior probability another label needs
+	// for Overrule to replace a keyword's rule with it, so that an
+	// autoreply.Engine answers with that label's rule instead
+	// (autoreply.Overruler); 0 means never.
+	OverruleConfidence float64
 	// Smoothing is the additive (Lidstone) smoothing of n-gram counts; 0
 	// means 0.5.
 	Smoothing float64
@@ -81,6 +87,8 @@ type Model struct {
 	minConf float64
 	// noneConf is Config.NoneConfidence (0: NeedsNoAnswer is always false).
 	noneConf float64
+	// overConf is Config.OverruleConfidence (0: Overrule always keeps).
+	overConf float64
 	seed     maphash.Seed
 	// feats maps a feature's hash to its row in logp.
 	feats map[uint64]int32
@@ -105,7 +113,7 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 	if cfg.Smoothing <= 0 {
 		cfg.Smoothing = 0.5
 	}
-	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
+	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
 	labelIndex := map[string]int{}
 	var counts []map[int32]float64 // per label: row → count
 	var totals, docs []float64
@@ -241,6 +249,23 @@ func (m *Model) NeedsNoAnswer(text string) bool {
 	}
 	label, p := m.Classify(text)
 	return label == m.labels[m.none] && p >= m.noneConf
+}
+
+// Overrule returns the most probable label of text when it is neither tag
+// nor the none label and its posterior is at least
+// Config.OverruleConfidence, else ""; always "" when that is 0. It is the
+// method by which a Model serves as an autoreply.Overruler: the engine then
+// answers with that label's rule instead of the rule (first tag tag) whose
+// keyword matched.
+func (m *Model) Overrule(text, tag string) string {
+	if m.overConf <= 0 {
+		return ""
+	}
+	label, p := m.Classify(text)
+	if p < m.overConf || label == tag || label == m.labels[m.none] {
+		return ""
+	}
+	return label
 }
 
 // features appends the hashes of text's features to dst: every word, and

@@ -134,6 +134,22 @@ func TestNeedsNoAnswer(t *testing.T) {
 	assert.False(t, train(t, intent.Config{NoneConfidence: 0.01}).NeedsNoAnswer("where is my parcel"), "another label wins")
 }
 
+func TestOverrule(t *testing.T) {
+	t.Parallel()
+	text := "I want my money back for the parcel"
+	label, p := train(t, intent.Config{}).Classify(text)
+	require.Equal(t, "refund", label)
+	require.Less(t, p, 1.0)
+	assert.Empty(t, train(t, intent.Config{}).Overrule(text, "shipping_status"), "0 means never")
+	assert.Equal(t, "refund", train(t, intent.Config{OverruleConfidence: p}).Overrule(text, "shipping_status"))
+	assert.Empty(t, train(t, intent.Config{OverruleConfidence: p}).Overrule(text, "refund"), "the keyword's rule already")
+	assert.Empty(t, train(t, intent.Config{OverruleConfidence: p + (1-p)/2}).Overrule(text, "shipping_status"), "not sure enough")
+	small := "thanks a lot, good morning"
+	label, p = train(t, intent.Config{}).Classify(small)
+	require.Equal(t, "none", label)
+	assert.Empty(t, train(t, intent.Config{OverruleConfidence: p}).Overrule(small, "refund"), "small talk is the Vetoer's")
+}
+
 // TestArabicFolding: the spellings chat mixes (ة/ه, ى/ي, أ/إ/آ/ا) are one
 // feature, so they score the same.
 func TestArabicFolding(t *testing.T) {
