@@ -24,7 +24,8 @@ import (
 //  6. otherwise the best rule hit (see Match for the order) answers, unless
 //     Config.Fallback is a Vetoer that judges the message needs no answer
 //     (then it is a miss, step 8), or an Overruler that names another
-//     rule (which answers instead) or a hand-off (Requested): Reply
+//     rule, none of whose keywords matched (it answers instead), or a
+//     hand-off (Requested): Reply
 //     with Rule.Reply, or for a rule with a Next step, Ask with Step.Ask —
 //     unless the message already carries the awaited value, in which case
 //     the lookup runs at once and the answer is Step.Then;
@@ -111,7 +112,7 @@ func (e *Engine) answer(ctx context.Context, addr channel.Address, conv *Convers
 	var handoff bool
 	if len(sc.hits) > 0 {
 		if !e.vetoed(text) {
-			r, handoff = e.overruled(text, &e.rules[e.patterns[sc.hits[0].pat].rule])
+			r, handoff = e.overruled(text, sc.hits)
 		}
 	} else {
 		r, handoff = e.fallbackRule(text)

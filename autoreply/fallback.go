@@ -35,11 +35,11 @@ type Vetoer interface {
 // (never for a hand-off keyword, nor for a message carrying an awaited
 // value), the engine asks Overrule, and a tag it returns answers instead,
 // as Intent's would (HandoffIntent hands off; a tag no rule has as its first
-// tag keeps the keyword's rule). It is for priority conflicts and words that
-// belong to another question ("the money for my cancelled order" matches
-// the cancel rule first; "apple pay keeps failing" a payment-methods
-// keyword), which a model trained on such messages recognizes when it is
-// very sure. autoreply/intent's Model is one when trained with an
+// tag, or the tag of a rule whose keyword matched too, keeps the keyword's
+// rule: priorities settle the rules whose keywords matched). It is for words
+// that belong to another question ("apple pay keeps failing" matches a
+// payment-methods keyword and no failed-payment one), which a model trained
+// on such messages recognizes when it is very sure. autoreply/intent's Model is one when trained with an
 // OverruleConfidence.
 type Overruler interface {
 	Classifier
@@ -69,10 +69,13 @@ func (e *Engine) vetoed(text string) bool {
 	return ok && v.NeedsNoAnswer(text)
 }
 
-// overruled returns the rule that answers the normalized text whose keyword
-// chose r: r itself, or the one the fallback, if it is an Overruler, prefers;
-// handoff true if it recognizes a request for a person.
-func (e *Engine) overruled(text string, r *compiledRule) (_ *compiledRule, handoff bool) {
+// overruled returns the rule that answers the normalized text whose best
+// keyword hit, hits[0], chose a rule: that rule, or the one the fallback, if
+// it is an Overruler, prefers; handoff true if it recognizes a request for a
+// person. A rule with a keyword hit of its own never overrules: priorities
+// settle the rules whose keywords matched.
+func (e *Engine) overruled(text string, hits []rawHit) (_ *compiledRule, handoff bool) {
+	r := &e.rules[e.patterns[hits[0].pat].rule]
 	o, ok := e.fallback.(Overruler)
 	if !ok {
 		return r, false
@@ -81,10 +84,16 @@ func (e *Engine) overruled(text string, r *compiledRule) (_ *compiledRule, hando
 	if tag == HandoffIntent {
 		return nil, true
 	}
-	if i, ok := e.byIntent[tag]; ok {
-		return &e.rules[i], false
+	i, ok := e.byIntent[tag]
+	if !ok {
+		return r, false
 	}
-	return r, false
+	for _, h := range hits {
+		if ri := e.patterns[h.pat].rule; ri >= 0 && intent(&e.rules[ri]) == tag {
+			return r, false
+		}
+	}
+	return &e.rules[i], false
 }
 
 // fallbackRule returns the rule the fallback classifier chooses for the

@@ -211,11 +211,12 @@ func (o *overruler) Overrule(normalized, tag string) string {
 func TestOverruler(t *testing.T) {
 	t.Parallel()
 	others := map[string]string{
-		"where is my order, i want a refund": "refund",
-		"refund? just get me a human":        autoreply.HandoffIntent,
-		"refund the shoes":                   "a tag no rule has",
-		"thanks, the refund arrived":         "refund",
-		"order 48213957":                     "refund",
+		"where is my order? the money should come back": "refund",
+		"where is my order, i want a refund":            "refund",
+		"refund? just get me a human":                   autoreply.HandoffIntent,
+		"refund the shoes":                              "a tag no rule has",
+		"thanks, the refund arrived":                    "refund",
+		"order 48213957":                                "refund",
 	}
 	tests := []struct {
 		name   string
@@ -224,7 +225,9 @@ func TestOverruler(t *testing.T) {
 		rule   string
 		asked  []string
 	}{
-		{"another rule answers", []string{"where is my order, I want a refund"}, autoreply.Reply, "refund",
+		{"another rule answers", []string{"where is my order? The money should come back"}, autoreply.Reply, "refund",
+			[]string{"where is my order? the money should come back|shipping_status"}},
+		{"not a rule whose keyword matched too", []string{"where is my order, I want a refund"}, autoreply.Ask, "where",
 			[]string{"where is my order, i want a refund|shipping_status"}},
 		{"keeps the keyword's rule", []string{"refund please"}, autoreply.Reply, "refund", []string{"refund please|refund"}},
 		{"hands off", []string{"refund? just get me a human"}, autoreply.Handoff, "", []string{"refund? just get me a human|refund"}},

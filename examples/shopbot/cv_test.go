@@ -65,6 +65,7 @@ func cvFolds(t testing.TB) []cvFold {
 	names, err := fs.Glob(trainFS, tuneGlob)
 	require.NoError(t, err)
 	small := readMessages(t, smallTalkFile)
+	conflicts := readMessages(t, conflictsFile)
 	examples := func(ms []message) []intent.Example {
 		exs := make([]intent.Example, len(ms))
 		for i, m := range ms {
@@ -74,7 +75,7 @@ func cvFolds(t testing.TB) []cvFold {
 	}
 	var folds []cvFold
 	for k, held := range names {
-		f := cvFold{name: strings.TrimSuffix(path.Base(held), ".jsonl"), train: keywordExamples(rs)}
+		f := cvFold{name: strings.TrimSuffix(path.Base(held), ".jsonl"), train: append(keywordExamples(rs), examples(conflicts)...)}
 		for _, name := range names {
 			if name == held {
 				f.batch = readMessages(t, name)
@@ -125,50 +126,44 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 }
 
 // TestFallbackCrossValidation is how the fallback's settings were chosen:
-// leave one tuning batch (and a tenth of the small talk) out of training,
-// score it, repeat for every batch. The keywords were tuned on every batch
-// (on fresh-tune10 too since round 9's keywords), so the figures are kind to
-// them; what they compare is the fallback, and the keywords now answer most
-// of what once set the configurations apart. The shop's configuration must do better than the round-8
-// one (answer at 0.9, withhold a keyword's answer at 0.9, smoothing 0.5) in
-// total, answer fewer small-talk lines, and lose at most 3 messages on any
-// batch (round 9's smoothing of 0.05 loses 3 of fresh-tune's 396 and gains
-// 41 of fresh-tune10's 1,284). Figures, summed over the 10 batches after
-// round 9: round 6 (0.95, never withhold) ar 486/539, de 268/293, all
-// 2065/2359, small talk answered 45 of 204; round 8 ar 494, de 271, all
-// 2090, small talk 36; now ar 508, de 277, all 2132, small talk 27. After
-// round 9's keywords from fresh-tune10 and older batches: round 6 ar 519, de
-// 289, all 2287, small talk 46; round 8 ar 520, de 289, all 2293, small talk
-// 35; now ar 525, de 289, all 2296, small talk 27. Round 10 relabelled 20
-// messages of fresh-tune and fresh-tune2 (money back for an already cancelled
-// order: refund, as fresh-tune10 has it), which alone fell to all 2277, ar
-// 525, de 287; its two rules (refund for a cancelled order above cancelling,
-// another way to pay above a failed payment): round 6 ar 520, de 291, all
-// 2309, small talk 45; round 8 ar 523, de 291, all 2317, small talk 35; now ar
-// 528, de 291, all 2320, small talk 27. Then data/smalltalk.jsonl gained a
-// thank-you for the money of a cancelled order in each language (216 lines):
-// now small talk answered 35 of 216, 24 of the 204 older lines and 11 of the
-// 12 new ones (the model withholds such thanks only once it has learnt them).
+// leave one tuning batch (and its share of the small talk) out of training,
+// score it, repeat for every batch. The keywords were tuned on most batches,
+// so the figures are kind to them; what they compare is the fallback. The
+// shop's configuration must do better than the round-8 one (answer at 0.9,
+// withhold a keyword's answer at 0.9, smoothing 0.5) and the round-10 one
+// (smoothing 0.05, withhold at 0.8, never overrule) in total, answer no more
+// small-talk lines than round 10, and lose at most 3 messages on any batch
+// against round 10. Round 11's overruling (at 0.999, and only by a rule none
+// of whose keywords matched) gains 10: 3,265 → 3,275 of 3,408, fresh-tune12's
+// fold, which no keyword was written from then, 935 → 945 of 1,049.
+// Overruling rules whose keywords matched too gained 17–25 more at 0.99–0.999
+// but undid the priorities TestRulePriorities pins ("cancel my order and
+// refund me" became a refund question), so it was not kept.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
-	round6.MinConfidence, round6.NoneConfidence, round6.Smoothing = intent.DefaultMinConfidence, 0, 0.5
+	round6.MinConfidence, round6.NoneConfidence, round6.Smoothing, round6.OverruleConfidence = intent.DefaultMinConfidence, 0, 0.5, 0
 	round8 := fallbackConfig
-	round8.NoneConfidence, round8.Smoothing = 0.9, 0.5
-	var first, before, after cvScore
+	round8.NoneConfidence, round8.Smoothing, round8.OverruleConfidence = 0.9, 0.5, 0
+	round10 := fallbackConfig
+	round10.OverruleConfidence = 0
+	var first, eighth, tenth, after cvScore
 	for _, f := range cvFolds(t) {
-		r6, b, a := cvRun(t, f, round6), cvRun(t, f, round8), cvRun(t, f, fallbackConfig)
-		t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", f.name, r6, "", b, "", a)
-		assert.GreaterOrEqual(t, a.all.correct, b.all.correct-3, f.name)
+		r6, r8, r10, a := cvRun(t, f, round6), cvRun(t, f, round8), cvRun(t, f, round10), cvRun(t, f, fallbackConfig)
+		t.Logf("%-18s round 6:  %v\n%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", f.name, r6, "", r8, "", r10, "", a)
+		assert.GreaterOrEqual(t, a.all.correct, r10.all.correct-3, f.name)
 		first.addUp(r6)
-		before.addUp(b)
+		eighth.addUp(r8)
+		tenth.addUp(r10)
 		after.addUp(a)
 	}
-	t.Logf("%-18s round 6: %v\n%-18s round 8: %v\n%-18s now:     %v", "total", first, "", before, "", after)
-	assert.Greater(t, after.all.correct, before.all.correct)
-	assert.GreaterOrEqual(t, after.all.correct, 2320)
-	assert.GreaterOrEqual(t, after.ar.correct, 528)
-	assert.GreaterOrEqual(t, after.de.correct, 291)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 35)
-	assert.Less(t, after.smallTalkFAQ, before.smallTalkFAQ)
+	t.Logf("%-18s round 6:  %v\n%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", "total", first, "", eighth, "", tenth, "", after)
+	assert.Greater(t, after.all.correct, eighth.all.correct)
+	assert.Greater(t, after.all.correct, tenth.all.correct)
+	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
+	assert.GreaterOrEqual(t, after.all.correct, 3275)
+	assert.GreaterOrEqual(t, after.ar.correct, 607)
+	assert.GreaterOrEqual(t, after.de.correct, 369)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 32)
+	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }

@@ -39,7 +39,7 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 	files := fstest.MapFS{}
 	names, err := fs.Glob(trainFS, tuneGlob)
 	require.NoError(t, err)
-	for _, name := range append(names, smallTalkFile) {
+	for _, name := range append(names, smallTalkFile, conflictsFile) {
 		if strings.HasSuffix(name, "fresh-tune6.jsonl") {
 			continue
 		}
@@ -47,7 +47,7 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 		require.NoError(t, err)
 		files[name] = &fstest.MapFile{Data: b}
 	}
-	fb, err := newFallback(rs, files, smallTalkFile, tuneGlob)
+	fb, err := newFallback(rs, files, trainGlobs...)
 	require.NoError(t, err)
 
 	scoreWith := func(fb autoreply.Classifier) *report {
@@ -123,7 +123,7 @@ func TestNewFallbackErrors(t *testing.T) {
 func BenchmarkDecideFallback(b *testing.B) {
 	rs, err := loadRules()
 	require.NoError(b, err)
-	fb, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob)
+	fb, err := newFallback(rs, trainFS, trainGlobs...)
 	require.NoError(b, err)
 	for _, bm := range []struct {
 		name string
@@ -154,7 +154,7 @@ func BenchmarkTrainFallback(b *testing.B) {
 	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := newFallback(rs, trainFS, smallTalkFile, tuneGlob); err != nil {
+		if _, err := newFallback(rs, trainFS, trainGlobs...); err != nil {
 			b.Fatal(err)
 		}
 	}
