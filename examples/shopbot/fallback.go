@@ -85,8 +85,8 @@ func newFallback(rs *autoreply.RuleSet, fsys fs.FS, globs ...string) (*intent.Mo
 // as it fixed; after, it gained more but undid the pinned priorities
 // ("cancel my order and refund me" became a refund question).
 var fallbackConfig = intent.Config{
-	Normalize:      func(s string) string { return autoreply.Normalize(s, true) },
-	NoneLabel:      intentNone,
+	Normalize:          func(s string) string { return autoreply.Normalize(s, true) },
+	NoneLabel:          intentNone,
 	MinConfidence:      0.9,
 	NoneConfidence:     0.8,
 	OverruleConfidence: 0.999,
