@@ -142,7 +142,9 @@ func TestAccuracyHeldOut(t *testing.T) {
 // (en 96/98 and pt-BR 98/100 the weakest), and lowered fresh-locked's floors
 // to what it then scored, 97.0 % (from 98.5 %) and ar 9/11 (from 10/11): a
 // locked file's labels may keep the older convention, and its misses were
-// not read (see testdata/README.md). These
+// not read (see testdata/README.md); round 11's keywords from fresh-tune12's
+// misses raised fresh-tune12 from 94.7 % (it scored 94.8 %, pt-BR 83/91 the
+// weakest) to 98.9 % (id 94/97 the weakest). These
 // floors record the unmet goal for Arabic (locked3, locked4), German
 // and Traditional Chinese (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -163,7 +165,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
 		{"fresh-tune10.jsonl", len(corpusLangs), 0.988, 0.971, 0.975},
-		{"fresh-tune12.jsonl", len(corpusLangs), 0.947, 0.911, 1},
+		{"fresh-tune12.jsonl", len(corpusLangs), 0.989, 0.969, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.969, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.909, 0.886, 1},
