@@ -142,7 +142,9 @@ func TestAccuracyHeldOut(t *testing.T) {
 // (en 96/98 and pt-BR 98/100 the weakest), and lowered fresh-locked's floors
 // to what it then scored, 97.0 % (from 98.5 %) and ar 9/11 (from 10/11): a
 // locked file's labels may keep the older convention, and its misses were
-// not read (see testdata/README.md). These
+// not read (see testdata/README.md); round 11's keywords from fresh-tune12's
+// misses raised fresh-tune12 from 94.7 % (it scored 94.8 %, pt-BR 83/91 the
+// weakest) to 99.0 % (1,038/1,049; id 94/97 the weakest). These
 // floors record the unmet goal for Arabic (locked3, locked4), German
 // and Traditional Chinese (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -162,8 +164,8 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-tune10.jsonl", len(corpusLangs), 0.989, 0.971, 0.975},
-		{"fresh-tune12.jsonl", len(corpusLangs), 0.964, 0.911, 1},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.991, 0.971, 0.987},
+		{"fresh-tune12.jsonl", len(corpusLangs), 0.993, 0.978, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.977, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.927, 0.909, 1},
@@ -173,8 +175,8 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked7.jsonl", len(corpusLangs), 0.954, 0.818, 0.875},
 		{"fresh-locked8.jsonl", len(corpusLangs), 0.973, 0.909, 1},
 		{"fresh-locked9.jsonl", len(corpusLangs), 0.973, 0.928, 0.933},
-		{"fresh-locked10.jsonl", len(corpusLangs), 0.933, 0.877, 0.962},
-		{"fresh-locked11.jsonl", len(corpusLangs), 0.944, 0.852, 1},
+		{"fresh-locked10.jsonl", len(corpusLangs), 0.94, 0.897, 0.962},
+		{"fresh-locked11.jsonl", len(corpusLangs), 0.952, 0.852, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

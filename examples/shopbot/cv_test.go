@@ -135,7 +135,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // small-talk lines than round 10, and lose at most 3 messages on any batch
 // against round 10. Round 11's overruling (at 0.999, and only by a rule none
 // of whose keywords matched) gains 10: 3,265 → 3,275 of 3,408, fresh-tune12's
-// fold, which no keyword was written from then, 935 → 945 of 1,049.
+// fold, which no keyword was written from then, 935 → 945 of 1,049. After
+// round 11's keywords from fresh-tune12's misses the folds are kind to the
+// keywords again: round 6 3,334, round 8 3,341, round 10 3,354, now 3,355
+// (ar 610, de 374), small talk answered 56, 45, 32 and 32.
 // Overruling rules whose keywords matched too gained 17–25 more at 0.99–0.999
 // but undid the priorities TestRulePriorities pins ("cancel my order and
 // refund me" became a refund question), so it was not kept.
@@ -161,9 +164,9 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 3275)
-	assert.GreaterOrEqual(t, after.ar.correct, 607)
-	assert.GreaterOrEqual(t, after.de.correct, 369)
+	assert.GreaterOrEqual(t, after.all.correct, 3355)
+	assert.GreaterOrEqual(t, after.ar.correct, 610)
+	assert.GreaterOrEqual(t, after.de.correct, 374)
 	assert.LessOrEqual(t, after.smallTalkFAQ, 32)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
