@@ -138,7 +138,9 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // fold, which no keyword was written from then, 935 → 945 of 1,049. After
 // round 11's keywords from fresh-tune12's misses the folds are kind to the
 // keywords again: round 6 3,334, round 8 3,341, round 10 3,354, now 3,355
-// (ar 610, de 374), small talk answered 56, 45, 32 and 32.
+// (ar 610, de 374), small talk answered 56, 45, 32 and 32. With round 12's
+// fresh-tune13 (13 batches, 4,226 messages): round 6 4,033, round 8 4,052,
+// round 10 4,083, now 4,093 (ar 650, de 456), small talk 55, 46, 34, 34.
 // Overruling rules whose keywords matched too gained 17–25 more at 0.99–0.999
 // but undid the priorities TestRulePriorities pins ("cancel my order and
 // refund me" became a refund question), so it was not kept.
@@ -164,9 +166,9 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 3355)
-	assert.GreaterOrEqual(t, after.ar.correct, 610)
-	assert.GreaterOrEqual(t, after.de.correct, 374)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 32)
+	assert.GreaterOrEqual(t, after.all.correct, 4093)
+	assert.GreaterOrEqual(t, after.ar.correct, 650)
+	assert.GreaterOrEqual(t, after.de.correct, 456)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 34)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
