@@ -3,7 +3,11 @@
 // memory from labelled examples. It is meant as the fallback of an
 // autoreply.Engine (autoreply.Config.Fallback) for messages that no keyword
 // rule matches: keywords stay the precise, explainable first answer, and the
-// model catches paraphrases the keyword list lacks.
+// model catches paraphrases the keyword list lacks. Trained with a
+// NoneConfidence it is also an autoreply.Vetoer (it withholds a keyword's
+// answer to small talk), and with an OverruleConfidence an
+// autoreply.Overruler (it replaces a keyword's rule when it is very sure of
+// another).
 //
 //	m, err := intent.Train(examples, intent.Config{Normalize: norm})
 //	label, p := m.Classify(text) // most probable label and its posterior
