@@ -140,7 +140,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // keywords again: round 6 3,334, round 8 3,341, round 10 3,354, now 3,355
 // (ar 610, de 374), small talk answered 56, 45, 32 and 32. With round 12's
 // fresh-tune13 (13 batches, 4,226 messages): round 6 4,033, round 8 4,052,
-// round 10 4,083, now 4,093 (ar 650, de 456), small talk 55, 46, 34, 34.
+// round 10 4,083, now 4,093 (ar 650, de 456), small talk 55, 46, 34, 34;
+// after round 12's keywords from fresh-tune13's misses: round 6 4,134,
+// round 8 4,144, round 10 4,156, now 4,159 (ar 653, de 465), small talk
+// 55, 46, 34, 34.
 // Overruling rules whose keywords matched too gained 17–25 more at 0.99–0.999
 // but undid the priorities TestRulePriorities pins ("cancel my order and
 // refund me" became a refund question), so it was not kept.
@@ -166,9 +169,9 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 4093)
-	assert.GreaterOrEqual(t, after.ar.correct, 650)
-	assert.GreaterOrEqual(t, after.de.correct, 456)
+	assert.GreaterOrEqual(t, after.all.correct, 4159)
+	assert.GreaterOrEqual(t, after.ar.correct, 653)
+	assert.GreaterOrEqual(t, after.de.correct, 465)
 	assert.LessOrEqual(t, after.smallTalkFAQ, 34)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
