@@ -170,6 +170,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune10.jsonl", len(corpusLangs), 0.992, 0.979, 0.987},
 		{"fresh-tune12.jsonl", len(corpusLangs), 0.994, 0.978, 1},
 		{"fresh-tune13.jsonl", len(corpusLangs), 0.992, 0.975, 0.937},
+		{"fresh-tune14.jsonl", len(corpusLangs), 0.948, 0.866, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.977, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.927, 0.909, 1},
