@@ -169,12 +169,7 @@ func TestVetoer(t *testing.T) {
 			t.Parallel()
 			v := &vetoer{quiet: quiet}
 			eng := newFallbackEngine(t, v)
-			var d autoreply.Decision
-			for _, text := range tt.texts {
-				var err error
-				d, err = eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "v"}, Text: text})
-				require.NoError(t, err)
-			}
+			d := decideAll(t, eng, tt.texts)
 			assert.Equal(t, tt.action, d.Action)
 			assert.Equal(t, tt.rule, d.Rule)
 			assert.Len(t, v.vetos, tt.vetos)
@@ -242,12 +237,7 @@ func TestOverruler(t *testing.T) {
 			t.Parallel()
 			o := &overruler{vetoer: vetoer{quiet: map[string]bool{"thanks, the refund arrived": true}}, others: others}
 			eng := newFallbackEngine(t, o)
-			var d autoreply.Decision
-			for _, text := range tt.texts {
-				var err error
-				d, err = eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "o"}, Text: text})
-				require.NoError(t, err)
-			}
+			d := decideAll(t, eng, tt.texts)
 			assert.Equal(t, tt.action, d.Action)
 			assert.Equal(t, tt.rule, d.Rule)
 			if tt.action == autoreply.Handoff {
@@ -256,6 +246,19 @@ func TestOverruler(t *testing.T) {
 			assert.Equal(t, tt.asked, o.asked)
 		})
 	}
+}
+
+// decideAll decides texts in order, in one conversation, and returns the
+// last decision.
+func decideAll(t *testing.T, eng *autoreply.Engine, texts []string) autoreply.Decision {
+	t.Helper()
+	var d autoreply.Decision
+	for _, text := range texts {
+		var err error
+		d, err = eng.Decide(context.Background(), &channel.Message{From: channel.Address{Channel: channel.LINE, ID: "c"}, Text: text})
+		require.NoError(t, err)
+	}
+	return d
 }
 
 func TestNormalizeMatchesEngine(t *testing.T) {
