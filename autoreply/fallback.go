@@ -39,8 +39,9 @@ type Vetoer interface {
 // rule: priorities settle the rules whose keywords matched). It is for words
 // that belong to another question ("apple pay keeps failing" matches a
 // payment-methods keyword and no failed-payment one), which a model trained
-// on such messages recognizes when it is very sure. autoreply/intent's Model is one when trained with an
-// OverruleConfidence.
+// on such messages recognizes when it is very sure. autoreply/intent's Model
+// is one when trained with an OverruleConfidence. An engine whose fallback
+// is both a Vetoer and an Overruler asks it twice about a keyword hit.
 type Overruler interface {
 	Classifier
 	// Overrule returns the first tag of the rule that should answer

@@ -13,7 +13,7 @@ import (
 )
 
 // The fallback classifier answers messages that no keyword matches. It is
-// an intent.Model trained when the engine is built, from sources all
+// an intent.Model trained when the engine is built, from these sources, all
 // written for this repository:
 //
 //   - the rules' own keywords, each an example of its rule's first tag
