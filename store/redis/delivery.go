@@ -81,6 +81,10 @@ func (s *Store) delivery(ctx context.Context) *delivery {
 	if d == nil {
 		return nil
 	}
+	// Called several times a delivery: make a delivery only the first time.
+	if v := d.Value(deliveryKey{s}); v != nil {
+		return v.(*delivery)
+	}
 	return d.LoadOrStore(deliveryKey{s}, &delivery{}).(*delivery)
 }
 
