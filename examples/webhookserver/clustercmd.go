@@ -66,20 +66,29 @@ func clusterCommand(ctx context.Context, args []string, getenv func(string) stri
 	return nil
 }
 
-// deleteRedisKeys deletes every key under the Redis prefix env names.
+// deleteRedisKeys deletes every key under the Redis prefix env names, a
+// scan page (up to 1,000 keys) an UNLINK.
 func deleteRedisKeys(ctx context.Context, env map[string]string) error {
 	st, err := openState(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	iter := st.rdb.Scan(ctx, 0, env[envRedisPrefix]+":*", 1000).Iterator()
-	for iter.Next(ctx) {
-		if err := st.rdb.Unlink(ctx, iter.Val()).Err(); err != nil {
+	var cursor uint64
+	for {
+		keys, next, err := st.rdb.Scan(ctx, cursor, env[envRedisPrefix]+":*", 1000).Result()
+		if err != nil {
 			return err
 		}
+		if len(keys) > 0 {
+			if err := st.rdb.Unlink(ctx, keys...).Err(); err != nil {
+				return err
+			}
+		}
+		if cursor = next; cursor == 0 {
+			return nil
+		}
 	}
-	return iter.Err()
 }
 
 // dropSchema drops schema and everything in it.

@@ -107,11 +107,11 @@ func (d *DedupeStore) Claim(ctx context.Context, key string, now time.Time, leas
 	if len(res) != 2 {
 		return 0, fmt.Errorf("redis: claim: %d values in the answer, want 2", len(res))
 	}
-	if c != nil && (res[0] == 1 || res[0] == 4) && res[1] == 0 {
-		d.s.charged(ctx, c)
-	}
 	if pre != nil {
-		d.s.prefetched(ctx, pre)
+		if (res[0] != 1 && res[0] != 4) || res[1] != 0 {
+			c = nil // no charge made
+		}
+		d.s.prefetched(ctx, pre, c)
 	}
 	return claimStatus(res[0])
 }

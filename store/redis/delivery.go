@@ -54,14 +54,13 @@ const deliveryWindowTTL = 48 * time.Hour
 // delivery is what a Store keeps for one channel.Delivery.
 type delivery struct {
 	mu sync.Mutex
-	// touched is the customer whose window the claim's round trip touched,
-	// at touchedAt.
-	touched   channel.Address
+	// from is the customer whose window the claim's round trip touched, at
+	// touchedAt, and whose conversation it read.
+	from      channel.Address
 	touchedAt time.Time
-	// conv is the customer's conversation as the claim's round trip read it
-	// (GET's answer), until a Load uses it or a write replaces it.
-	conv    *goredis.StringCmd
-	convFor channel.Address
+	// conv is from's conversation as the claim's round trip read it (GET's
+	// answer), until a Load uses it or a write replaces it.
+	conv *goredis.StringCmd
 	// charge is the customer allowance the claim charged for the reply, or
 	// nil.
 	charge *charge
@@ -80,6 +79,10 @@ func (s *Store) delivery(ctx context.Context) *delivery {
 	d := channel.DeliveryFrom(ctx)
 	if d == nil {
 		return nil
+	}
+	// Called several times a delivery: make a delivery only the first time.
+	if v := d.Value(deliveryKey{s}); v != nil {
+		return v.(*delivery)
 	}
 	return d.LoadOrStore(deliveryKey{s}, &delivery{}).(*delivery)
 }
@@ -171,12 +174,15 @@ func (s *Store) prefetch(ctx context.Context, now time.Time) *prefetch {
 }
 
 // prefetched notes in the delivery in ctx what pre did, for
-// WindowStore.Touch and ConversationStore.Load.
-func (s *Store) prefetched(ctx context.Context, pre *prefetch) {
+// WindowStore.Touch and ConversationStore.Load, and the charge c (or nil)
+// the claim made, for RecipientLimitStore.Take.
+func (s *Store) prefetched(ctx context.Context, pre *prefetch, c *charge) {
 	d := s.delivery(ctx)
 	d.mu.Lock()
-	d.touched, d.touchedAt = pre.from, pre.t
-	d.conv, d.convFor = pre.conv, pre.from
+	d.from, d.touchedAt, d.conv = pre.from, pre.t, pre.conv
+	if c != nil {
+		d.charge = c
+	}
 	d.mu.Unlock()
 }
 
@@ -189,7 +195,7 @@ func (s *Store) touchedBefore(ctx context.Context, a channel.Address, at time.Ti
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.touched == a && !d.touchedAt.Before(at)
+	return d.from == a && !d.touchedAt.Before(at)
 }
 
 // takePrefetched returns, once, the answer to the read of a's
@@ -201,7 +207,7 @@ func (s *Store) takePrefetched(ctx context.Context, a channel.Address) *goredis.
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.conv == nil || d.convFor != a {
+	if d.conv == nil || d.from != a {
 		return nil
 	}
 	c := d.conv
@@ -213,7 +219,7 @@ func (s *Store) takePrefetched(ctx context.Context, a channel.Address) *goredis.
 func (s *Store) forget(ctx context.Context, a channel.Address) {
 	if d := s.delivery(ctx); d != nil {
 		d.mu.Lock()
-		if d.convFor == a {
+		if d.from == a {
 			d.conv = nil
 		}
 		d.mu.Unlock()
@@ -244,14 +250,6 @@ func (s *Store) chargeable(from channel.Address, now time.Time) *charge {
 		return nil
 	}
 	return &charge{to: from, key: s.limitKey(from), with: al.(allowance), at: now}
-}
-
-// charged notes in the delivery in ctx that its claim made c.
-func (s *Store) charged(ctx context.Context, c *charge) {
-	d := s.delivery(ctx)
-	d.mu.Lock()
-	d.charge = c
-	d.mu.Unlock()
 }
 
 // reserved reports whether the delivery in ctx holds an unused charge of

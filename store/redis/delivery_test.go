@@ -54,7 +54,7 @@ func (c *tripCounter) take() int64 { return c.n.Swap(0) }
 
 // now is the time of the deliveries these tests make: storetest.T0, in the
 // future, because the server drops a key whose absolute expiry (the
-// conversation's PXAT, from this clock) is behind its own clock. A fixed
+// conversation's EXAT, from this clock) is behind its own clock. A fixed
 // date in the past made these tests fail once the wall clock passed it.
 var now = storetest.T0
 

@@ -55,9 +55,12 @@ func TestPreparingDoesNotBlockATransaction(t *testing.T) {
 	defer cancel()
 	outside := make(chan error, 1)
 	err = d.shared().Conn.Tx(ctx, func(c sqldb.Conn) error {
-		go func() {
-			var n int
-			outside <- d.shared().Conn.QueryRow(ctx, "SELECT 7 + $1", 1).Scan(&n)
+		go func() { // Query is not batched: it prepares on the DB itself
+			rows, err := d.shared().Conn.Query(ctx, "SELECT 7 + $1", 1)
+			if err == nil {
+				rows.Close()
+			}
+			outside <- err
 		}()
 		for i := range 200 {
 			var n int
