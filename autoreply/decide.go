@@ -24,9 +24,9 @@ import (
 //  6. otherwise the best rule hit (see Match for the order) answers, unless
 //     Config.Fallback is a Vetoer that judges the message needs no answer
 //     (then it is a miss, step 8), or an Overruler that names another
-//     rule, none of whose keywords matched (it answers instead), or a
-//     hand-off (Requested): Reply
-//     with Rule.Reply, or for a rule with a Next step, Ask with Step.Ask —
+//     tag (its best hit's rule, or else its first rule, answers instead)
+//     or a hand-off (Requested): Reply with Rule.Reply, or for a rule with
+//     a Next step, Ask with Step.Ask —
 //     unless the message already carries the awaited value, in which case
 //     the lookup runs at once and the answer is Step.Then;
 //  7. with no hit, Config.Fallback (if set) may choose a rule, which

@@ -33,15 +33,19 @@ type Vetoer interface {
 // Overruler is a Classifier that may also replace the rule a keyword
 // chose: after a rule's keyword matched and no Vetoer withheld the answer
 // (never for a hand-off keyword, nor for a message carrying an awaited
-// value), the engine asks Overrule, and a tag it returns answers instead,
-// as Intent's would (HandoffIntent hands off; a tag no rule has as its first
-// tag, or the tag of a rule whose keyword matched too, keeps the keyword's
-// rule: priorities settle the rules whose keywords matched). It is for words
-// that belong to another question ("apple pay keeps failing" matches a
-// payment-methods keyword and no failed-payment one), which a model trained
-// on such messages recognizes when it is very sure. autoreply/intent's Model
-// is one when trained with an OverruleConfidence. An engine whose fallback
-// is both a Vetoer and an Overruler asks it twice about a keyword hit.
+// value), the engine asks Overrule, and a tag it returns answers instead:
+// HandoffIntent hands off; if a keyword of a rule with that first tag
+// matched too, the best such hit's rule answers (the model settles a
+// priority conflict: "money back for the order you cancelled" matches a
+// cancel keyword that outranks the refund one); else the first rule with
+// that first tag, as for Intent; a tag no rule has as its first tag keeps
+// the keyword's rule. It is for words that belong to another question
+// ("apple pay keeps failing" matches a payment-methods keyword and no
+// failed-payment one) and for conflicts priorities settle wrongly, which a
+// model trained on such messages recognizes when it is very sure.
+// autoreply/intent's Model is one when trained with an
+// OverruleConfidence. An engine whose fallback is both a Vetoer and an
+// Overruler asks it twice about a keyword hit.
 type Overruler interface {
 	Classifier
 	// Overrule returns the first tag of the rule that should answer
@@ -73,8 +77,9 @@ func (e *Engine) vetoed(text string) bool {
 // overruled returns the rule that answers the normalized text whose best
 // keyword hit, hits[0], chose a rule: that rule, or the one the fallback, if
 // it is an Overruler, prefers; handoff true if it recognizes a request for a
-// person. A rule with a keyword hit of its own never overrules: priorities
-// settle the rules whose keywords matched.
+// person. The preferred tag's best hit answers if a keyword of a rule with
+// that first tag matched too (a priority conflict the model settles), else
+// the first rule with it.
 func (e *Engine) overruled(text string, hits []rawHit) (_ *compiledRule, handoff bool) {
 	r := &e.rules[e.patterns[hits[0].pat].rule]
 	o, ok := e.fallback.(Overruler)
@@ -85,16 +90,15 @@ func (e *Engine) overruled(text string, hits []rawHit) (_ *compiledRule, handoff
 	if tag == HandoffIntent {
 		return nil, true
 	}
-	i, ok := e.byIntent[tag]
-	if !ok {
-		return r, false
-	}
 	for _, h := range hits {
 		if ri := e.patterns[h.pat].rule; ri >= 0 && intent(&e.rules[ri]) == tag {
-			return r, false
+			return &e.rules[ri], false
 		}
 	}
-	return &e.rules[i], false
+	if i, ok := e.byIntent[tag]; ok {
+		return &e.rules[i], false
+	}
+	return r, false
 }
 
 // fallbackRule returns the rule the fallback classifier chooses for the

@@ -208,6 +208,7 @@ func TestOverruler(t *testing.T) {
 	others := map[string]string{
 		"where is my order? the money should come back": "refund",
 		"where is my order, i want a refund":            "refund",
+		"where is my order, the refund late":            "refund",
 		"refund? just get me a human":                   autoreply.HandoffIntent,
 		"refund the shoes":                              "a tag no rule has",
 		"thanks, the refund arrived":                    "refund",
@@ -222,8 +223,10 @@ func TestOverruler(t *testing.T) {
 	}{
 		{"another rule answers", []string{"where is my order? The money should come back"}, autoreply.Reply, "refund",
 			[]string{"where is my order? the money should come back|shipping_status"}},
-		{"not a rule whose keyword matched too", []string{"where is my order, I want a refund"}, autoreply.Ask, "where",
+		{"a rule whose keyword matched too", []string{"where is my order, I want a refund"}, autoreply.Reply, "refund",
 			[]string{"where is my order, i want a refund|shipping_status"}},
+		{"the chosen tag's best hit", []string{"where is my order, the refund late"}, autoreply.Reply, "refund_late",
+			[]string{"where is my order, the refund late|shipping_status"}},
 		{"keeps the keyword's rule", []string{"refund please"}, autoreply.Reply, "refund", []string{"refund please|refund"}},
 		{"hands off", []string{"refund? just get me a human"}, autoreply.Handoff, "", []string{"refund? just get me a human|refund"}},
 		{"a tag no rule has keeps the rule", []string{"refund the shoes"}, autoreply.Reply, "refund", []string{"refund the shoes|refund"}},
