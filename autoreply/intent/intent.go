@@ -16,7 +16,8 @@
 //	other := m.Overrule(text, tag) // another label than tag won with p ≥ OverruleConfidence (if set)
 //
 // Features are the character n-grams (2 to 4 runes) of each word with its
-// boundaries marked, plus the whole words; for scripts written without
+// boundaries marked, the whole words, and whether the message has a question
+// mark (? ¿ ؟ or the full-width ？ once normalized); for scripts written without
 // spaces (Han, kana, Thai) the n-grams run across the text. Arabic letters
 // are folded further than autoreply's normalization does (hamza forms of
 // alef to alef, alef maqsura to ya, ta marbuta to ha), because writers mix
@@ -94,6 +95,9 @@ type Model struct {
 	// overConf is Config.OverruleConfidence (0: Overrule always keeps).
 	overConf float64
 	seed     maphash.Seed
+	// question and statement are the features of a message with and
+	// without a question mark (see askWeight).
+	question, statement uint64
 	// feats maps a feature's hash to its row in logp.
 	feats map[uint64]int32
 	// logp[row*len(labels)+c] is log P(feature | label c); unseen is the
@@ -118,6 +122,7 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 		cfg.Smoothing = 0.5
 	}
 	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
+	m.question, m.statement = m.hash('?', []rune{'?'}), m.hash('?', []rune{'.'})
 	labelIndex := map[string]int{}
 	var counts []map[int32]float64 // per label: row → count
 	var totals, docs []float64
@@ -185,8 +190,8 @@ func (m *Model) Labels() []string { return slices.Clone(m.labels) }
 
 // Classify returns the most probable label of text, which must be
 // normalized as Config.Normalize normalized the training texts, and its
-// posterior probability. Text with no features (empty, only punctuation)
-// gets the none label with probability 1.
+// posterior probability. Text with no word the model has seen (empty, only
+// punctuation, only unknown words) gets the none label with probability 1.
 func (m *Model) Classify(text string) (label string, p float64) {
 	var buf [256]uint64
 	hs := m.features(buf[:0], text)
@@ -200,19 +205,22 @@ func (m *Model) Classify(text string) (label string, p float64) {
 		scores = make([]float64, 0, nl)
 	}
 	scores = append(scores, m.prior...)
-	seen := 0
+	seen, words := 0, 0
 	for _, h := range hs {
 		row, ok := m.feats[h]
 		if !ok {
 			continue // a feature no label has seen says nothing
 		}
 		seen++
+		if h != m.question && h != m.statement {
+			words++
+		}
 		for c := range nl {
 			scores[c] += m.logp[int(row)*nl+c]
 		}
 	}
-	if seen == 0 {
-		return m.labels[m.none], 1
+	if words == 0 {
+		return m.labels[m.none], 1 // a question mark alone says nothing either
 	}
 	// The n-grams of a word are far from independent; scaling the sum by
 	// the number of features keeps the posterior from being certain of
@@ -272,15 +280,20 @@ func (m *Model) Overrule(text, tag string) string {
 	return label
 }
 
-// features appends the hashes of text's features to dst: every word, and
-// the character n-grams of 2 to 4 runes of each word between boundary
-// marks; a run of a script without spaces is one word. Arabic letters are
-// folded first (see foldArabic), digits read as 0.
+// features appends the hashes of text's features to dst: every word, the
+// character n-grams of 2 to 4 runes of each word between boundary marks,
+// and whether text asks (askWeight times); a run of a script without spaces
+// is one word. Arabic letters are folded first (see foldArabic), digits
+// read as 0.
 func (m *Model) features(dst []uint64, text string) []uint64 {
 	var rbuf [64]rune
 	word := append(rbuf[:0], wordStart) // the word being read, after its start mark
 	prevSpaced := false
+	asks := false
 	for _, r := range text {
+		if r == '?' || r == '¿' || r == '؟' {
+			asks = true
+		}
 		if !(unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '\'') {
 			dst = m.wordFeatures(dst, word)
 			word = word[:1]
@@ -298,8 +311,27 @@ func (m *Model) features(dst []uint64, text string) []uint64 {
 		prevSpaced = spaced
 		word = append(word, r)
 	}
-	return m.wordFeatures(dst, word)
+	dst = m.wordFeatures(dst, word)
+	if len(dst) == 0 {
+		return dst
+	}
+	mark := m.statement
+	if asks {
+		mark = m.question
+	}
+	for range askWeight {
+		dst = append(dst, mark)
+	}
+	return dst
 }
+
+// askWeight is how many features a message's question mark, or the lack of
+// one, counts as. Whether a message asks is the best single sign that it
+// wants an answer ("the refund arrived, thanks" against "has the refund
+// arrived?"), worth more than one n-gram of its words. Three was chosen by
+// the shop bot's cross-validation on messages of 12 languages (1 to 6
+// compared: 3 gained 8 messages over 1, more gained nothing).
+const askWeight = 3
 
 // Word boundary marks around a word's runes for its n-grams.
 const (

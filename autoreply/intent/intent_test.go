@@ -150,6 +150,27 @@ func TestOverrule(t *testing.T) {
 	assert.Empty(t, train(t, intent.Config{OverruleConfidence: p}).Overrule(small, "refund"), "small talk is the Vetoer's")
 }
 
+// TestQuestionMark: whether a message asks is a feature of its own, so the
+// same words lean towards an answer with a question mark and towards small
+// talk without one; ? ¿ and ؟ are the same mark.
+func TestQuestionMark(t *testing.T) {
+	t.Parallel()
+	m := train(t, intent.Config{})
+	noneP := func(text string) float64 {
+		label, p := m.Classify(text)
+		if label != "none" {
+			return 1 - p // at most the rest
+		}
+		return p
+	}
+	for _, words := range []string{"the refund arrived, thanks", "الطرد وصل شكرا"} {
+		statement, question := noneP(words), noneP(words+"?")
+		assert.Greater(t, statement, question, "%q", words)
+		assert.Equal(t, question, noneP("¿"+words+"?"), "%q: two marks are one", words)
+		assert.Equal(t, question, noneP(words+"؟"), "%q", words)
+	}
+}
+
 // TestArabicFolding: the spellings chat mixes (ة/ه, ى/ي, أ/إ/آ/ا) are one
 // feature, so they score the same.
 func TestArabicFolding(t *testing.T) {

@@ -116,44 +116,23 @@ func TestAccuracyHeldOut(t *testing.T) {
 	checkTargets(t, f, len(corpusLangs))
 }
 
-// TestAccuracyFresh scores the fresh held-out messages of issue 22, written
-// per language and label before the rules were tuned (see
-// testdata/README.md): the tuning splits, which the rules and the fallback
-// model learnt from, must meet the issue's targets, except fresh-tune8, which
-// the model learnt without keywords being added and which is held to its score
-// (93.9 %, ar 84/88, de 40/44); the locked splits, never learnt from, are held
-// to what they scored after the last round (rules and fallback; correct of
-// total: fresh-locked 97.7 %, ar 10/11, de 10/11, zh-Hant 10/11; fresh-locked2
-// 100 %; fresh-locked3 89.1 %, ar 39/44; fresh-locked4 93.9 %, ar 39/44, id
-// 10/11; fresh-locked5 91.8 %, ar 40/44, de 20/22, es, vi and zh-Hant 10/11;
-// fresh-locked6 93.9 %, ar 41/44, de 21/22; fresh-locked7 90.9 %, ar 41/44,
-// de 17/22, zh-Hant 8/11, en, es, fr, vi and zh-Hans 10/11), so that a change
-// cannot make them worse unnoticed. No message labelled none may get an FAQ
-// answer, except the one small-talk message of fresh-locked6 the fallback
-// answers (5 of 6 get none since round 5) and one of fresh-locked7 (15 of 16
-// get none, as with the round-7 build). Round 7 (thresholds chosen by
-// cross-validation, see TestFallbackCrossValidation) raised the floors of
-// fresh-tune8, fresh-locked4 (per language, from 86.3 %), fresh-locked5 and
-// fresh-locked6, and lowered none; round 8 (fresh-tune9 learnt, keywords
-// from its misses) raised fresh-tune8, fresh-locked2 and fresh-locked6, and
-// fresh-locked7 fell from 92.0 % (ar 42/44, zh-Hant 9/11) before it; round
-// 9's keywords from fresh-tune10's misses raised fresh-tune10 from 93.3 % (en
-// 95.9 % the weakest language since), round 10's two priority rules to 99.0 %
-// (en 96/98 and pt-BR 98/100 the weakest), and lowered fresh-locked's floors
-// to what it then scored, 97.0 % (from 98.5 %) and ar 9/11 (from 10/11): a
-// locked file's labels may keep the older convention, and its misses were
-// not read (see testdata/README.md); round 11's keywords from fresh-tune12's
-// misses raised fresh-tune12 from 94.7 % (it scored 94.8 %, pt-BR 83/91 the
-// weakest) to 99.0 % (1,038/1,049; id 94/97 the weakest); round 12's
-// keywords from fresh-tune13's misses raised fresh-tune13 from 96.0 % to
-// 99.3 % (812/818; pt-BR 40/41 the weakest), fresh-tune12 to 1,043 and
-// fresh-tune10 to 1,274; round 13's keywords from fresh-tune14's misses
-// raised fresh-tune14 from 94.9 % (518/546; vi 65/75 the weakest) to 99.3 %
-// (542/546; pt-BR 23/24 the weakest); round 14's overruling of rules whose
-// keywords matched too (autoreply.Overruler) raised the locked files
-// 3,201 → 3,235 of 3,315 and lowered fresh-locked from 129 to 128 of 132.
-// These floors record the issue's unmet goal for Arabic (locked3, locked4), German
-// and Traditional Chinese (locked7) and small talk; they are not targets.
+// TestAccuracyFresh scores the fresh messages of issue 22, written per
+// language and label by people who never saw the rules (see
+// testdata/README.md, which has each round's figures). The tuning splits,
+// which the rules and the fallback model learnt from, must meet the issue's
+// targets, or where they never did, their score. The locked splits, never
+// learnt from and their misses never read, are held to what they scored with
+// the last round's build, so that a change cannot make them worse unnoticed;
+// a floor that falls is lowered in the commit that lowers it, with the
+// reason. Round 14 (whether a message asks as a model feature, the small-talk
+// veto at 0.5, overruling rules whose keywords matched too, fresh-tune15 and
+// 16 learnt) raised the locked splits 1–14 from 3,201 to 3,232 of 3,315 and
+// fresh-locked-smalltalk from 150 to 166 of 185, and lowered fresh-locked
+// (129 → 128 of 132: the overruling) and fresh-locked11's small talk (21 →
+// 19 of 21, with fresh-tune15 learnt), fresh-tune12's (46 of 47 left
+// unanswered) and fresh-tune13's (29 of 32). These floors record the
+// issue's unmet goal for Arabic (locked3), German and Traditional Chinese
+// (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -169,29 +148,32 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune5.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune6.jsonl", 2, 0.95, 0.90, 1},
 		{"fresh-tune7.jsonl", 2, 0.95, 0.90, 1},
-		{"fresh-tune8.jsonl", 2, 0.939, 0.909, 1},
+		{"fresh-tune8.jsonl", 2, 1, 1, 1},
 		{"fresh-tune9.jsonl", len(corpusLangs), 0.95, 0.90, 1},
-		{"fresh-tune10.jsonl", len(corpusLangs), 0.992, 0.979, 0.987},
-		{"fresh-tune12.jsonl", len(corpusLangs), 0.994, 0.978, 1},
-		{"fresh-tune13.jsonl", len(corpusLangs), 0.992, 0.975, 0.937},
-		{"fresh-tune14.jsonl", len(corpusLangs), 0.992, 0.958, 1},
+		{"fresh-tune10.jsonl", len(corpusLangs), 0.995, 0.979, 0.987},
+		{"fresh-tune12.jsonl", len(corpusLangs), 0.995, 0.987, 0.978},
+		{"fresh-tune13.jsonl", len(corpusLangs), 0.995, 0.975, 0.906},
+		{"fresh-tune14.jsonl", len(corpusLangs), 0.996, 0.958, 1},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.969, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.927, 0.909, 1},
 		{"fresh-locked4.jsonl", 5, 0.989, 0.977, 1},
-		{"fresh-locked5.jsonl", 6, 0.972, 0.909, 0.9},
-		{"fresh-locked6.jsonl", 2, 0.969, 0.954, 0.833},
-		{"fresh-locked7.jsonl", len(corpusLangs), 0.954, 0.818, 0.875},
-		{"fresh-locked8.jsonl", len(corpusLangs), 0.976, 0.909, 1},
-		{"fresh-locked9.jsonl", len(corpusLangs), 0.968, 0.918, 0.933},
-		{"fresh-locked10.jsonl", len(corpusLangs), 0.942, 0.897, 0.962},
-		{"fresh-locked11.jsonl", len(corpusLangs), 0.962, 0.911, 1},
-		{"fresh-locked12.jsonl", len(corpusLangs), 0.959, 0.916, 1},
-		{"fresh-locked13.jsonl", len(corpusLangs), 0.958, 0.909, 1},
-		{"fresh-locked14.jsonl", len(corpusLangs), 0.945, 0.892, 1},
+		{"fresh-locked5.jsonl", 6, 0.981, 0.954, 0.9},
+		{"fresh-locked6.jsonl", 2, 0.984, 0.954, 1},
+		{"fresh-locked7.jsonl", len(corpusLangs), 0.977, 0.818, 0.875},
+		{"fresh-locked8.jsonl", len(corpusLangs), 0.993, 0.954, 1},
+		{"fresh-locked9.jsonl", len(corpusLangs), 0.977, 0.918, 0.933},
+		{"fresh-locked10.jsonl", len(corpusLangs), 0.967, 0.918, 0.962},
+		{"fresh-locked11.jsonl", len(corpusLangs), 0.977, 0.941, 0.904},
+		{"fresh-locked12.jsonl", len(corpusLangs), 0.985, 0.958, 1},
+		{"fresh-locked13.jsonl", len(corpusLangs), 0.966, 0.935, 1},
+		{"fresh-locked14.jsonl", len(corpusLangs), 0.962, 0.892, 1},
+		{"fresh-tune15a.jsonl", len(corpusLangs), 0.995, 0.95, 0.993},
+		{"fresh-tune15b.jsonl", len(corpusLangs), 0.987, 0.9, 0.986},
+		{"fresh-tune16.jsonl", len(corpusLangs), 0.989, 0.921, 0.978},
 		// Small talk only, most of it naming a shop word ("the refund arrived,
 		// thanks"): the issue's unmet "no answer to a message that needs none".
-		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.81, 0.6, 0.81},
+		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.897, 0.666, 0.897},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -27,12 +27,14 @@ type cvFold struct {
 // cvScore is what a fold's model does with the held-out messages.
 type cvScore struct {
 	ar, de, all tally
+	// none counts the batch's small-talk lines given no FAQ answer.
+	none tally
 	// smallTalkFAQ counts held-out small-talk lines given an FAQ answer.
 	smallTalkFAQ int
 }
 
 func (s *cvScore) addUp(o cvScore) {
-	for _, p := range [][2]*tally{{&s.ar, &o.ar}, {&s.de, &o.de}, {&s.all, &o.all}} {
+	for _, p := range [][2]*tally{{&s.ar, &o.ar}, {&s.de, &o.de}, {&s.all, &o.all}, {&s.none, &o.none}} {
 		p[0].correct += p[1].correct
 		p[0].total += p[1].total
 	}
@@ -40,8 +42,8 @@ func (s *cvScore) addUp(o cvScore) {
 }
 
 func (s cvScore) String() string {
-	return fmt.Sprintf("ar %3d/%3d  de %3d/%3d  all %3d/%3d  small talk answered %d",
-		s.ar.correct, s.ar.total, s.de.correct, s.de.total, s.all.correct, s.all.total, s.smallTalkFAQ)
+	return fmt.Sprintf("ar %3d/%3d  de %3d/%3d  all %3d/%3d  small talk answered %d  the batch's small talk unanswered %d/%d",
+		s.ar.correct, s.ar.total, s.de.correct, s.de.total, s.all.correct, s.all.total, s.smallTalkFAQ, s.none.correct, s.none.total)
 }
 
 func readMessages(t testing.TB, name string) []message {
@@ -115,6 +117,7 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 	var s cvScore
 	rep := run(f.batch)
 	s.all = rep.overall
+	s.none = rep.noneNoFAQ
 	for lang, p := range map[string]*tally{"ar": &s.ar, "de": &s.de} {
 		if rep.byLang[lang] != nil {
 			*p = *rep.byLang[lang]
@@ -133,25 +136,17 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // withhold a keyword's answer at 0.9, smoothing 0.5) and the round-10 one
 // (smoothing 0.05, withhold at 0.8, never overrule) in total, answer no more
 // small-talk lines than round 10, and lose at most 3 messages on any batch
-// against round 10. Round 11's overruling (at 0.999, and only by a rule none
-// of whose keywords matched) gains 10: 3,265 → 3,275 of 3,408, fresh-tune12's
-// fold, which no keyword was written from then, 935 → 945 of 1,049. After
-// round 11's keywords from fresh-tune12's misses the folds are kind to the
-// keywords again: round 6 3,334, round 8 3,341, round 10 3,354, now 3,355
-// (ar 610, de 374), small talk answered 56, 45, 32 and 32. With round 12's
-// fresh-tune13 (13 batches, 4,226 messages): round 6 4,033, round 8 4,052,
-// round 10 4,083, now 4,093 (ar 650, de 456), small talk 55, 46, 34, 34;
-// after round 12's keywords from fresh-tune13's misses: round 6 4,134,
-// round 8 4,144, round 10 4,156, now 4,159 (ar 653, de 465), small talk
-// 55, 46, 34, 34. With round 13's fresh-tune14 (14 batches, 4,772 messages,
-// small talk held out in fourteenths): round 6 4,614, round 8 4,637, round
-// 10 4,656, now 4,664 (ar 679, de 525), small talk 55, 42, 36, 36; after
-// round 13's keywords from fresh-tune14's misses: round 6 4,676, round 8
-// 4,688, round 10 4,700, now 4,703 (ar 679, de 529), small talk 55, 42,
-// 36, 36.
-// Overruling rules whose keywords matched too gained 17–25 more at 0.99–0.999
-// but undid the priorities TestRulePriorities pins ("cancel my order and
-// refund me" became a refund question), so it was not kept.
+// against round 10. The figures of each round are in testdata/README.md.
+// Round 14 (17 batches, 5,706 messages; fresh-tune15 in two halves, so that
+// each half's fold learns the other's small talk): round 6 5,379, round 8
+// 5,461, round 10 5,524, now 5,531 (ar 745, de 602); small talk answered 53,
+// 37, 19, 19; the batches' own small talk left unanswered 566, 642, 733 and
+// 733 of 814. Whether a message asks, as a feature, gained 7 before
+// fresh-tune16 (with both thresholds as in round 13); the veto at 0.5
+// instead of 0.8 gains 5 and leaves 22 more of the batches' small talk
+// unanswered; answering at 0.95 instead of 0.9 would leave 5 more unanswered
+// but lose 1 here, and lost 11 requests on the locked batches (see
+// fallbackConfig).
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -174,9 +169,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 4703)
-	assert.GreaterOrEqual(t, after.ar.correct, 679)
-	assert.GreaterOrEqual(t, after.de.correct, 529)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 36)
+	assert.GreaterOrEqual(t, after.all.correct, 5531)
+	assert.GreaterOrEqual(t, after.ar.correct, 745)
+	assert.GreaterOrEqual(t, after.de.correct, 602)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 19)
+	assert.GreaterOrEqual(t, after.none.correct, 733)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
