@@ -146,7 +146,11 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // instead of 0.8 gains 5 and leaves 22 more of the batches' small talk
 // unanswered; answering at 0.95 instead of 0.9 would leave 5 more unanswered
 // but lose 1 here, and lost 11 requests on the locked batches (see
-// fallbackConfig).
+// fallbackConfig). With fresh-tune17 and 18 (19 batches, 6,354 messages):
+// round 6 5,764, round 8 5,879, round 10 5,988, now 6,067 (ar 782, de 647);
+// small talk answered 54, 40, 19, 19; the batches' own small talk left
+// unanswered 588, 691, 813 and 813 of 934; overruling at 0.999 6,041, at
+// 0.98 6,063, at 0.95 6,065.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -169,10 +173,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 5531)
-	assert.GreaterOrEqual(t, after.ar.correct, 745)
-	assert.GreaterOrEqual(t, after.de.correct, 602)
+	assert.GreaterOrEqual(t, after.all.correct, 6067)
+	assert.GreaterOrEqual(t, after.ar.correct, 782)
+	assert.GreaterOrEqual(t, after.de.correct, 647)
 	assert.LessOrEqual(t, after.smallTalkFAQ, 19)
-	assert.GreaterOrEqual(t, after.none.correct, 733)
+	assert.GreaterOrEqual(t, after.none.correct, 813)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
