@@ -150,7 +150,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // round 6 5,764, round 8 5,879, round 10 5,988, now 6,067 (ar 782, de 647);
 // small talk answered 54, 40, 19, 19; the batches' own small talk left
 // unanswered 588, 691, 813 and 813 of 934; overruling at 0.999 6,041, at
-// 0.98 6,063, at 0.95 6,065.
+// 0.98 6,063, at 0.95 6,065. With fresh-tune19 (20 batches, 6,660
+// messages): round 6 5,975, round 8 6,138, round 10 6,266, now 6,345 (ar
+// 803, de 668); small talk answered 53, 37, 15, 15; the batches' own left
+// unanswered 622, 765, 899 and 899 of 1,030.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round6 := fallbackConfig
@@ -173,10 +176,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 6067)
-	assert.GreaterOrEqual(t, after.ar.correct, 782)
-	assert.GreaterOrEqual(t, after.de.correct, 647)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 19)
-	assert.GreaterOrEqual(t, after.none.correct, 813)
+	assert.GreaterOrEqual(t, after.all.correct, 6345)
+	assert.GreaterOrEqual(t, after.ar.correct, 803)
+	assert.GreaterOrEqual(t, after.de.correct, 668)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 15)
+	assert.GreaterOrEqual(t, after.none.correct, 899)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
