@@ -137,7 +137,12 @@ func TestAccuracyHeldOut(t *testing.T) {
 // fresh-locked12's pt-BR to 24 of 26. Its third part (fresh-tune19 learnt,
 // 68 keywords from its misses) raised them to 3,252 and 172 and lowered
 // fresh-locked5's German to 20 of 22, fresh-locked10's small talk to 26 of 27
-// and fresh-locked11's Simplified Chinese to 32 of 34. These floors record the
+// and fresh-locked11's Simplified Chinese to 32 of 34. Round 14's fresh
+// batches, written before its changes: fresh-locked15 (271; first look with
+// the round-13 build 96.3 %, small talk 28/29), fresh-locked-smalltalk2 (179;
+// first look 79.3 %) and fresh-locked16 (298; never scored before the final
+// build, which gives it 97.0 %, pt-BR 17/19 and zh-Hant 22/25 under 90 %,
+// small talk 50/55). These floors record the
 // issue's unmet goal for Arabic (locked3), German and Traditional Chinese
 // (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -161,6 +166,12 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune12.jsonl", len(corpusLangs), 0.997, 0.979, 1},
 		{"fresh-tune13.jsonl", len(corpusLangs), 0.995, 0.975, 0.906},
 		{"fresh-tune14.jsonl", len(corpusLangs), 0.996, 0.958, 1},
+		{"fresh-tune15a.jsonl", len(corpusLangs), 0.991, 0.947, 0.986},
+		{"fresh-tune15b.jsonl", len(corpusLangs), 0.987, 0.9, 0.986},
+		{"fresh-tune16.jsonl", len(corpusLangs), 0.989, 0.921, 0.978},
+		{"fresh-tune17.jsonl", len(corpusLangs), 0.964, 0.846, 0}, // requests only
+		{"fresh-tune18.jsonl", len(corpusLangs), 0.916, 0.75, 0.883},
+		{"fresh-tune19.jsonl", len(corpusLangs), 0.996, 0.961, 0.989},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.962, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.963, 0.954, 1},
@@ -175,15 +186,12 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked12.jsonl", len(corpusLangs), 0.991, 0.958, 1},
 		{"fresh-locked13.jsonl", len(corpusLangs), 0.973, 0.935, 1},
 		{"fresh-locked14.jsonl", len(corpusLangs), 0.972, 0.926, 1},
-		{"fresh-tune15a.jsonl", len(corpusLangs), 0.991, 0.947, 0.986},
-		{"fresh-tune15b.jsonl", len(corpusLangs), 0.987, 0.9, 0.986},
-		{"fresh-tune16.jsonl", len(corpusLangs), 0.989, 0.921, 0.978},
-		{"fresh-tune17.jsonl", len(corpusLangs), 0.964, 0.846, 0}, // requests only
-		{"fresh-tune18.jsonl", len(corpusLangs), 0.916, 0.75, 0.883},
-		{"fresh-tune19.jsonl", len(corpusLangs), 0.996, 0.961, 0.989},
+		{"fresh-locked15.jsonl", len(corpusLangs), 0.977, 0.931, 0.931},
+		{"fresh-locked16.jsonl", len(corpusLangs), 0.969, 0.88, 0.909},
 		// Small talk only, most of it naming a shop word ("the refund arrived,
 		// thanks"): the issue's unmet "no answer to a message that needs none".
 		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.929, 0.8, 0.929},
+		{"fresh-locked-smalltalk2.jsonl", len(corpusLangs), 0.932, 0.857, 0.932},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
