@@ -100,11 +100,8 @@ type Model struct {
 	question, statement uint64
 	// feats maps a feature's hash to its row in logp.
 	feats map[uint64]int32
-	// logp[row*len(labels)+c] is log P(feature | label c); unseen is the
-	// same for a feature never seen with label c, per label.
-	logp   []float64
-	unseen []float64
-	prior  []float64
+	// logp[row*len(labels)+c] is log P(feature | label c).
+	logp []float64
 }
 
 // Train learns a model from examples. Labels are taken as they are; an
@@ -124,8 +121,10 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
 	m.question, m.statement = m.hash('?', []rune{'?'}), m.hash('?', []rune{'.'})
 	labelIndex := map[string]int{}
-	var counts []map[int32]float64 // per label: row → count
-	var totals, docs []float64
+	// First the feature rows of every example, so that the counts can then
+	// be one dense table of rows × labels.
+	var rows []int32   // the rows of each kept example's features, one example after another
+	var ends, of []int // where each kept example's rows end, and its label
 	var hs []uint64
 	for _, ex := range examples {
 		text := ex.Text
@@ -141,20 +140,16 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 			c = len(m.labels)
 			labelIndex[ex.Label] = c
 			m.labels = append(m.labels, ex.Label)
-			counts = append(counts, map[int32]float64{})
-			totals = append(totals, 0)
-			docs = append(docs, 0)
 		}
-		docs[c]++
 		for _, h := range hs {
 			row, ok := m.feats[h]
 			if !ok {
 				row = int32(len(m.feats))
 				m.feats[h] = row
 			}
-			counts[c][row]++
-			totals[c]++
+			rows = append(rows, row)
 		}
+		ends, of = append(ends, len(rows)), append(of, c)
 	}
 	if len(m.labels) == 0 {
 		return nil, fmt.Errorf("%w to learn from", ErrNoExamples)
@@ -164,22 +159,32 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("%w labelled %q: the model must learn what needs no answer", ErrNoExamples, cfg.NoneLabel)
 	}
 	m.none = none
-	nl, nf := len(m.labels), float64(len(m.feats))
-	m.logp = make([]float64, len(m.feats)*nl)
-	m.unseen = make([]float64, nl)
-	m.prior = make([]float64, nl)
+	nl := len(m.labels)
+	m.logp = make([]float64, len(m.feats)*nl) // the counts, until turned into log-probabilities
+	totals := make([]float64, nl)
+	start := 0
+	for i, end := range ends {
+		c := of[i]
+		for _, row := range rows[start:end] {
+			m.logp[int(row)*nl+c]++
+		}
+		totals[c] += float64(end - start)
+		start = end
+	}
+	// Lidstone smoothing. Priors are uniform (nothing to add): how many
+	// examples a label has says how much was written for it, not how often
+	// customers ask it.
+	denom, unseen := make([]float64, nl), make([]float64, nl)
 	for c := range nl {
-		denom := math.Log(totals[c] + cfg.Smoothing*nf)
-		m.unseen[c] = math.Log(cfg.Smoothing) - denom
-		for row := range len(m.feats) {
-			m.logp[row*nl+c] = m.unseen[c]
+		denom[c] = math.Log(totals[c] + cfg.Smoothing*float64(len(m.feats)))
+		unseen[c] = math.Log(cfg.Smoothing) - denom[c]
+	}
+	for i, n := range m.logp {
+		if n == 0 {
+			m.logp[i] = unseen[i%nl]
+		} else {
+			m.logp[i] = math.Log(n+cfg.Smoothing) - denom[i%nl]
 		}
-		for row, n := range counts[c] {
-			m.logp[int(row)*nl+c] = math.Log(n+cfg.Smoothing) - denom
-		}
-		// Uniform priors: how many examples a label has says how much
-		// was written for it, not how often customers ask it.
-		m.prior[c] = 0
 	}
 	return m, nil
 }
@@ -200,11 +205,11 @@ func (m *Model) Classify(text string) (label string, p float64) {
 	}
 	nl := len(m.labels)
 	var sbuf [16]float64
-	scores := sbuf[:0]
+	scores := sbuf[:]
 	if nl > len(sbuf) {
-		scores = make([]float64, 0, nl)
+		scores = make([]float64, nl)
 	}
-	scores = append(scores, m.prior...)
+	scores = scores[:nl] // every label starts at 0: uniform priors
 	seen, words := 0, 0
 	for _, h := range hs {
 		row, ok := m.feats[h]
