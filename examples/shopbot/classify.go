@@ -84,7 +84,7 @@ func newEngine(lookups map[string]autoreply.LookupFunc) (*autoreply.Engine, erro
 	if err != nil {
 		return nil, err
 	}
-	fb, err := newFallback(rs, trainFS, trainGlobs...)
+	fb, err := shopFallback()
 	if err != nil {
 		return nil, err
 	}

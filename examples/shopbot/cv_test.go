@@ -136,7 +136,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // withhold a keyword's answer at 0.9, smoothing 0.5) and the round-10 one
 // (smoothing 0.05, withhold at 0.8, never overrule) in total, answer no more
 // small-talk lines than round 10, and lose at most 3 messages on any batch
-// against round 10. The figures of each round are in testdata/README.md.
+// against round 10. The figures of each round are in testdata/README.md and
+// ROUNDS.md; round 6's configuration (answer at 0.95, never withhold), which
+// the figures below still name, is no longer run: it only made the test
+// slower (124 → 85 s under -race with the training made denser too).
 // Round 14 (17 batches, 5,706 messages; fresh-tune15 in two halves, so that
 // each half's fold learns the other's small talk): round 6 5,379, round 8
 // 5,461, round 10 5,524, now 5,531 (ar 745, de 602); small talk answered 53,
@@ -156,23 +159,20 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // unanswered 622, 765, 899 and 899 of 1,030.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
-	round6 := fallbackConfig
-	round6.MinConfidence, round6.NoneConfidence, round6.Smoothing, round6.OverruleConfidence = intent.DefaultMinConfidence, 0, 0.5, 0
 	round8 := fallbackConfig
 	round8.NoneConfidence, round8.Smoothing, round8.OverruleConfidence = 0.9, 0.5, 0
 	round10 := fallbackConfig
 	round10.OverruleConfidence = 0
-	var first, eighth, tenth, after cvScore
+	var eighth, tenth, after cvScore
 	for _, f := range cvFolds(t) {
-		r6, r8, r10, a := cvRun(t, f, round6), cvRun(t, f, round8), cvRun(t, f, round10), cvRun(t, f, fallbackConfig)
-		t.Logf("%-18s round 6:  %v\n%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", f.name, r6, "", r8, "", r10, "", a)
+		r8, r10, a := cvRun(t, f, round8), cvRun(t, f, round10), cvRun(t, f, fallbackConfig)
+		t.Logf("%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", f.name, r8, "", r10, "", a)
 		assert.GreaterOrEqual(t, a.all.correct, r10.all.correct-3, f.name)
-		first.addUp(r6)
 		eighth.addUp(r8)
 		tenth.addUp(r10)
 		after.addUp(a)
 	}
-	t.Logf("%-18s round 6:  %v\n%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", "total", first, "", eighth, "", tenth, "", after)
+	t.Logf("%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", "total", eighth, "", tenth, "", after)
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-go/switchboard/autoreply"
 	"github.com/switchboard-go/switchboard/autoreply/intent"
@@ -44,6 +45,17 @@ const (
 
 // trainGlobs names every training batch in trainFS.
 var trainGlobs = []string{smallTalkFile, conflictsFile, tuneGlob}
+
+// shopFallback is the shop's fallback, trained once per process from the
+// embedded rules and batches (86–150 ms): a Model is immutable and safe for
+// concurrent use, so every engine of the process shares it.
+var shopFallback = sync.OnceValues(func() (*intent.Model, error) {
+	rs, err := loadRules()
+	if err != nil {
+		return nil, err
+	}
+	return newFallback(rs, trainFS, trainGlobs...)
+})
 
 // newFallback trains the fallback classifier from the keywords of rs and
 // the labelled batches in fsys matching globs.

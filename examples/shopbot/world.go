@@ -119,7 +119,7 @@ func newWorld(out io.Writer, quiet bool) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	fallback, err := newFallback(rules, trainFS, trainGlobs...)
+	fallback, err := shopFallback()
 	if err != nil {
 		return nil, err
 	}
