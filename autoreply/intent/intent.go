@@ -94,7 +94,8 @@ type Model struct {
 	noneConf float64
 	// overConf is Config.OverruleConfidence (0: Overrule always keeps).
 	overConf float64
-	seed     maphash.Seed
+	// seeds hash each kind of feature (see the kind constants) apart.
+	seeds [kinds]maphash.Seed
 	// question and statement are the features of a message with and
 	// without a question mark (see askWeight).
 	question, statement uint64
@@ -118,8 +119,11 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 	if cfg.Smoothing <= 0 {
 		cfg.Smoothing = 0.5
 	}
-	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, seed: maphash.MakeSeed(), feats: map[uint64]int32{}, none: -1}
-	m.question, m.statement = m.hash('?', []rune{'?'}), m.hash('?', []rune{'.'})
+	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, feats: map[uint64]int32{}, none: -1}
+	for k := range m.seeds {
+		m.seeds[k] = maphash.MakeSeed()
+	}
+	m.question, m.statement = maphash.String(m.seeds[kindAsks], "?"), maphash.String(m.seeds[kindAsks], ".")
 	labelIndex := map[string]int{}
 	// First the feature rows of every example, so that the counts can then
 	// be one dense table of rows × labels.
@@ -344,39 +348,46 @@ const (
 	wordEnd   = '\x03'
 )
 
+// The kinds of feature, each hashed with a seed of its own: a word, whether
+// the message asks, and the n-grams of 2, 3 and 4 runes (kind n).
+const (
+	kindWord = iota
+	kindAsks
+	_
+	_
+	_
+	kinds
+)
+
 // wordFeatures appends the features of word, which starts with wordStart;
-// a word of no runes has none.
+// a word of no runes has none. The word is written out once in UTF-8 with
+// its end mark, and each feature hashes a stretch of those bytes.
 func (m *Model) wordFeatures(dst []uint64, word []rune) []uint64 {
 	if len(word) < 2 {
 		return dst
 	}
-	dst = append(dst, m.hash('w', word[1:]))
-	padded := append(word, wordEnd)
+	var bbuf [256]byte
+	var obuf [72]int
+	b, off := bbuf[:0], obuf[:0] // off[i]: where rune i of word + wordEnd starts in b
+	for _, r := range append(word, wordEnd) {
+		off = append(off, len(b))
+		b = utf8.AppendRune(b, r)
+	}
+	off = append(off, len(b))
+	dst = append(dst, maphash.Bytes(m.seeds[kindWord], b[off[1]:off[len(word)]]))
+	runes := len(word) + 1
 	for n := 2; n <= 4; n++ {
-		for i := 0; i+n <= len(padded); i++ {
-			dst = append(dst, m.hash(byte('0'+n), padded[i:i+n]))
+		for i := 0; i+n <= runes; i++ {
+			dst = append(dst, maphash.Bytes(m.seeds[n], b[off[i]:off[i+n]]))
 		}
 	}
 	return dst
 }
 
-// hash is the seeded hash of a feature of kind k over runes rs.
-func (m *Model) hash(k byte, rs []rune) uint64 {
-	var h maphash.Hash
-	h.SetSeed(m.seed)
-	h.WriteByte(k)
-	var b [utf8.UTFMax]byte
-	for _, r := range rs {
-		n := utf8.EncodeRune(b[:], r)
-		h.Write(b[:n])
-	}
-	return h.Sum64()
-}
-
 // unspaced reports whether r belongs to a script written without spaces
 // between words.
 func unspaced(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+	return r >= '\u0e00' && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 
 // foldArabic folds the Arabic letters that chat writes interchangeably:
