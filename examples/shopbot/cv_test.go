@@ -156,7 +156,10 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // 0.98 6,063, at 0.95 6,065. With fresh-tune19 (20 batches, 6,660
 // messages): round 6 5,975, round 8 6,138, round 10 6,266, now 6,345 (ar
 // 803, de 668); small talk answered 53, 37, 15, 15; the batches' own left
-// unanswered 622, 765, 899 and 899 of 1,030.
+// unanswered 622, 765, 899 and 899 of 1,030. With fresh-tune20 (21 batches,
+// 7,073 messages): round 8 6,520, round 10 6,655, now 6,748 (ar 830, de
+// 709); small talk answered 35, 17, 17; the batches' own left unanswered
+// 850, 980 and 980 of 1,121.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round8 := fallbackConfig
@@ -176,10 +179,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 6345)
-	assert.GreaterOrEqual(t, after.ar.correct, 803)
-	assert.GreaterOrEqual(t, after.de.correct, 668)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 15)
-	assert.GreaterOrEqual(t, after.none.correct, 899)
+	assert.GreaterOrEqual(t, after.all.correct, 6748)
+	assert.GreaterOrEqual(t, after.ar.correct, 830)
+	assert.GreaterOrEqual(t, after.de.correct, 709)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 17)
+	assert.GreaterOrEqual(t, after.none.correct, 980)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
