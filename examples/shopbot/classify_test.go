@@ -149,7 +149,9 @@ func TestAccuracyHeldOut(t *testing.T) {
 // build: fresh-locked17 (443; 95.9 %, fr 31/35 under 90 %, small talk 44/47;
 // the round-13 build scores it 95.9 % too, en 39/45) and
 // fresh-locked-smalltalk3 (212; 93.9 % left unanswered, the round-13 build
-// 72.2 %). These floors record the
+// 72.2 %). fresh-locked18 (548), written after the last change and scored
+// once: 95.4 %, de 35/39 under 90 %, small talk 40/42 (the round-13 build
+// 93.6 %, de, en and zh-Hant under 90 %). These floors record the
 // issue's unmet goal for Arabic (locked3), German and Traditional Chinese
 // (locked7) and small talk; they are not targets.
 func TestAccuracyFresh(t *testing.T) {
@@ -197,6 +199,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked15.jsonl", len(corpusLangs), 0.981, 0.952, 0.931},
 		{"fresh-locked16.jsonl", len(corpusLangs), 0.969, 0.894, 0.909},
 		{"fresh-locked17.jsonl", len(corpusLangs), 0.959, 0.885, 0.936},
+		{"fresh-locked18.jsonl", len(corpusLangs), 0.954, 0.897, 0.952},
 		// Small talk only, most of it naming a shop word ("the refund arrived,
 		// thanks"): the issue's unmet "no answer to a message that needs none".
 		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.924, 0.733, 0.924},
