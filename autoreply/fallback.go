@@ -87,7 +87,10 @@ func (e *Engine) overruled(text string, hits []rawHit) (_ *compiledRule, handoff
 		return r, false
 	}
 	tag := o.Overrule(text, intent(r))
-	if tag == HandoffIntent {
+	switch tag {
+	case "":
+		return r, false
+	case HandoffIntent:
 		return nil, true
 	}
 	for _, h := range hits {
