@@ -108,9 +108,15 @@ func RunInstances(t *testing.T, stores []desk.Store, n int) {
 		})
 	}
 	wg.Wait()
+	// The queue empties when the store assigns the last conversation; the
+	// watch counts it a moment later, when that Assign returns (after one
+	// more read), so wait for both.
 	require.Eventually(t, func() bool {
 		q, err := desks[0].Queue(ctx)
-		return err == nil && len(q) == 0
+		w.mu.Lock()
+		counted := len(w.assigned)
+		w.mu.Unlock()
+		return err == nil && len(q) == 0 && counted == n
 	}, 120*time.Second, 50*time.Millisecond, "every conversation assigned")
 	close(done)
 	resolvers.Wait()
