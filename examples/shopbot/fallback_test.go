@@ -31,7 +31,8 @@ func newClassifierWith(t testing.TB, fb autoreply.Classifier) *classifier {
 // the model must recover messages the keywords miss (38 of 44 Arabic and
 // 20 of 22 German before it; 41 and 22 with it when this was written;
 // keywords alone 40 and 21 since round 9's keywords from fresh-tune10,
-// some of which fit fresh-tune6 too) without answering small talk.
+// some of which fit fresh-tune6 too, and 40 and 22 since round 15's from
+// fresh-tune21 to 28) without answering small talk.
 func TestFallbackLeaveOneOut(t *testing.T) {
 	t.Parallel()
 	rs, err := loadRules()
@@ -60,7 +61,7 @@ func TestFallbackLeaveOneOut(t *testing.T) {
 	}
 	without, with := scoreWith(nil), scoreWith(fb)
 	assert.Equal(t, tally{40, 44}, *without.byLang["ar"], "keywords alone")
-	assert.Equal(t, tally{21, 22}, *without.byLang["de"], "keywords alone")
+	assert.Equal(t, tally{22, 22}, *without.byLang["de"], "keywords alone")
 	assert.GreaterOrEqual(t, with.byLang["ar"].correct, 41)
 	assert.GreaterOrEqual(t, with.byLang["de"].correct, 22)
 	assert.Equal(t, with.noneNoFAQ.total, with.noneNoFAQ.correct, "small talk answered")
@@ -76,8 +77,8 @@ func TestFallbackAnswers(t *testing.T) {
 	tests := []struct {
 		text, want string
 	}{
-		// From fresh-tune6.jsonl (learnt): the keywords miss them.
-		{"Zahlung hat nicht geklappt aber Geld ist weg", "payment_failed"},
+		// From fresh-tune13 and fresh-tune6 (learnt): the keywords miss them.
+		{"Betrag ist weg vom Konto, Bestellung existiert aber nicht", "payment_failed"},
 		{"أرجو إفادتي بمكان الشحنة الحالي", "shipping_status"},
 		{"أرغب في التحدث إلى ممثل الدعم", "human_agent"},
 		// Small talk with product words (data/smalltalk.jsonl teaches
