@@ -179,7 +179,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune15b.jsonl", len(corpusLangs), 0.95, 0.9, 0.95},
 		{"fresh-tune16.jsonl", len(corpusLangs), 0.95, 0.9, 0.95},
 		{"fresh-tune17.jsonl", len(corpusLangs), 0.95, 0.846, 0}, // requests only
-		{"fresh-tune18.jsonl", len(corpusLangs), 0.906, 0.687, 0.866},
+		{"fresh-tune18.jsonl", len(corpusLangs), 0.895, 0.687, 0.85},
 		{"fresh-tune19.jsonl", len(corpusLangs), 0.95, 0.9, 0.95},
 		{"fresh-tune20.jsonl", len(corpusLangs), 0.95, 0.9, 0.95},
 		{"fresh-tune21.jsonl", 6, 0.95, 0.9, 0.92},
@@ -204,7 +204,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune40.jsonl", 2, 0.95, 0.9, 0.894},
 		{"fresh-tune41.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune42.jsonl", 2, 0.95, 0.9, 0.941},
-		{"fresh-tune43.jsonl", 2, 0.95, 0.9, 0.928},
+		{"fresh-tune43.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune44.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune45.jsonl", 2, 0.95, 0.9, 0.941},
 		{"fresh-tune46.jsonl", 2, 0.95, 0.9, 0.95},
@@ -214,6 +214,10 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune50.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune51.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune52.jsonl", 2, 0.95, 0.9, 0.95},
+		{"fresh-tune53.jsonl", 3, 0.887, 0.821, 0.887},
+		{"fresh-tune54.jsonl", 3, 0.913, 0.846, 0.913},
+		{"fresh-tune55.jsonl", 3, 0.948, 0.833, 0.948},
+		{"fresh-tune56.jsonl", 3, 0.95, 0.9, 0.95},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.969, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
 		{"fresh-locked3.jsonl", 2, 0.963, 0.954, 1},
@@ -229,16 +233,20 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked13.jsonl", len(corpusLangs), 0.98, 0.935, 1},
 		{"fresh-locked14.jsonl", len(corpusLangs), 0.982, 0.951, 1},
 		{"fresh-locked15.jsonl", len(corpusLangs), 0.988, 0.952, 0.965},
-		{"fresh-locked16.jsonl", len(corpusLangs), 0.976, 0.894, 0.927},
+		{"fresh-locked16.jsonl", len(corpusLangs), 0.979, 0.92, 0.945},
 		{"fresh-locked17.jsonl", len(corpusLangs), 0.977, 0.933, 0.957},
 		{"fresh-locked18.jsonl", len(corpusLangs), 0.974, 0.942, 0.952},
 		{"fresh-locked19.jsonl", len(corpusLangs), 0.963, 0.891, 0.971},
-		{"fresh-locked20.jsonl", len(corpusLangs), 0.974, 0.918, 0.984},
+		{"fresh-locked20.jsonl", len(corpusLangs), 0.971, 0.891, 0.984},
+		// Requests wrapped in thanks, written with fresh-tune53–56 (whose small
+		// talk alone was learnt: see ROUNDS.md, round 15); never learnt.
+		{"fresh-thanks-requests.jsonl", len(corpusLangs), 0.941, 0.8, 0},
 		// Small talk only, most of it naming a shop word ("the refund arrived,
 		// thanks"): the issue's unmet "no answer to a message that needs none".
-		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.929, 0.8, 0.929},
-		{"fresh-locked-smalltalk2.jsonl", len(corpusLangs), 0.944, 0.857, 0.944},
-		{"fresh-locked-smalltalk3.jsonl", len(corpusLangs), 0.929, 0.75, 0.929},
+		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.935, 0.8, 0.935},
+		{"fresh-locked-smalltalk2.jsonl", len(corpusLangs), 0.949, 0.857, 0.949},
+		{"fresh-locked-smalltalk3.jsonl", len(corpusLangs), 0.933, 0.75, 0.933},
+		{"fresh-locked-smalltalk4.jsonl", len(corpusLangs), 0.867, 0.777, 0.867},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
