@@ -4,15 +4,15 @@
 // autoreply.Engine (autoreply.Config.Fallback) for messages that no keyword
 // rule matches: keywords stay the precise, explainable first answer, and the
 // model catches paraphrases the keyword list lacks. Trained with a
-// NoneConfidence it is also an autoreply.Vetoer (it withholds a keyword's
-// answer to small talk), and with an OverruleConfidence an
-// autoreply.Overruler (it replaces a keyword's rule when it is very sure of
-// another).
+// NoneConfidence or a StatementNoneConfidence it is also an
+// autoreply.Vetoer (it withholds a keyword's answer to small talk), and with
+// an OverruleConfidence an autoreply.Overruler (it replaces a keyword's rule
+// when it is very sure of another).
 //
 //	m, err := intent.Train(examples, intent.Config{Normalize: norm})
-//	label, p := m.Classify(text) // most probable label and its posterior
-//	tag := m.Intent(text)        // "" unless p ≥ MinConfidence and the label is not NoneLabel
-//	quiet := m.NeedsNoAnswer(text) // NoneLabel won with p ≥ NoneConfidence (if set)
+//	label, p := m.Classify(text)   // most probable label and its posterior
+//	tag := m.Intent(text)          // "" unless p ≥ MinConfidence and the label is not NoneLabel
+//	quiet := m.NeedsNoAnswer(text) // small talk (see NoneConfidence, StatementNoneConfidence)
 //	other := m.Overrule(text, tag) // another label than tag won with p ≥ OverruleConfidence (if set)
 //
 // Features are the character n-grams (2 to 4 runes) of each word with its
@@ -67,6 +67,16 @@ type Config struct {
 	// the answer of a keyword the message matched (autoreply.Vetoer); 0
 	// means never.
 	NoneConfidence float64
+	// StatementNoneConfidence, when not 0, lets NeedsNoAnswer also report
+	// true for a message without a question mark to which a second view of
+	// the same counts, with every label but NoneLabel pooled into one
+	// ("wants an answer"), gives NoneLabel at least this posterior. The
+	// pooled view weighs thanks and status words against all requests at
+	// once instead of against the one request whose words the message
+	// shares, which is how small talk that names a shop word ("the refund
+	// came through, thanks") loses to that request in the full model. 0
+	// means never.
+	StatementNoneConfidence float64
 	// OverruleConfidence is the posterior probability another label needs
 	// for Overrule to replace a keyword's rule with it, so that an
 	// autoreply.Engine answers with that label's rule instead
@@ -94,6 +104,8 @@ type Model struct {
 	noneConf float64
 	// overConf is Config.OverruleConfidence (0: Overrule always keeps).
 	overConf float64
+	// stmtNoneConf is Config.StatementNoneConfidence (0: no pooled view).
+	stmtNoneConf float64
 	// seeds hash each kind of feature (see the kind constants) apart.
 	seeds [kinds]maphash.Seed
 	// question and statement are the features of a message with and
@@ -103,6 +115,9 @@ type Model struct {
 	feats map[uint64]int32
 	// logp[row*len(labels)+c] is log P(feature | label c).
 	logp []float64
+	// pooled[row*2] is log P(feature | NoneLabel) and pooled[row*2+1] log
+	// P(feature | any other label), when stmtNoneConf is set.
+	pooled []float64
 }
 
 // Train learns a model from examples. Labels are taken as they are; an
@@ -119,7 +134,8 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 	if cfg.Smoothing <= 0 {
 		cfg.Smoothing = 0.5
 	}
-	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence, feats: map[uint64]int32{}, none: -1}
+	m := &Model{minConf: cfg.MinConfidence, noneConf: cfg.NoneConfidence, overConf: cfg.OverruleConfidence,
+		stmtNoneConf: cfg.StatementNoneConfidence, feats: map[uint64]int32{}, none: -1}
 	for k := range m.seeds {
 		m.seeds[k] = maphash.MakeSeed()
 	}
@@ -175,22 +191,44 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 		totals[c] += float64(end - start)
 		start = end
 	}
-	// Lidstone smoothing. Priors are uniform (nothing to add): how many
-	// examples a label has says how much was written for it, not how often
-	// customers ask it.
+	if m.stmtNoneConf > 0 {
+		m.pooled = make([]float64, len(m.feats)*2)
+		for i, n := range m.logp {
+			col := 1
+			if i%nl == none {
+				col = 0
+			}
+			m.pooled[i/nl*2+col] += n
+		}
+		pooledTotals := []float64{totals[none], -totals[none]}
+		for _, t := range totals {
+			pooledTotals[1] += t
+		}
+		toLogProbs(m.pooled, pooledTotals, cfg.Smoothing)
+	}
+	toLogProbs(m.logp, totals, cfg.Smoothing)
+	return m, nil
+}
+
+// toLogProbs turns counts (rows × len(totals), totals[c] the sum of column
+// c) into log-probabilities with Lidstone smoothing. Priors are uniform
+// (nothing to add): how many examples a label has says how much was written
+// for it, not how often customers ask it.
+func toLogProbs(counts, totals []float64, smoothing float64) {
+	nl := len(totals)
+	rows := len(counts) / nl
 	denom, unseen := make([]float64, nl), make([]float64, nl)
 	for c := range nl {
-		denom[c] = math.Log(totals[c] + cfg.Smoothing*float64(len(m.feats)))
-		unseen[c] = math.Log(cfg.Smoothing) - denom[c]
+		denom[c] = math.Log(totals[c] + smoothing*float64(rows))
+		unseen[c] = math.Log(smoothing) - denom[c]
 	}
-	for i, n := range m.logp {
+	for i, n := range counts {
 		if n == 0 {
-			m.logp[i] = unseen[i%nl]
+			counts[i] = unseen[i%nl]
 		} else {
-			m.logp[i] = math.Log(n+cfg.Smoothing) - denom[i%nl]
+			counts[i] = math.Log(n+smoothing) - denom[i%nl]
 		}
 	}
-	return m, nil
 }
 
 // Labels returns the labels the model knows, in the order they first
@@ -203,17 +241,23 @@ func (m *Model) Labels() []string { return slices.Clone(m.labels) }
 // punctuation, only unknown words) gets the none label with probability 1.
 func (m *Model) Classify(text string) (label string, p float64) {
 	var buf [256]uint64
-	hs := m.features(buf[:0], text)
-	if len(hs) == 0 {
+	best, p := m.posterior(m.features(buf[:0], text), m.logp, len(m.labels))
+	if best < 0 {
 		return m.labels[m.none], 1
 	}
-	nl := len(m.labels)
+	return m.labels[best], p
+}
+
+// posterior scores the features hs against table (rows × n log-
+// probabilities) and returns the best column and its posterior, or -1 when
+// hs holds no word the model has seen. It allocates nothing for n ≤ 16.
+func (m *Model) posterior(hs []uint64, table []float64, n int) (best int, p float64) {
 	var sbuf [16]float64
 	scores := sbuf[:]
-	if nl > len(sbuf) {
-		scores = make([]float64, nl)
+	if n > len(sbuf) {
+		scores = make([]float64, n)
 	}
-	scores = scores[:nl] // every label starts at 0: uniform priors
+	scores = scores[:n] // every label starts at 0: uniform priors
 	seen, words := 0, 0
 	for _, h := range hs {
 		row, ok := m.feats[h]
@@ -224,28 +268,27 @@ func (m *Model) Classify(text string) (label string, p float64) {
 		if h != m.question && h != m.statement {
 			words++
 		}
-		for c := range nl {
-			scores[c] += m.logp[int(row)*nl+c]
+		for c := range n {
+			scores[c] += table[int(row)*n+c]
 		}
 	}
 	if words == 0 {
-		return m.labels[m.none], 1 // a question mark alone says nothing either
+		return -1, 0 // a question mark alone says nothing either
 	}
 	// The n-grams of a word are far from independent; scaling the sum by
 	// the number of features keeps the posterior from being certain of
 	// everything.
-	best := 0
-	for c := range nl {
+	for c := range n {
 		scores[c] /= math.Sqrt(float64(seen))
 		if scores[c] > scores[best] {
 			best = c
 		}
 	}
 	var z float64
-	for c := range nl {
+	for c := range n {
 		z += math.Exp(scores[c] - scores[best])
 	}
-	return m.labels[best], 1 / z
+	return best, 1 / z
 }
 
 // Intent returns the label of text if it is probable enough (at least
@@ -260,16 +303,29 @@ func (m *Model) Intent(text string) string {
 }
 
 // NeedsNoAnswer reports whether the none label wins for text with a
-// posterior of at least Config.NoneConfidence; it is always false when that
-// is 0. It is the method by which a Model serves as an autoreply.Vetoer: an
-// engine then withholds the answer of a keyword that text matched, for
-// small talk that happens to contain one ("thanks, the refund arrived").
+// posterior of at least Config.NoneConfidence, or, with
+// Config.StatementNoneConfidence set and no question mark in text, whether
+// the pooled view (none against every other label at once) gives none at
+// least that posterior. It is false when neither is set. It is the method by
+// which a Model serves as an autoreply.Vetoer: an engine then withholds the
+// answer of a keyword that text matched, for small talk that happens to
+// contain one ("thanks, the refund arrived").
 func (m *Model) NeedsNoAnswer(text string) bool {
-	if m.noneConf <= 0 {
+	if m.noneConf <= 0 && m.stmtNoneConf <= 0 {
 		return false
 	}
-	label, p := m.Classify(text)
-	return label == m.labels[m.none] && p >= m.noneConf
+	var buf [256]uint64
+	hs := m.features(buf[:0], text)
+	if m.noneConf > 0 {
+		if best, p := m.posterior(hs, m.logp, len(m.labels)); best < 0 || best == m.none && p >= m.noneConf {
+			return true
+		}
+	}
+	if m.stmtNoneConf <= 0 || slices.Contains(hs, m.question) {
+		return false
+	}
+	best, p := m.posterior(hs, m.pooled, 2)
+	return best < 0 || best == 0 && p >= m.stmtNoneConf
 }
 
 // Overrule returns the most probable label of text when it is neither tag

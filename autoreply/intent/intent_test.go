@@ -134,6 +134,53 @@ func TestNeedsNoAnswer(t *testing.T) {
 	assert.False(t, train(t, intent.Config{NoneConfidence: 0.01}).NeedsNoAnswer("where is my parcel"), "another label wins")
 }
 
+// pooledExamples has more request labels than shopExamples, so that
+// pooling them matters.
+var pooledExamples = []intent.Example{
+	{"where is my refund", "refund"},
+	{"refund not received yet", "refund"},
+	{"I want a refund", "refund"},
+	{"where is my parcel", "shipping_status"},
+	{"parcel not delivered yet", "shipping_status"},
+	{"send me the invoice", "invoice"},
+	{"I need an invoice", "invoice"},
+	{"what size is it", "product_specs"},
+	{"is it waterproof", "product_specs"},
+	{"thank you so much", "none"},
+	{"it came through, thank you", "none"},
+	{"all good, it arrived", "none"},
+	{"hello", "none"},
+	{"the parcel came, thank you", "none"},
+}
+
+// TestStatementNoneConfidence: small talk that names a request's words
+// loses to that request in the full model, but the pooled view (none
+// against every request at once) can still withhold the answer, for a
+// message that does not ask.
+func TestStatementNoneConfidence(t *testing.T) {
+	t.Parallel()
+	trainPooled := func(stmt float64) *intent.Model {
+		m, err := intent.Train(pooledExamples, intent.Config{NoneConfidence: 0.5, StatementNoneConfidence: stmt})
+		require.NoError(t, err)
+		return m
+	}
+	small := "refund arrived, thanks"
+	label, _ := trainPooled(0).Classify(small)
+	require.Equal(t, "refund", label, "the full model alone answers it")
+	assert.False(t, trainPooled(0).NeedsNoAnswer(small), "0 means never")
+	assert.True(t, trainPooled(0.5).NeedsNoAnswer(small))
+	assert.False(t, trainPooled(0.99).NeedsNoAnswer(small), "not sure enough")
+	assert.False(t, trainPooled(0.5).NeedsNoAnswer(small+"?"), "a question is never pooled")
+	assert.False(t, trainPooled(0.5).NeedsNoAnswer("refund not received"), "a request stays one")
+	label, _ = trainPooled(0.5).Classify(small)
+	assert.Equal(t, "refund", label, "Classify is the full model's")
+
+	m, err := intent.Train(pooledExamples, intent.Config{StatementNoneConfidence: 0.5})
+	require.NoError(t, err)
+	assert.True(t, m.NeedsNoAnswer(small), "the pooled view works without NoneConfidence")
+	assert.True(t, m.NeedsNoAnswer("zzz qqq"), "no known word: none")
+}
+
 func TestOverrule(t *testing.T) {
 	t.Parallel()
 	text := "I want my money back for the parcel"

@@ -135,8 +135,8 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // shop's configuration must do better than the round-8 one (answer at 0.9,
 // withhold a keyword's answer at 0.9, smoothing 0.5) and the round-10 one
 // (smoothing 0.05, withhold at 0.8, never overrule) in total, answer no more
-// small-talk lines than round 10, and lose at most 3 messages on any batch
-// against round 10. The figures of each round are in testdata/README.md and
+// small-talk lines than round 10, and lose at most 3 messages (0.5 % of a
+// batch over 600) on any batch against round 10. The figures of each round are in testdata/README.md and
 // ROUNDS.md; round 6's configuration (answer at 0.95, never withhold), which
 // the figures below still name, is no longer run: it only made the test
 // slower (124 → 85 s under -race with the training made denser too).
@@ -159,18 +159,27 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // unanswered 622, 765, 899 and 899 of 1,030. With fresh-tune20 (21 batches,
 // 7,073 messages): round 8 6,520, round 10 6,655, now 6,748 (ar 830, de
 // 709); small talk answered 35, 17, 17; the batches' own left unanswered
-// 850, 980 and 980 of 1,121.
+// 850, 980 and 980 of 1,121. Round 15 (57 batches, 12,755 messages, with
+// fresh-tune21 to 56; the configurations of rounds 8 and 10 without the
+// pooled veto): round 8 11,857, round 10 12,123, now 12,373 (ar 1,312, de
+// 1,188); small talk answered 24, 13, 9; the batches' own left unanswered
+// 1,633, 1,822 and 1,875 of 2,029. The pooled veto
+// (StatementNoneConfidence) at 0.8 gained 29 (at 0.7 26, at 0.9 26) and
+// left 53 more of the batches' small talk unanswered for 24 requests lost;
+// before it, now was 12,344 and 1,822. Learning fresh-tune53–56's small
+// talk alone gained 7 on the 52 batches before them, learning their
+// requests wrapped in thanks too 1.
 func TestFallbackCrossValidation(t *testing.T) {
 	t.Parallel()
 	round8 := fallbackConfig
-	round8.NoneConfidence, round8.Smoothing, round8.OverruleConfidence = 0.9, 0.5, 0
+	round8.NoneConfidence, round8.Smoothing, round8.OverruleConfidence, round8.StatementNoneConfidence = 0.9, 0.5, 0, 0
 	round10 := fallbackConfig
-	round10.OverruleConfidence = 0
+	round10.OverruleConfidence, round10.StatementNoneConfidence = 0, 0
 	var eighth, tenth, after cvScore
 	for _, f := range cvFolds(t) {
 		r8, r10, a := cvRun(t, f, round8), cvRun(t, f, round10), cvRun(t, f, fallbackConfig)
 		t.Logf("%-18s round 8:  %v\n%-18s round 10: %v\n%-18s now:      %v", f.name, r8, "", r10, "", a)
-		assert.GreaterOrEqual(t, a.all.correct, r10.all.correct-3, f.name)
+		assert.GreaterOrEqual(t, a.all.correct, r10.all.correct-max(3, r10.all.total/200), f.name)
 		eighth.addUp(r8)
 		tenth.addUp(r10)
 		after.addUp(a)
@@ -179,10 +188,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 6748)
-	assert.GreaterOrEqual(t, after.ar.correct, 830)
-	assert.GreaterOrEqual(t, after.de.correct, 709)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 17)
-	assert.GreaterOrEqual(t, after.none.correct, 980)
+	assert.GreaterOrEqual(t, after.all.correct, 12373)
+	assert.GreaterOrEqual(t, after.ar.correct, 1312)
+	assert.GreaterOrEqual(t, after.de.correct, 1188)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 9)
+	assert.GreaterOrEqual(t, after.none.correct, 1875)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
