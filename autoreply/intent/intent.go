@@ -68,9 +68,10 @@ type Config struct {
 	// means never.
 	NoneConfidence float64
 	// StatementNoneConfidence, when not 0, lets NeedsNoAnswer also report
-	// true for a message without a question mark to which a second view of
-	// the same counts, with every label but NoneLabel pooled into one
-	// ("wants an answer"), gives NoneLabel at least this posterior. The
+	// true, and Intent answer "", for a message without a question mark to
+	// which a second view of the same counts, with every label but
+	// NoneLabel pooled into one ("wants an answer"), gives NoneLabel at
+	// least this posterior. The
 	// pooled view weighs thanks and status words against all requests at
 	// once instead of against the one request whose words the message
 	// shares, which is how small talk that names a shop word ("the refund
@@ -292,14 +293,29 @@ func (m *Model) posterior(hs []uint64, table []float64, n int) (best int, p floa
 }
 
 // Intent returns the label of text if it is probable enough (at least
-// Config.MinConfidence) and not the none label, else "". It is the method
-// by which a Model serves as an autoreply.Classifier.
+// Config.MinConfidence), not the none label, and, with
+// Config.StatementNoneConfidence set, not small talk by the pooled view;
+// else "". It is the method by which a Model serves as an
+// autoreply.Classifier.
 func (m *Model) Intent(text string) string {
-	label, p := m.Classify(text)
-	if p < m.minConf || label == m.labels[m.none] {
+	var buf [256]uint64
+	hs := m.features(buf[:0], text)
+	best, p := m.posterior(hs, m.logp, len(m.labels))
+	if best < 0 || p < m.minConf || best == m.none || m.pooledNone(hs) {
 		return ""
 	}
-	return label
+	return m.labels[best]
+}
+
+// pooledNone reports whether the pooled view, when set, gives none at
+// least Config.StatementNoneConfidence for the features hs of a message
+// without a question mark.
+func (m *Model) pooledNone(hs []uint64) bool {
+	if m.stmtNoneConf <= 0 || slices.Contains(hs, m.question) {
+		return false
+	}
+	best, p := m.posterior(hs, m.pooled, 2)
+	return best < 0 || best == 0 && p >= m.stmtNoneConf
 }
 
 // NeedsNoAnswer reports whether the none label wins for text with a
@@ -321,11 +337,7 @@ func (m *Model) NeedsNoAnswer(text string) bool {
 			return true
 		}
 	}
-	if m.stmtNoneConf <= 0 || slices.Contains(hs, m.question) {
-		return false
-	}
-	best, p := m.posterior(hs, m.pooled, 2)
-	return best < 0 || best == 0 && p >= m.stmtNoneConf
+	return m.pooledNone(hs)
 }
 
 // Overrule returns the most probable label of text when it is neither tag

@@ -175,6 +175,15 @@ func TestStatementNoneConfidence(t *testing.T) {
 	label, _ = trainPooled(0.5).Classify(small)
 	assert.Equal(t, "refund", label, "Classify is the full model's")
 
+	answering := func(stmt float64) *intent.Model {
+		m, err := intent.Train(pooledExamples, intent.Config{MinConfidence: 0.5, StatementNoneConfidence: stmt})
+		require.NoError(t, err)
+		return m
+	}
+	assert.Equal(t, "refund", answering(0).Intent(small))
+	assert.Empty(t, answering(0.5).Intent(small), "Intent asks the pooled view too")
+	assert.Equal(t, "refund", answering(0.5).Intent("refund not received"))
+
 	m, err := intent.Train(pooledExamples, intent.Config{StatementNoneConfidence: 0.5})
 	require.NoError(t, err)
 	assert.True(t, m.NeedsNoAnswer(small), "the pooled view works without NoneConfidence")

@@ -216,7 +216,7 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-tune52.jsonl", 2, 0.95, 0.9, 0.95},
 		{"fresh-tune53.jsonl", 3, 0.95, 0.9, 0.95},
 		{"fresh-tune54.jsonl", 3, 0.95, 0.9, 0.95},
-		{"fresh-tune55.jsonl", 3, 0.95, 0.875, 0.95},
+		{"fresh-tune55.jsonl", 3, 0.95, 0.9, 0.95},
 		{"fresh-tune56.jsonl", 3, 0.95, 0.9, 0.95},
 		{"fresh-locked.jsonl", len(corpusLangs), 0.969, 0.818, 1},
 		{"fresh-locked2.jsonl", 4, 1, 1, 1},
@@ -233,12 +233,12 @@ func TestAccuracyFresh(t *testing.T) {
 		{"fresh-locked13.jsonl", len(corpusLangs), 0.978, 0.935, 1},
 		{"fresh-locked14.jsonl", len(corpusLangs), 0.982, 0.951, 1},
 		{"fresh-locked15.jsonl", len(corpusLangs), 0.988, 0.952, 0.965},
-		{"fresh-locked16.jsonl", len(corpusLangs), 0.986, 0.92, 0.981},
-		{"fresh-locked17.jsonl", len(corpusLangs), 0.979, 0.933, 0.978},
+		{"fresh-locked16.jsonl", len(corpusLangs), 0.989, 0.92, 1},
+		{"fresh-locked17.jsonl", len(corpusLangs), 0.981, 0.933, 1},
 		{"fresh-locked18.jsonl", len(corpusLangs), 0.976, 0.942, 0.976},
 		{"fresh-locked19.jsonl", len(corpusLangs), 0.965, 0.891, 0.985},
 		{"fresh-locked20.jsonl", len(corpusLangs), 0.974, 0.891, 1},
-		{"fresh-locked21.jsonl", len(corpusLangs), 0.964, 0.922, 0.979},
+		{"fresh-locked21.jsonl", len(corpusLangs), 0.963, 0.922, 0.979},
 		// Requests wrapped in thanks, written with fresh-tune53–56 (whose small
 		// talk alone was learnt: see ROUNDS.md, round 15); never learnt.
 		{"fresh-thanks-requests.jsonl", len(corpusLangs), 0.941, 0.8, 0},
@@ -246,9 +246,9 @@ func TestAccuracyFresh(t *testing.T) {
 		// thanks"): the issue's unmet "no answer to a message that needs none".
 		{"fresh-locked-smalltalk.jsonl", len(corpusLangs), 0.956, 0.8, 0.956},
 		{"fresh-locked-smalltalk2.jsonl", len(corpusLangs), 0.955, 0.866, 0.955},
-		{"fresh-locked-smalltalk3.jsonl", len(corpusLangs), 0.952, 0.8, 0.952},
+		{"fresh-locked-smalltalk3.jsonl", len(corpusLangs), 0.957, 0.85, 0.957},
 		{"fresh-locked-smalltalk4.jsonl", len(corpusLangs), 0.903, 0.777, 0.903},
-		{"fresh-locked-smalltalk5.jsonl", len(corpusLangs), 0.923, 0.764, 0.923},
+		{"fresh-locked-smalltalk5.jsonl", len(corpusLangs), 0.939, 0.764, 0.939},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

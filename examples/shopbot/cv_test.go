@@ -161,12 +161,13 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // 709); small talk answered 35, 17, 17; the batches' own left unanswered
 // 850, 980 and 980 of 1,121. Round 15 (57 batches, 12,755 messages, with
 // fresh-tune21 to 56; the configurations of rounds 8 and 10 without the
-// pooled veto): round 8 11,857, round 10 12,123, now 12,373 (ar 1,312, de
-// 1,188); small talk answered 24, 13, 9; the batches' own left unanswered
-// 1,633, 1,822 and 1,875 of 2,029. The pooled veto
-// (StatementNoneConfidence) at 0.8 gained 29 (at 0.7 26, at 0.9 26) and
-// left 53 more of the batches' small talk unanswered for 24 requests lost;
-// before it, now was 12,344 and 1,822. Learning fresh-tune53–56's small
+// pooled view): round 8 11,857, round 10 12,123, now 12,377 (ar 1,314, de
+// 1,188); small talk answered 24, 13, 8; the batches' own left unanswered
+// 1,633, 1,822 and 1,880 of 2,029. The pooled view
+// (StatementNoneConfidence) at 0.8 as a veto of keyword answers gained 29
+// (at 0.7 26, at 0.9 26) and left 53 more of the batches' small talk
+// unanswered for 24 requests lost; asked before the model's own answers
+// too, 4 more and 5 more; before it, now was 12,344 and 1,822. Learning fresh-tune53–56's small
 // talk alone gained 7 on the 52 batches before them, learning their
 // requests wrapped in thanks too 1.
 func TestFallbackCrossValidation(t *testing.T) {
@@ -188,10 +189,10 @@ func TestFallbackCrossValidation(t *testing.T) {
 	assert.Greater(t, after.all.correct, eighth.all.correct)
 	assert.Greater(t, after.all.correct, tenth.all.correct)
 	assert.LessOrEqual(t, after.smallTalkFAQ, tenth.smallTalkFAQ)
-	assert.GreaterOrEqual(t, after.all.correct, 12373)
-	assert.GreaterOrEqual(t, after.ar.correct, 1312)
+	assert.GreaterOrEqual(t, after.all.correct, 12377)
+	assert.GreaterOrEqual(t, after.ar.correct, 1314)
 	assert.GreaterOrEqual(t, after.de.correct, 1188)
-	assert.LessOrEqual(t, after.smallTalkFAQ, 9)
-	assert.GreaterOrEqual(t, after.none.correct, 1875)
+	assert.LessOrEqual(t, after.smallTalkFAQ, 8)
+	assert.GreaterOrEqual(t, after.none.correct, 1880)
 	assert.Less(t, after.smallTalkFAQ, eighth.smallTalkFAQ)
 }
