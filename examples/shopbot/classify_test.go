@@ -151,9 +151,18 @@ func TestAccuracyHeldOut(t *testing.T) {
 // fresh-locked-smalltalk3 (212; 93.9 % left unanswered, the round-13 build
 // 72.2 %). fresh-locked18 (548), written after the last change and scored
 // once: 95.4 %, de 35/39 under 90 %, small talk 40/42 (the round-13 build
-// 93.6 %, de, en and zh-Hant under 90 %). These floors record the
-// issue's unmet goal for Arabic (locked3), German and Traditional Chinese
-// (locked7) and small talk; they are not targets.
+// 93.6 %, de, en and zh-Hant under 90 %). Round 15 (fresh-tune21 to 56
+// learnt, 853 keywords, the invoice_correction rule, the pooled view of
+// small talk; see ROUNDS.md) raised the locked splits 1–18 from 4,756 to
+// 4,795 of 4,875 and lowered no locked floor but fresh-locked8's, 11's and
+// 12's (two messages each) and fresh-locked10's weakest language (one);
+// its own locked batches, written before its changes (21 and the small
+// talk only before its last two) and scored at the end: fresh-locked19 (522; 94.1 → 96.6 %, vi 41/46), fresh-locked20 (462;
+// 93.9 → 97.4 %, pt-BR 33/37), fresh-locked21 (899; 93.8 → 96.3 %) and
+// fresh-locked-smalltalk4 and 5 (227 and 183, small talk only: 81.1 → 90.3
+// and 80.3 → 94.0 % left unanswered). These floors record the goal
+// where a single batch misses it (a language under 90 % by one message,
+// hard small talk under 95 %); they are not targets.
 func TestAccuracyFresh(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

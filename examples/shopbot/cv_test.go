@@ -159,7 +159,7 @@ func cvRun(t testing.TB, f cvFold, cfg intent.Config) cvScore {
 // unanswered 622, 765, 899 and 899 of 1,030. With fresh-tune20 (21 batches,
 // 7,073 messages): round 8 6,520, round 10 6,655, now 6,748 (ar 830, de
 // 709); small talk answered 35, 17, 17; the batches' own left unanswered
-// 850, 980 and 980 of 1,121. Round 15 (57 batches, 12,755 messages, with
+// 850, 980 and 980 of 1,121. Round 15 (56 batches, 12,755 messages, with
 // fresh-tune21 to 56; the configurations of rounds 8 and 10 without the
 // pooled view): round 8 11,857, round 10 12,123, now 12,377 (ar 1,314, de
 // 1,188); small talk answered 24, 13, 8; the batches' own left unanswered
