@@ -47,7 +47,7 @@ const (
 var trainGlobs = []string{smallTalkFile, conflictsFile, tuneGlob}
 
 // shopFallback is the shop's fallback, trained once per process from the
-// embedded rules and batches (150–180 ms): a Model is immutable and safe for
+// embedded rules and batches (110–130 ms): a Model is immutable and safe for
 // concurrent use, so every engine of the process shares it.
 var shopFallback = sync.OnceValues(func() (*intent.Model, error) {
 	rs, err := loadRules()
