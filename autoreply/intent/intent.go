@@ -71,12 +71,12 @@ type Config struct {
 	// true, and Intent answer "", for a message without a question mark to
 	// which a second view of the same counts, with every label but
 	// NoneLabel pooled into one ("wants an answer"), gives NoneLabel at
-	// least this posterior. The
-	// pooled view weighs thanks and status words against all requests at
-	// once instead of against the one request whose words the message
-	// shares, which is how small talk that names a shop word ("the refund
-	// came through, thanks") loses to that request in the full model. 0
-	// means never.
+	// least this posterior. The pooled view weighs thanks and status words
+	// against all requests at once instead of against the one request
+	// whose words the message shares, which is how small talk that names a
+	// shop word ("the refund came through, thanks") loses to that request
+	// in the full model. It costs a second table of two columns beside the
+	// model's. 0 means never.
 	StatementNoneConfidence float64
 	// OverruleConfidence is the posterior probability another label needs
 	// for Overrule to replace a keyword's rule with it, so that an
