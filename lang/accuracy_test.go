@@ -25,15 +25,6 @@ const devCorpus = "../../shared/corpus/intents-dev.jsonl"
 // emoji, written after the detector and never used to change it. The
 // detector's training text (data/*.txt) was written separately and shares
 // no line with them.
-// roundFifteen are the shop bot's locked batches of issue 22's round 15
-// (1,883 messages in 12 languages, written by people who never saw this
-// detector; read in place, lang and text only).
-var roundFifteen = []string{
-	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked19.jsonl"),
-	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked20.jsonl"),
-	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked21.jsonl"),
-}
-
 var (
 	heldOut      = filepath.Join("testdata", "heldout.jsonl")
 	heldOutShort = filepath.Join("testdata", "heldout-short.jsonl")
@@ -42,6 +33,15 @@ var (
 	// table, more training text) and never used to make them.
 	heldOutShort2 = filepath.Join("testdata", "heldout-short2.jsonl")
 )
+
+// roundFifteen are the shop bot's locked batches of issue 22's round 15
+// (1,883 messages in 12 languages, written by people who never saw this
+// detector; read in place, lang and text only).
+var roundFifteen = []string{
+	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked19.jsonl"),
+	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked20.jsonl"),
+	filepath.Join("..", "examples", "shopbot", "testdata", "fresh-locked21.jsonl"),
+}
 
 // Targets of issue 22.
 const (

@@ -201,11 +201,11 @@ func Train(examples []Example, cfg Config) (*Model, error) {
 			}
 			m.pooled[i/nl*2+col] += n
 		}
-		pooledTotals := []float64{totals[none], -totals[none]}
+		var all float64
 		for _, t := range totals {
-			pooledTotals[1] += t
+			all += t
 		}
-		toLogProbs(m.pooled, pooledTotals, cfg.Smoothing)
+		toLogProbs(m.pooled, []float64{totals[none], all - totals[none]}, cfg.Smoothing)
 	}
 	toLogProbs(m.logp, totals, cfg.Smoothing)
 	return m, nil

@@ -111,13 +111,12 @@ func newFallback(rs *autoreply.RuleSet, fsys fs.FS, globs ...string) (*intent.Mo
 // small-talk batches (576) it took the share left unanswered from 93.9 to
 // 95.5 %.
 var fallbackConfig = intent.Config{
-	Normalize:          func(s string) string { return autoreply.Normalize(s, true) },
-	NoneLabel:          intentNone,
-	MinConfidence:      0.9,
-	NoneConfidence:     0.5,
-	OverruleConfidence: 0.99,
-	Smoothing:          0.05,
-
+	Normalize:               func(s string) string { return autoreply.Normalize(s, true) },
+	NoneLabel:               intentNone,
+	MinConfidence:           0.9,
+	NoneConfidence:          0.5,
+	OverruleConfidence:      0.99,
+	Smoothing:               0.05,
 	StatementNoneConfidence: 0.8,
 }
 
